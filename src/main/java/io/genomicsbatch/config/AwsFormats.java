@@ -1,0 +1,99 @@
+package io.genomicsbatch.config;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/** AWS identifier formats and limits, as AWS defines them (neither looser nor stricter). */
+final class AwsFormats {
+    private AwsFormats() {
+    }
+
+    /** EC2 resource IDs: the prefix, then 8 hex digits (older IDs) or 17 (IDs issued since 2016-2018). */
+    private static final Pattern VPC_ID = Pattern.compile("vpc-(?:[0-9a-f]{8}|[0-9a-f]{17})");
+    private static final Pattern SUBNET_ID = Pattern.compile("subnet-(?:[0-9a-f]{8}|[0-9a-f]{17})");
+
+    /** AWS Batch instance type categories accepted in {@code instanceTypes}, with their architecture. */
+    static final List<String> CATEGORIES = List.of("optimal", "default_x86_64", "default_arm64");
+
+    /**
+     * EC2 instance type names: family (class letters, generation, attribute letters, optional
+     * "-suffix" as in m7i-flex, u-6tb1, p6-b200) and, optionally, "." and a size.
+     */
+    private static final Pattern INSTANCE_TYPE = Pattern.compile(
+            "[a-z]+-?[0-9][a-z0-9]*(?:-[a-z0-9]+)*"
+                    + "(?:\\.(?:nano|micro|small|medium|large|[1-9][0-9]*xlarge|xlarge|metal(?:-[1-9][0-9]*xl)?))?");
+
+    /** Graviton families: attribute letters after the generation include "g" (m6g, c7gn, is4gen), plus a1. */
+    private static final Pattern GRAVITON_FAMILY = Pattern.compile("a1|[a-z]+[0-9]+[a-z]*g[a-z]*");
+
+    /** General purpose bucket names (rules in force since 2018-03-01). */
+    private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
+    /** Buckets created in us-east-1 before 2018-03-01 may be up to 255 characters with capitals and underscores. */
+    private static final Pattern LEGACY_BUCKET = Pattern.compile("[A-Za-z0-9._-]{3,255}");
+    private static final Pattern IP_ADDRESS = Pattern.compile("[0-9]{1,3}(?:\\.[0-9]{1,3}){3}");
+    private static final List<String> RESERVED_BUCKET_PREFIXES = List.of("xn--", "sthree-", "amzn-s3-demo-");
+    private static final List<String> RESERVED_BUCKET_SUFFIXES =
+            List.of("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3");
+
+    static boolean isVpcId(String s) {
+        return VPC_ID.matcher(s).matches();
+    }
+
+    static boolean isSubnetId(String s) {
+        return SUBNET_ID.matcher(s).matches();
+    }
+
+    static boolean isInstanceType(String s) {
+        return CATEGORIES.contains(s) || INSTANCE_TYPE.matcher(s).matches();
+    }
+
+    /** "arm64" or "x86_64" for a valid instance type, family or category. */
+    static String architecture(String instanceType) {
+        if (instanceType.equals("default_arm64")) {
+            return "arm64";
+        }
+        if (CATEGORIES.contains(instanceType)) {
+            return "x86_64";
+        }
+        var family = instanceType.split("\\.", 2)[0];
+        return GRAVITON_FAMILY.matcher(family).matches() ? "arm64" : "x86_64";
+    }
+
+    enum BucketName { VALID, LEGACY, INVALID }
+
+    static BucketName bucketName(String s) {
+        if (isCurrentBucketName(s)) {
+            return BucketName.VALID;
+        }
+        var legacyOnly = !s.toLowerCase(Locale.ROOT).equals(s) || s.contains("_") || s.length() > 63;
+        return legacyOnly && LEGACY_BUCKET.matcher(s).matches() ? BucketName.LEGACY : BucketName.INVALID;
+    }
+
+    private static boolean isCurrentBucketName(String s) {
+        return BUCKET.matcher(s).matches()
+                && !s.contains("..")
+                && !IP_ADDRESS.matcher(s).matches()
+                && RESERVED_BUCKET_PREFIXES.stream().noneMatch(s::startsWith)
+                && RESERVED_BUCKET_SUFFIXES.stream().noneMatch(s::endsWith);
+    }
+
+    /** A hint for values that are almost a bucket name: a URI, an ARN, a directory bucket. */
+    static Optional<String> bucketHint(String s) {
+        if (s.startsWith("s3://") || s.startsWith("arn:")) {
+            return Optional.of("give the bare bucket name, without s3:// or arn:...:::");
+        }
+        if (s.endsWith("--x-s3")) {
+            return Optional.of("directory buckets (--x-s3) need s3express permissions, which the job role does not grant");
+        }
+        if (s.contains("/")) {
+            return Optional.of("give the bucket name only; access is granted to the whole bucket");
+        }
+        return Optional.empty();
+    }
+
+    static String reservedBucketAffixes() {
+        return "prefixes " + RESERVED_BUCKET_PREFIXES + ", suffixes " + RESERVED_BUCKET_SUFFIXES;
+    }
+}

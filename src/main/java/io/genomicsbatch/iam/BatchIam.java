@@ -1,0 +1,147 @@
+package io.genomicsbatch.iam;
+
+import com.pulumi.aws.AwsFunctions;
+import com.pulumi.aws.iam.InstanceProfile;
+import com.pulumi.aws.iam.InstanceProfileArgs;
+import com.pulumi.aws.iam.Role;
+import com.pulumi.aws.iam.RoleArgs;
+import com.pulumi.aws.iam.RolePolicy;
+import com.pulumi.aws.iam.RolePolicyArgs;
+import com.pulumi.aws.iam.RolePolicyAttachment;
+import com.pulumi.aws.iam.RolePolicyAttachmentArgs;
+import com.pulumi.aws.inputs.GetCallerIdentityArgs;
+import com.pulumi.aws.inputs.GetPartitionArgs;
+import com.pulumi.aws.outputs.GetCallerIdentityResult;
+import com.pulumi.aws.outputs.GetPartitionResult;
+import com.pulumi.core.Output;
+import com.pulumi.deployment.InvokeOutputOptions;
+import com.pulumi.resources.CustomResourceOptions;
+import com.pulumi.resources.Resource;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The IAM side of the environment: the hosts' instance role and profile, the role jobs run as,
+ * and a Spot fleet role only where AWS needs one (Spot with BEST_FIT). No Batch service role: the
+ * service-linked role lets Batch update compute environments in place.
+ */
+public final class BatchIam {
+
+    /** AWS managed policies the hosts need: join ECS and pull from ECR, and be reachable through SSM. */
+    public static final List<String> INSTANCE_POLICIES = List.of(
+            "service-role/AmazonEC2ContainerServiceforEC2Role",
+            "AmazonSSMManagedInstanceCore");
+    /** Lets the Spot fleet tag the instances it launches. */
+    public static final String SPOT_FLEET_POLICY = "service-role/AmazonEC2SpotFleetTaggingRole";
+
+    /** What jobs may do in each data bucket: read, write, delete (workflow engines clean up), multipart uploads. */
+    static final List<String> BUCKET_ACTIONS = List.of(
+            "s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads");
+    static final List<String> OBJECT_ACTIONS = List.of(
+            "s3:GetObject", "s3:PutObject", "s3:DeleteObject",
+            "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts");
+
+    private final Role instanceRole;
+    private final InstanceProfile instanceProfile;
+    private final Role jobRole;
+    private final Optional<Role> spotFleetRole;
+    private final List<Resource> attachments = new ArrayList<>();
+
+    /**
+     * @param name            prefix of the logical names
+     * @param dataBucketNames buckets the job role may use; empty: no S3 access
+     * @param spotFleetRole   whether to create the Spot fleet role
+     * @param protect         protect the roles and the profile from deletion
+     */
+    public BatchIam(String name, List<String> dataBucketNames, boolean spotFleetRole, boolean protect,
+                    Map<String, String> tags, Resource parent) {
+        var invokeOptions = InvokeOutputOptions.builder().parent(parent).build();
+        var partition = AwsFunctions.getPartition(GetPartitionArgs.builder().build(), invokeOptions)
+                .applyValue(GetPartitionResult::partition);
+        var accountId = AwsFunctions.getCallerIdentity(GetCallerIdentityArgs.builder().build(), invokeOptions)
+                .applyValue(GetCallerIdentityResult::accountId);
+        var options = CustomResourceOptions.builder().parent(parent).protect(protect).build();
+
+        instanceRole = new Role(name + "-instance-role", RoleArgs.builder()
+                .description("Genomics Batch hosts: join ECS, pull images, SSM access")
+                .assumeRolePolicy(PolicyDocuments.trust("ec2.amazonaws.com", Map.of()))
+                .tags(tags)
+                .build(), options);
+        attachManaged(name + "-instance-role", instanceRole, INSTANCE_POLICIES, partition, parent);
+
+        instanceProfile = new InstanceProfile(name + "-instance-profile", InstanceProfileArgs.builder()
+                .role(instanceRole.name())
+                .tags(tags)
+                .build(), options);
+
+        // Only ECS tasks of this account may assume the job role (confused-deputy guard).
+        var jobTrust = accountId.applyValue(account -> PolicyDocuments.trust("ecs-tasks.amazonaws.com",
+                Map.of("StringEquals", Map.of("aws:SourceAccount", account))));
+        jobRole = new Role(name + "-job-role", RoleArgs.builder()
+                .description("Genomics Batch jobs: read and write the configured data buckets")
+                .assumeRolePolicy(jobTrust)
+                .tags(tags)
+                .build(), options);
+        if (!dataBucketNames.isEmpty()) {
+            new RolePolicy(name + "-job-role-data-buckets", RolePolicyArgs.builder()
+                    .role(jobRole.id())
+                    .policy(partition.applyValue(p -> dataBucketPolicy(p, dataBucketNames)))
+                    .build(), CustomResourceOptions.builder().parent(parent).build());
+        }
+
+        if (spotFleetRole) {
+            var role = new Role(name + "-spot-fleet-role", RoleArgs.builder()
+                    .description("Spot fleet requests of the Genomics Batch Spot compute environment (BEST_FIT)")
+                    .assumeRolePolicy(PolicyDocuments.trust("spotfleet.amazonaws.com", Map.of()))
+                    .tags(tags)
+                    .build(), options);
+            attachManaged(name + "-spot-fleet-role", role, List.of(SPOT_FLEET_POLICY), partition, parent);
+            this.spotFleetRole = Optional.of(role);
+        } else {
+            this.spotFleetRole = Optional.empty();
+        }
+    }
+
+    private void attachManaged(String name, Role role, List<String> policies, Output<String> partition,
+                               Resource parent) {
+        for (var policy : policies) {
+            var shortName = policy.substring(policy.lastIndexOf('/') + 1);
+            attachments.add(new RolePolicyAttachment(name + "-" + shortName, RolePolicyAttachmentArgs.builder()
+                    .role(role.name())
+                    .policyArn(partition.applyValue(p -> "arn:" + p + ":iam::aws:policy/" + policy))
+                    .build(), CustomResourceOptions.builder().parent(parent).build()));
+        }
+    }
+
+    static String dataBucketPolicy(String partition, List<String> buckets) {
+        var bucketArns = buckets.stream().map(b -> "arn:" + partition + ":s3:::" + b).toList();
+        var objectArns = bucketArns.stream().map(arn -> arn + "/*").toList();
+        return PolicyDocuments.document(List.of(
+                PolicyDocuments.allow("ListDataBuckets", BUCKET_ACTIONS, bucketArns),
+                PolicyDocuments.allow("ReadWriteDataObjects", OBJECT_ACTIONS, objectArns)));
+    }
+
+    public Role instanceRole() {
+        return instanceRole;
+    }
+
+    public InstanceProfile instanceProfile() {
+        return instanceProfile;
+    }
+
+    public Role jobRole() {
+        return jobRole;
+    }
+
+    public Optional<Role> spotFleetRole() {
+        return spotFleetRole;
+    }
+
+    /** The policy attachments a compute environment must wait for (and outlive on deletion). */
+    public List<Resource> attachments() {
+        return List.copyOf(attachments);
+    }
+}

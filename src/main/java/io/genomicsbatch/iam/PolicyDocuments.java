@@ -1,0 +1,44 @@
+package io.genomicsbatch.iam;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** IAM policy documents as JSON. Built from maps so that no value is spliced into JSON text. */
+final class PolicyDocuments {
+    private PolicyDocuments() {
+    }
+
+    private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
+
+    /** A trust policy that lets one AWS service principal assume the role. */
+    static String trust(String servicePrincipal, Map<String, Object> condition) {
+        var statement = new LinkedHashMap<String, Object>();
+        statement.put("Effect", "Allow");
+        statement.put("Principal", Map.of("Service", servicePrincipal));
+        statement.put("Action", "sts:AssumeRole");
+        if (!condition.isEmpty()) {
+            statement.put("Condition", condition);
+        }
+        return document(List.of(statement));
+    }
+
+    static Map<String, Object> allow(String sid, List<String> actions, List<String> resources) {
+        var statement = new LinkedHashMap<String, Object>();
+        statement.put("Sid", sid);
+        statement.put("Effect", "Allow");
+        statement.put("Action", actions);
+        statement.put("Resource", resources);
+        return statement;
+    }
+
+    static String document(List<Map<String, Object>> statements) {
+        var document = new LinkedHashMap<String, Object>();
+        document.put("Version", "2012-10-17");
+        document.put("Statement", statements);
+        return GSON.toJson(document);
+    }
+}

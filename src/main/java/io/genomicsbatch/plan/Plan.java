@@ -1,0 +1,14 @@
+package io.genomicsbatch.plan;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** What a stack would build: the resources in registration order, the lookups, warnings and outputs. */
+public record Plan(String project, String stack, Optional<String> region, List<PlannedResource> resources,
+                   List<Lookup> lookups, List<String> warnings, Map<String, Object> outputs) {
+
+    public Optional<PlannedResource> resource(String name) {
+        return resources.stream().filter(r -> r.name().equals(name)).findFirst();
+    }
+}

@@ -1,0 +1,213 @@
+package io.genomicsbatch.plan;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonParser;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/** Prints a {@link Plan} for people (text, mermaid) and for machines (json). */
+public final class PlanRenderer {
+    private PlanRenderer() {
+    }
+
+    public enum Format { TEXT, JSON, MERMAID }
+
+    static final String QUEUE_TYPE = "aws:batch/jobQueue:JobQueue";
+    static final String CE_TYPE = "aws:batch/computeEnvironment:ComputeEnvironment";
+    private static final Pattern MIME_PART = Pattern.compile("filename=\"([^\"]+)\"");
+
+    public static String render(Plan plan, Format format) {
+        return switch (format) {
+            case TEXT -> text(plan);
+            case JSON -> json(plan);
+            case MERMAID -> mermaid(plan);
+        };
+    }
+
+    // ---- text -------------------------------------------------------------------------------
+
+    static String text(Plan plan) {
+        var out = new StringBuilder();
+        out.append("Plan for stack ").append(plan.stack()).append(" (project ").append(plan.project())
+                .append(", region ").append(plan.region().orElse("<unset: aws:region>")).append(")\n")
+                .append("Offline: nothing was sent to AWS. Values in <after deploy: ...> are assigned by AWS on ")
+                .append("deployment; <lookup: ...> values are looked up in the account on deployment.\n\n");
+        out.append("Lookups:\n");
+        for (var l : plan.lookups()) {
+            out.append("  ").append(l.what()).append(": ").append(l.answer()).append("  (").append(l.source())
+                    .append(")\n");
+        }
+        if (!plan.warnings().isEmpty()) {
+            out.append("\nWarnings:\n");
+            plan.warnings().forEach(w -> out.append("  ! ").append(w).append('\n'));
+        }
+        out.append("\nResources (").append(plan.resources().size()).append("):\n");
+        for (var root : children(plan, Optional.empty())) {
+            tree(plan, root, "", out);
+        }
+        out.append("\nOutputs:\n");
+        plan.outputs().forEach((k, v) -> out.append("  ").append(k).append(" = ").append(inline(v)).append('\n'));
+        return out.toString();
+    }
+
+    private static void tree(Plan plan, PlannedResource r, String indent, StringBuilder out) {
+        out.append(indent).append("+ ").append(r.type()).append("  ").append(r.name()).append('\n');
+        var detail = indent + "    ";
+        for (var line : inputLines(r.inputs())) {
+            out.append(detail).append(line).append('\n');
+        }
+        if (r.protect()) {
+            out.append(detail).append("[protect]\n");
+        }
+        if (!r.dependsOn().isEmpty()) {
+            out.append(detail).append("[dependsOn] ").append(r.dependsOn()).append('\n');
+        }
+        if (!r.ignoreChanges().isEmpty()) {
+            out.append(detail).append("[ignoreChanges] ").append(r.ignoreChanges()).append('\n');
+        }
+        for (var child : children(plan, Optional.of(r.name()))) {
+            tree(plan, child, indent + "  ", out);
+        }
+    }
+
+    private static List<PlannedResource> children(Plan plan, Optional<String> parent) {
+        return plan.resources().stream().filter(r -> r.parent().equals(parent)).toList();
+    }
+
+    /** The inputs as "path = value" lines, nested maps flattened, user data and policies made readable. */
+    static List<String> inputLines(Map<String, Object> inputs) {
+        var lines = new ArrayList<String>();
+        flatten("", readable(inputs), lines);
+        return lines;
+    }
+
+    private static void flatten(String path, Object value, List<String> lines) {
+        if (value instanceof Map<?, ?> map && !path.endsWith("tags")) {
+            new TreeMap<>(map).forEach((k, v) -> flatten(path.isEmpty() ? k.toString() : path + "." + k, v, lines));
+        } else if (value instanceof List<?> list && list.stream().anyMatch(v -> v instanceof Map<?, ?>)) {
+            for (var i = 0; i < list.size(); i++) {
+                flatten(path + "[" + i + "]", list.get(i), lines);
+            }
+        } else {
+            lines.add(path + " = " + inline(value));
+        }
+    }
+
+    private static String inline(Object value) {
+        if (value instanceof Map<?, ?> map) {
+            var parts = new ArrayList<String>();
+            new TreeMap<>(map).forEach((k, v) -> parts.add(k + "=" + inline(v)));
+            return "{" + String.join(", ", parts) + "}";
+        }
+        if (value instanceof List<?> list) {
+            return list.stream().map(PlanRenderer::inline).toList().toString();
+        }
+        if (value instanceof Double d && d == Math.rint(d)) {
+            return String.valueOf(d.longValue());
+        }
+        return String.valueOf(value);
+    }
+
+    /** Replaces base64 user data with its MIME parts and policy JSON with compact JSON. */
+    private static Map<String, Object> readable(Map<String, Object> inputs) {
+        var copy = new LinkedHashMap<String, Object>();
+        inputs.forEach((k, v) -> {
+            if (k.startsWith("__")) {
+                return;
+            }
+            if (k.equals("userData") && v instanceof String s) {
+                copy.put(k, userDataSummary(s));
+            } else if ((k.equals("assumeRolePolicy") || k.equals("policy")) && v instanceof String s
+                    && s.startsWith("{")) {
+                copy.put(k, JsonParser.parseString(s).toString());
+            } else {
+                copy.put(k, v);
+            }
+        });
+        return copy;
+    }
+
+    static String userDataSummary(String base64) {
+        var mime = new String(Base64.getDecoder().decode(base64), StandardCharsets.US_ASCII);
+        var parts = new ArrayList<String>();
+        var m = MIME_PART.matcher(mime);
+        while (m.find()) {
+            parts.add(m.group(1));
+        }
+        var type = mime.lines().filter(l -> l.startsWith("Content-Type:")).findFirst().orElse("?");
+        return type.substring("Content-Type:".length()).trim().split(";")[0] + " with parts " + parts + " ("
+                + mime.length() + " bytes)";
+    }
+
+    // ---- json -------------------------------------------------------------------------------
+
+    static String json(Plan plan) {
+        var doc = new LinkedHashMap<String, Object>();
+        doc.put("project", plan.project());
+        doc.put("stack", plan.stack());
+        doc.put("region", plan.region().orElse(null));
+        doc.put("offline", true);
+        doc.put("lookups", plan.lookups());
+        doc.put("warnings", plan.warnings());
+        var resources = new ArrayList<Map<String, Object>>();
+        for (var r : plan.resources()) {
+            var entry = new LinkedHashMap<String, Object>();
+            entry.put("type", r.type());
+            entry.put("name", r.name());
+            entry.put("parent", r.parent().orElse(null));
+            entry.put("inputs", r.inputs());
+            entry.put("protect", r.protect());
+            entry.put("dependsOn", r.dependsOn());
+            entry.put("ignoreChanges", r.ignoreChanges());
+            resources.add(entry);
+        }
+        doc.put("resources", resources);
+        doc.put("outputs", plan.outputs());
+        return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeNulls().create().toJson(doc)
+                + "\n";
+    }
+
+    // ---- mermaid ----------------------------------------------------------------------------
+
+    static String mermaid(Plan plan) {
+        var out = new StringBuilder("flowchart LR\n");
+        var environments = plan.resources().stream().filter(r -> r.type().equals(CE_TYPE)).toList();
+        for (var q : plan.resources().stream().filter(r -> r.type().equals(QUEUE_TYPE)).toList()) {
+            out.append("  ").append(id(q.name())).append("[\"queue ").append(q.inputs().get("name"))
+                    .append("<br/>priority ").append(inline(q.inputs().get("priority"))).append("\"]\n");
+        }
+        for (var ce : environments) {
+            var resources = (Map<?, ?>) ce.inputs().getOrDefault("computeResources", Map.of());
+            out.append("  ").append(id(ce.name())).append("[(\"").append(ce.name()).append("<br/>")
+                    .append(resources.get("type")).append(" ").append(resources.get("allocationStrategy"))
+                    .append("<br/>").append(inline(resources.get("minVcpus"))).append("-")
+                    .append(inline(resources.get("maxVcpus"))).append(" vCPUs\")]\n");
+        }
+        for (var q : plan.resources().stream().filter(r -> r.type().equals(QUEUE_TYPE)).toList()) {
+            var orders = (List<?>) q.inputs().getOrDefault("computeEnvironmentOrders", List.of());
+            for (var o : orders) {
+                var order = (Map<?, ?>) o;
+                var target = environments.stream()
+                        .filter(ce -> PlanMocks.afterDeploy(ce.name(), "arn").equals(order.get("computeEnvironment")))
+                        .findFirst()
+                        .map(PlannedResource::name)
+                        .orElse(String.valueOf(order.get("computeEnvironment")));
+                out.append("  ").append(id(q.name())).append(" -->|").append(inline(order.get("order")))
+                        .append("| ").append(id(target)).append('\n');
+            }
+        }
+        return out.toString();
+    }
+
+    private static String id(String name) {
+        return name.replaceAll("[^A-Za-z0-9]", "_");
+    }
+}

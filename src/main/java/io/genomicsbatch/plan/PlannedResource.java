@@ -1,0 +1,22 @@
+package io.genomicsbatch.plan;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One resource the program registered, as the plan reports it.
+ *
+ * @param parent        the parent's logical name; empty for a resource of the stack itself
+ * @param inputs        the inputs the provider would receive (values only known after
+ *                      deployment appear as {@link PlanMocks#afterDeploy} placeholders)
+ * @param dependsOn     logical names of explicit dependencies
+ * @param ignoreChanges input paths Pulumi does not diff
+ */
+public record PlannedResource(String type, String name, Optional<String> parent, Map<String, Object> inputs,
+                              boolean protect, List<String> dependsOn, List<String> ignoreChanges) {
+
+    public boolean isComponent() {
+        return !type.contains("/");
+    }
+}

@@ -1,0 +1,400 @@
+package io.genomicsbatch;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.genomicsbatch.compute.HostLaunchTemplate;
+import io.genomicsbatch.compute.UserData;
+import io.genomicsbatch.plan.PlannedResource;
+import io.genomicsbatch.plan.Recorder;
+import io.genomicsbatch.support.AwsAnswers;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+import static io.genomicsbatch.support.AwsAnswers.arn;
+import static io.genomicsbatch.support.AwsAnswers.id;
+import static io.genomicsbatch.support.TestStacks.input;
+import static io.genomicsbatch.support.TestStacks.ofType;
+import static io.genomicsbatch.support.TestStacks.resource;
+import static io.genomicsbatch.support.TestStacks.run;
+import static io.genomicsbatch.support.TestStacks.runStackFile;
+import static io.genomicsbatch.support.TestStacks.succeeded;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The real program under the mock engine, with the shipped dev and prod stack files and variations. */
+@SuppressWarnings("unchecked")
+class EnvironmentTest {
+
+    static final String CE = "aws:batch/computeEnvironment:ComputeEnvironment";
+    static final String QUEUE = "aws:batch/jobQueue:JobQueue";
+    static final String ROLE = "aws:iam/role:Role";
+    static final String LT = "aws:ec2/launchTemplate:LaunchTemplate";
+    static final String SG = "aws:ec2/securityGroup:SecurityGroup";
+    static final String PROFILE = "aws:iam/instanceProfile:InstanceProfile";
+
+    static Recorder.Recording dev() {
+        return succeeded(runStackFile("dev", new AwsAnswers()));
+    }
+
+    static Recorder.Recording prod() {
+        var vpc = "vpc-0a1b2c3d4e5f67890";
+        var subnets = List.of("subnet-0a1b2c3d4e5f67891", "subnet-0a1b2c3d4e5f67892", "subnet-0a1b2c3d4e5f67893");
+        return succeeded(runStackFile("prod", new AwsAnswers(Map.of(vpc, subnets))));
+    }
+
+    static Recorder.Recording stack(String name) {
+        return name.equals("dev") ? dev() : prod();
+    }
+
+    static int number(Object value) {
+        return ((Number) value).intValue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void registersTheWholeEnvironmentAsChildrenOfOneComponent(String stack) {
+        var r = stack(stack);
+        var component = resource(r, "genomics-batch");
+        assertThat(component.type()).isEqualTo("genomics-batch:index:BatchEnvironment");
+        assertThat(component.parent()).isEmpty();
+        assertThat(r.resources()).filteredOn(x -> x != component)
+                .allSatisfy(x -> assertThat(x.parent()).as(x.name()).contains("genomics-batch"));
+        var expected = new ArrayList<>(List.of("genomics-batch", "genomics-batch-host-security-group",
+                "genomics-batch-host-launch-template", "genomics-batch-instance-role",
+                "genomics-batch-instance-role-AmazonEC2ContainerServiceforEC2Role",
+                "genomics-batch-instance-role-AmazonSSMManagedInstanceCore", "genomics-batch-instance-profile",
+                "genomics-batch-job-role", "genomics-batch-spot", "genomics-batch-on-demand",
+                "genomics-batch-default", "genomics-batch-high-priority"));
+        if (stack.equals("prod")) {
+            expected.add("genomics-batch-job-role-data-buckets"); // prod names data buckets
+        }
+        assertThat(r.resources()).extracting(PlannedResource::name).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(ofType(r, CE)).hasSize(2);
+        assertThat(ofType(r, QUEUE)).hasSize(2);
+    }
+
+    @Test
+    void looksUpTheDefaultVpcAndItsSubnetsWhenNoneAreConfigured() {
+        var r = dev();
+        assertThat(input(resource(r, "genomics-batch-host-security-group"), "vpcId")).isEqualTo(AwsAnswers.DEFAULT_VPC);
+        assertThat(input(resource(r, "genomics-batch-spot"), "computeResources", "subnets"))
+                .isEqualTo(AwsAnswers.DEFAULT_VPC_SUBNETS);
+        assertThat(r.outputs()).containsEntry("vpcId", AwsAnswers.DEFAULT_VPC)
+                .containsEntry("subnetIds", AwsAnswers.DEFAULT_VPC_SUBNETS);
+    }
+
+    @Test
+    void usesTheConfiguredVpcAndSubnets() {
+        var r = prod();
+        assertThat(r.outputs().get("vpcId")).isEqualTo("vpc-0a1b2c3d4e5f67890");
+        assertThat(input(resource(r, "genomics-batch-on-demand"), "computeResources", "subnets"))
+                .isEqualTo(List.of("subnet-0a1b2c3d4e5f67891", "subnet-0a1b2c3d4e5f67892", "subnet-0a1b2c3d4e5f67893"));
+    }
+
+    @Test
+    void refusesSubnetsThatAreNotInTheVpc() {
+        var answers = new AwsAnswers(Map.of("vpc-0a1b2c3d4e5f67890", List.of("subnet-0a1b2c3d4e5f67891")));
+        var r = io.genomicsbatch.support.TestStacks.run("prod", io.genomicsbatch.config.ConfigSource.of(Map.of(
+                "vpcId", "vpc-0a1b2c3d4e5f67890",
+                "subnetIds", "[\"subnet-0a1b2c3d4e5f67891\",\"subnet-0ffffffffffffffff\"]")), answers);
+        assertThat(r.exceptions()).isNotEmpty();
+        assertThat(rootMessage(r.exceptions().get(0)))
+                .contains("genomics-batch:subnetIds", "subnet-0ffffffffffffffff", "vpc-0a1b2c3d4e5f67890");
+    }
+
+    static String rootMessage(Throwable t) {
+        var messages = new ArrayList<String>();
+        for (var c = t; c != null; c = c.getCause()) {
+            messages.add(String.valueOf(c.getMessage()));
+        }
+        return String.join(" / ", messages);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void securityGroupAllowsNoInboundAndExplicitOutboundForEcsEcrS3(String stack) {
+        var sg = resource(stack(stack), "genomics-batch-host-security-group");
+        assertThat((String) input(sg, "description")).isNotBlank();
+        assertThat(sg.inputs()).doesNotContainKey("ingress"); // scanners: no ingress from the internet
+        // Pulumi drops AWS's default egress rule; without HTTPS out, hosts never reach ECS (field notes 12).
+        var egress = (List<Object>) input(sg, "egress");
+        assertThat(egress).isNotEmpty().allSatisfy(rule -> {
+            var m = (Map<String, Object>) rule;
+            assertThat((String) m.get("description")).isNotBlank();
+            assertThat(m.get("protocol")).isEqualTo("tcp");
+        });
+        assertThat(egress).extracting(rule -> number(((Map<String, Object>) rule).get("fromPort"))).contains(443);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void launchTemplateHasEncryptedGp3VolumesImdsV2AndTags(String stack) {
+        var r = stack(stack);
+        var lt = resource(r, "genomics-batch-host-launch-template");
+        var devices = (List<Object>) input(lt, "blockDeviceMappings");
+        assertThat(devices).hasSize(2).allSatisfy(d -> {
+            var ebs = (Map<String, Object>) ((Map<String, Object>) d).get("ebs");
+            // Security Hub EC2.3 / Checkov CKV_AWS_8: every EBS volume encrypted ("true" is a String in the SDK).
+            assertThat(ebs.get("encrypted")).isEqualTo("true");
+            assertThat(ebs.get("volumeType")).isEqualTo("gp3");
+        });
+        var scratch = devices.stream().map(d -> (Map<String, Object>) d)
+                .filter(d -> HostLaunchTemplate.SCRATCH_DEVICE.equals(d.get("deviceName"))).findFirst().orElseThrow();
+        assertThat(number(((Map<String, Object>) scratch.get("ebs")).get("volumeSize"))).isEqualTo(stack.equals("dev") ? 100 : 500);
+        // Checkov CKV_AWS_79 / Security Hub EC2.170: IMDSv2 required, hop limit 1.
+        assertThat(input(lt, "metadataOptions", "httpTokens")).isEqualTo("required");
+        assertThat(number(input(lt, "metadataOptions", "httpPutResponseHopLimit"))).isEqualTo(1);
+        assertThat(lt.inputs()).doesNotContainKeys("networkInterfaces", "iamInstanceProfile", "instanceType",
+                "instanceMarketOptions"); // Batch ignores these in a template
+        var tagSpecs = (List<Object>) input(lt, "tagSpecifications");
+        assertThat(tagSpecs).extracting(t -> ((Map<String, Object>) t).get("resourceType")).contains("instance", "volume");
+        assertThat(tagSpecs).allSatisfy(t -> assertThat((Map<String, Object>) ((Map<String, Object>) t).get("tags"))
+                .containsEntry("Environment", stack).containsEntry("Project", "genomics-batch"));
+        var userData = new String(Base64.getDecoder().decode((String) input(lt, "userData")), StandardCharsets.US_ASCII);
+        assertThat(userData).isEqualTo(UserData.mime());
+        assertThat(r.outputs()).containsEntry("launchTemplateId", id("genomics-batch-host-launch-template"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void computeEnvironmentsAreBuiltForInPlaceUpdates(String stack) {
+        var r = stack(stack);
+        for (var ce : ofType(r, CE)) {
+            // Field notes 1: no fixed name, so a replacement can be created before the old one goes.
+            assertThat(ce.inputs()).doesNotContainKey("computeEnvironmentName");
+            assertThat((String) input(ce, "computeEnvironmentNamePrefix")).startsWith("genomics-batch-" + stack + "-");
+            // Field notes 2: the service-linked role, no custom service role.
+            assertThat(ce.inputs()).doesNotContainKey("serviceRole");
+            assertThat(input(ce, "type")).isEqualTo("MANAGED");
+            // Field notes 7: the instance profile ARN, not the role ARN.
+            assertThat(input(ce, "computeResources", "instanceRole"))
+                    .isEqualTo(arn(PROFILE, "genomics-batch-instance-profile"))
+                    .isNotEqualTo(arn(ROLE, "genomics-batch-instance-role"));
+            // Field notes 3: the template by id, pinned to its latest version (not $Latest).
+            assertThat(input(ce, "computeResources", "launchTemplate", "launchTemplateId"))
+                    .isEqualTo(id("genomics-batch-host-launch-template"));
+            assertThat(input(ce, "computeResources", "launchTemplate", "version"))
+                    .isEqualTo(String.valueOf(AwsAnswers.LAUNCH_TEMPLATE_VERSION));
+            assertThat(input(ce, "computeResources", "securityGroupIds"))
+                    .isEqualTo(List.of(id("genomics-batch-host-security-group")));
+            // Field notes 11: Amazon Linux 2023.
+            assertThat(input(ce, "computeResources", "ec2Configurations"))
+                    .isEqualTo(List.of(Map.of("imageType", "ECS_AL2023")));
+            // Field notes 4: an update policy that never kills running jobs.
+            assertThat(input(ce, "updatePolicy", "terminateJobsOnUpdate")).isEqualTo(false);
+            assertThat(number(input(ce, "updatePolicy", "jobExecutionTimeoutMinutes"))).isBetween(60, 360);
+            // Field notes 5: desiredVcpus neither set nor diffed.
+            assertThat((Map<String, Object>) input(ce, "computeResources")).doesNotContainKey("desiredVcpus");
+            assertThat(ce.ignoreChanges()).containsExactly("computeResources.desiredVcpus");
+            // Field notes 6: deleted before the policies its instances need.
+            assertThat(ce.dependsOn()).contains("genomics-batch-instance-role-AmazonEC2ContainerServiceforEC2Role",
+                    "genomics-batch-instance-role-AmazonSSMManagedInstanceCore");
+            assertThat(ce.protect()).isEqualTo(stack.equals("prod"));
+            assertThat((Map<String, Object>) input(ce, "tags")).containsEntry("Environment", stack);
+            assertThat((Map<String, Object>) input(ce, "computeResources", "tags")).containsEntry("Environment", stack);
+        }
+    }
+
+    @Test
+    void spotAndOnDemandEnvironmentsFollowTheConfig() {
+        var r = prod();
+        var spot = resource(r, "genomics-batch-spot");
+        assertThat(input(spot, "computeResources", "type")).isEqualTo("SPOT");
+        assertThat(input(spot, "computeResources", "allocationStrategy")).isEqualTo("SPOT_CAPACITY_OPTIMIZED");
+        assertThat(number(input(spot, "computeResources", "maxVcpus"))).isEqualTo(1024);
+        assertThat(number(input(spot, "computeResources", "minVcpus"))).isZero();
+        assertThat(number(input(spot, "computeResources", "bidPercentage"))).isEqualTo(100);
+        assertThat((Map<String, Object>) input(spot, "computeResources")).doesNotContainKey("spotIamFleetRole");
+        assertThat(input(spot, "computeResources", "instanceTypes"))
+                .isEqualTo(List.of("c6i", "m6i", "r6i", "c6id", "m6id", "r6id", "c7i", "m7i", "r7i"));
+        var onDemand = resource(r, "genomics-batch-on-demand");
+        assertThat(input(onDemand, "computeResources", "type")).isEqualTo("EC2");
+        assertThat(input(onDemand, "computeResources", "allocationStrategy")).isEqualTo("BEST_FIT_PROGRESSIVE");
+        assertThat(number(input(onDemand, "computeResources", "maxVcpus"))).isEqualTo(256);
+        assertThat((Map<String, Object>) input(onDemand, "computeResources")).doesNotContainKey("bidPercentage");
+    }
+
+    @Test
+    void spotFleetRoleOnlyWhereAwsNeedsOne() {
+        assertThat(ofType(dev(), ROLE)).extracting(PlannedResource::name)
+                .containsExactlyInAnyOrder("genomics-batch-instance-role", "genomics-batch-job-role");
+
+        var r = succeeded(run("dev", Map.of("spotAllocationStrategy", "BEST_FIT")));
+        var fleetRole = resource(r, "genomics-batch-spot-fleet-role");
+        assertThat(trustPrincipal(fleetRole)).isEqualTo("spotfleet.amazonaws.com");
+        var spot = resource(r, "genomics-batch-spot");
+        assertThat(input(spot, "computeResources", "spotIamFleetRole")).isEqualTo(arn(ROLE, "genomics-batch-spot-fleet-role"));
+        assertThat(spot.dependsOn()).contains("genomics-batch-spot-fleet-role-AmazonEC2SpotFleetTaggingRole");
+        assertThat((Map<String, Object>) input(resource(r, "genomics-batch-on-demand"), "computeResources"))
+                .doesNotContainKey("spotIamFleetRole");
+    }
+
+    @Test
+    void queuesWithSpilloverUseBothEnvironmentsInOppositeOrder() {
+        var r = dev();
+        var spot = arn(CE, "genomics-batch-spot");
+        var onDemand = arn(CE, "genomics-batch-on-demand");
+        var defaultQueue = resource(r, "genomics-batch-default");
+        assertThat(orders(defaultQueue)).containsExactly(Map.entry(1, spot), Map.entry(2, onDemand));
+        assertThat(number(input(defaultQueue, "priority"))).isEqualTo(1);
+        var high = resource(r, "genomics-batch-high-priority");
+        assertThat(orders(high)).containsExactly(Map.entry(1, onDemand), Map.entry(2, spot));
+        assertThat(number(input(high, "priority"))).isEqualTo(1000);
+        for (var q : List.of(defaultQueue, high)) {
+            assertThat(q.inputs()).doesNotContainKey("computeEnvironments"); // deprecated field
+            assertThat(input(q, "state")).isEqualTo("ENABLED");
+        }
+    }
+
+    @Test
+    void queuesWithoutSpilloverUseOnlyTheirOwnEnvironment() {
+        var r = succeeded(run("dev", Map.of("queueSpillover", "false", "defaultQueuePriority", "10",
+                "highPriorityQueuePriority", "20")));
+        var defaultQueue = resource(r, "genomics-batch-default");
+        assertThat(orders(defaultQueue)).containsExactly(Map.entry(1, arn(CE, "genomics-batch-spot")));
+        assertThat(number(input(defaultQueue, "priority"))).isEqualTo(10);
+        var high = resource(r, "genomics-batch-high-priority");
+        assertThat(orders(high)).containsExactly(Map.entry(1, arn(CE, "genomics-batch-on-demand")));
+        assertThat(number(input(high, "priority"))).isEqualTo(20);
+    }
+
+    static List<Map.Entry<Integer, Object>> orders(PlannedResource queue) {
+        return ((List<Object>) input(queue, "computeEnvironmentOrders")).stream()
+                .map(o -> (Map<String, Object>) o)
+                .map(o -> Map.entry(number(o.get("order")), (Object) o.get("computeEnvironment")))
+                .sorted(Map.Entry.comparingByKey())
+                .toList();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void queuesCancelJobsStuckInRunnable(String stack) {
+        var minutes = stack.equals("dev") ? 60 : 480;
+        for (var q : ofType(stack(stack), QUEUE)) {
+            var actions = (List<Object>) input(q, "jobStateTimeLimitActions");
+            // AWS Batch acts only on these three RUNNABLE reasons; one CANCEL action for each.
+            assertThat(actions).extracting(a -> ((Map<String, Object>) a).get("reason")).containsExactlyInAnyOrder(
+                    "CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY", "MISCONFIGURATION:COMPUTE_ENVIRONMENT_MAX_RESOURCE",
+                    "MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT");
+            assertThat(actions).allSatisfy(a -> {
+                var m = (Map<String, Object>) a;
+                assertThat(m.get("action")).isEqualTo("CANCEL");
+                assertThat(m.get("state")).isEqualTo("RUNNABLE");
+                assertThat(number(m.get("maxTimeSeconds"))).isEqualTo(minutes * 60).isBetween(600, 86_400);
+            });
+            assertThat(q.protect()).isEqualTo(stack.equals("prod"));
+            assertThat((Map<String, Object>) input(q, "tags")).containsEntry("Environment", stack);
+        }
+    }
+
+    static String trustPrincipal(PlannedResource role) {
+        var statement = JsonParser.parseString((String) input(role, "assumeRolePolicy")).getAsJsonObject()
+                .getAsJsonArray("Statement").get(0).getAsJsonObject();
+        return statement.getAsJsonObject("Principal").get("Service").getAsString();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void iamTrustsServicePrincipalsOnly(String stack) {
+        var r = stack(stack);
+        assertThat(trustPrincipal(resource(r, "genomics-batch-instance-role"))).isEqualTo("ec2.amazonaws.com");
+        var jobRole = resource(r, "genomics-batch-job-role");
+        assertThat(trustPrincipal(jobRole)).isEqualTo("ecs-tasks.amazonaws.com");
+        var condition = JsonParser.parseString((String) input(jobRole, "assumeRolePolicy")).getAsJsonObject()
+                .getAsJsonArray("Statement").get(0).getAsJsonObject().getAsJsonObject("Condition");
+        assertThat(condition.getAsJsonObject("StringEquals").get("aws:SourceAccount").getAsString())
+                .isEqualTo(AwsAnswers.ACCOUNT);
+        assertThat(input(resource(r, "genomics-batch-instance-profile"), "role"))
+                .isEqualTo("genomics-batch-instance-role-generated");
+        for (var role : ofType(r, ROLE)) {
+            assertThat(role.protect()).isEqualTo(stack.equals("prod"));
+            assertThat((Map<String, Object>) input(role, "tags")).containsEntry("ManagedBy", "pulumi");
+        }
+        assertThat(r.outputs()).containsEntry("jobRoleArn", arn(ROLE, "genomics-batch-job-role"))
+                .containsEntry("instanceRoleArn", arn(ROLE, "genomics-batch-instance-role"))
+                .containsEntry("instanceProfileArn", arn(PROFILE, "genomics-batch-instance-profile"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void noWildcardActionsAndNoAdminPolicies(String stack) {
+        var r = stack(stack);
+        var documents = new ArrayList<JsonObject>();
+        for (var res : r.resources()) {
+            for (var key : List.of("assumeRolePolicy", "policy")) {
+                if (res.inputs().get(key) instanceof String json) {
+                    documents.add(JsonParser.parseString(json).getAsJsonObject());
+                }
+            }
+        }
+        assertThat(documents).isNotEmpty();
+        for (var doc : documents) {
+            for (var s : doc.getAsJsonArray("Statement")) {
+                var action = s.getAsJsonObject().get("Action");
+                var actions = action.isJsonArray()
+                        ? action.getAsJsonArray().asList().stream().map(a -> a.getAsString()).toList()
+                        : List.of(action.getAsString());
+                // Checkov CKV_AWS_290/CKV_AWS_355, Security Hub IAM.21: no "*" or "service:*" actions.
+                assertThat(actions).noneMatch(a -> a.equals("*") || a.endsWith(":*"));
+            }
+        }
+        var attached = ofType(r, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").stream()
+                .map(a -> (String) input(a, "policyArn")).toList();
+        assertThat(attached).containsExactlyInAnyOrder(
+                "arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role",
+                "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore");
+        // Security Hub IAM.1: no admin managed policies.
+        assertThat(attached).noneMatch(a -> a.contains("AdministratorAccess") || a.contains("PowerUserAccess")
+                || a.contains("FullAccess"));
+    }
+
+    @Test
+    void jobRoleS3AccessIsScopedToTheDataBuckets() {
+        var policy = JsonParser.parseString((String) input(resource(prod(), "genomics-batch-job-role-data-buckets"),
+                "policy")).getAsJsonObject();
+        var resources = new ArrayList<String>();
+        policy.getAsJsonArray("Statement").forEach(s -> s.getAsJsonObject().getAsJsonArray("Resource")
+                .forEach(x -> resources.add(x.getAsString())));
+        assertThat(resources).containsExactlyInAnyOrder(
+                "arn:aws:s3:::acme-genomics-raw-reads", "arn:aws:s3:::acme-genomics-results",
+                "arn:aws:s3:::acme-genomics-raw-reads/*", "arn:aws:s3:::acme-genomics-results/*");
+        // dev names no buckets: the job role gets no S3 policy at all.
+        assertThat(dev().resources()).extracting(PlannedResource::name)
+                .doesNotContain("genomics-batch-job-role-data-buckets");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void exportsTheOutputContract(String stack) {
+        var r = stack(stack);
+        assertThat(r.outputs()).containsExactly(
+                Map.entry("defaultJobQueueArn", arn(QUEUE, "genomics-batch-default")),
+                Map.entry("highPriorityJobQueueArn", arn(QUEUE, "genomics-batch-high-priority")),
+                Map.entry("defaultJobQueueName", "genomics-batch-" + stack + "-default"),
+                Map.entry("highPriorityJobQueueName", "genomics-batch-" + stack + "-high-priority"),
+                Map.entry("spotComputeEnvironmentArn", arn(CE, "genomics-batch-spot")),
+                Map.entry("onDemandComputeEnvironmentArn", arn(CE, "genomics-batch-on-demand")),
+                Map.entry("jobRoleArn", arn(ROLE, "genomics-batch-job-role")),
+                Map.entry("instanceRoleArn", arn(ROLE, "genomics-batch-instance-role")),
+                Map.entry("instanceProfileArn", arn(PROFILE, "genomics-batch-instance-profile")),
+                Map.entry("launchTemplateId", id("genomics-batch-host-launch-template")),
+                Map.entry("securityGroupId", id("genomics-batch-host-security-group")),
+                Map.entry("vpcId", r.outputs().get("vpcId")),
+                Map.entry("subnetIds", r.outputs().get("subnetIds")));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void sameSettingsGiveTheSameGraph(String stack) {
+        var first = stack(stack);
+        var second = stack(stack);
+        assertThat(second.resources()).isEqualTo(first.resources());
+        assertThat(second.outputs()).isEqualTo(first.outputs());
+    }
+}

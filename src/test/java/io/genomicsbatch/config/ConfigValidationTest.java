@@ -1,0 +1,284 @@
+package io.genomicsbatch.config;
+
+import io.genomicsbatch.plan.Recorder;
+import io.genomicsbatch.support.AwsAnswers;
+import io.genomicsbatch.support.TestStacks;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+/** Bad stack config is refused before any resource is registered, with messages that name the key. */
+class ConfigValidationTest {
+
+    static Stream<Arguments> badConfigs() {
+        return Stream.of(
+                // key, raw value, text the message must show for the value, text of what is allowed
+                arguments("spotMaxVcpus", "lots", "\"lots\"", "whole number"),
+                arguments("spotMaxVcpus", "0", "0", "at least 1"),
+                arguments("spotMinVcpus", "-1", "-1", "at least 0"),
+                arguments("spotMinVcpus", "300", "300", "spotMinVcpus <= spotMaxVcpus"),
+                arguments("spotBidPercentage", "0", "0", "from 1 to 100"),
+                arguments("spotBidPercentage", "150", "150", "from 1 to 100"),
+                arguments("spotBidPercentage", "50%", "\"50%\"", "whole number"),
+                arguments("spotAllocationStrategy", "CHEAPEST", "\"CHEAPEST\"", "SPOT_CAPACITY_OPTIMIZED"),
+                arguments("spotAllocationStrategy", "spot_capacity_optimized", "\"spot_capacity_optimized\"",
+                        "SPOT_CAPACITY_OPTIMIZED"),
+                arguments("onDemandAllocationStrategy", "SPOT_CAPACITY_OPTIMIZED", "\"SPOT_CAPACITY_OPTIMIZED\"",
+                        "[BEST_FIT, BEST_FIT_PROGRESSIVE]"),
+                arguments("onDemandMaxVcpus", "12.5", "\"12.5\"", "whole number"),
+                arguments("onDemandMaxVcpus", "99999999999", "\"99999999999\"", "whole number"),
+                arguments("onDemandMinVcpus", "100", "100", "onDemandMinVcpus <= onDemandMaxVcpus"),
+                arguments("defaultQueuePriority", "1001", "1001", "from 0 to 1000"),
+                arguments("highPriorityQueuePriority", "-5", "-5", "from 0 to 1000"),
+                arguments("highPriorityQueuePriority", "1", "1", "highPriorityQueuePriority > defaultQueuePriority"),
+                arguments("queueSpillover", "yes", "\"yes\"", "true or false"),
+                arguments("runnableTimeoutMinutes", "5", "5", "from 10 to 1440"),
+                arguments("runnableTimeoutMinutes", "1441", "1441", "from 10 to 1440"),
+                arguments("scratchVolumeGiB", "0", "0", "from 1 to 65536"),
+                arguments("scratchVolumeGiB", "70000", "70000", "from 1 to 65536"),
+                arguments("vpcId", "vpc-123", "\"vpc-123\"", "8 or 17 hex digits"),
+                arguments("vpcId", "VPC-0A1B2C3D", "\"VPC-0A1B2C3D\"", "8 or 17 hex digits"),
+                arguments("vpcId", "vpc-0a1b2c3d4e5f6789", "\"vpc-0a1b2c3d4e5f6789\"", "8 or 17 hex digits"),
+                arguments("subnetIds", "subnet-0a1b2c3d", "\"subnet-0a1b2c3d\"", "list of strings"),
+                arguments("subnetIds", "[\"subnet-xyz\"]", "\"subnet-xyz\"", "8 or 17 hex digits"),
+                arguments("subnetIds", "[\"subnet-0a1b2c3d\",\"subnet-0a1b2c3d\"]", "\"subnet-0a1b2c3d\"",
+                        "more than once"),
+                arguments("instanceTypes", "[]", "[]", "at least one"),
+                arguments("instanceTypes", "[\"m6i.huge\"]", "\"m6i.huge\"", "instance types"),
+                arguments("instanceTypes", "[\"M6I\"]", "\"M6I\"", "lower case"),
+                arguments("instanceTypes", "[\"m6i\",\"m6g\"]", "\"m6g\"", "one architecture"),
+                arguments("instanceTypes", "[\"default_arm64\",\"c6i\"]", "\"default_arm64\"", "one architecture"),
+                arguments("instanceTypes", "[4]", "[4]", "every item a string"),
+                arguments("dataBucketNames", "[\"s3://my-bucket\"]", "\"s3://my-bucket\"", "bare bucket name"),
+                arguments("dataBucketNames", "[\"ab\"]", "\"ab\"", "3-63 characters"),
+                arguments("dataBucketNames", "[\"192.168.1.1\"]", "\"192.168.1.1\"", "not an IP address"),
+                arguments("dataBucketNames", "[\"my..bucket\"]", "\"my..bucket\"", "no '..'"),
+                arguments("dataBucketNames", "[\"xn--bucket\"]", "\"xn--bucket\"", "reserved"),
+                arguments("dataBucketNames", "[\"reads-s3alias\"]", "\"reads-s3alias\"", "reserved"),
+                arguments("dataBucketNames", "[\"fast--use1-az4--x-s3\"]", "\"fast--use1-az4--x-s3\"",
+                        "directory buckets"),
+                arguments("protect", "maybe", "\"maybe\"", "true or false"),
+                arguments("spotMaxVcpu", "512", "spotMaxVcpu", "did you mean genomics-batch:spotMaxVcpus"));
+    }
+
+    @ParameterizedTest(name = "{0} = {1}")
+    @MethodSource("badConfigs")
+    void refusesBadValueBeforeRegisteringAnything(String key, String value, String shownValue, String allowed) {
+        var answers = new AwsAnswers();
+        var recording = TestStacks.run("dev", ConfigSource.of(Map.of(key, value)), answers);
+
+        var problem = invalidConfig(recording);
+        assertThat(problem.problems()).hasSize(1);
+        var message = problem.problems().get(0).message();
+        assertThat(message).startsWith("genomics-batch:" + key).contains(shownValue).contains(allowed);
+        assertThat(recording.resources()).as("resources registered").isEmpty();
+        assertThat(answers.invokes()).as("lookups made").isEmpty();
+    }
+
+    static InvalidConfigException invalidConfig(Recorder.Recording recording) {
+        assertThat(recording.exceptions()).as("the program must fail").isNotEmpty();
+        for (Throwable t = recording.exceptions().get(0); t != null; t = t.getCause()) {
+            if (t instanceof InvalidConfigException e) {
+                return e;
+            }
+        }
+        throw new AssertionError("not a config error: " + recording.exceptions().get(0));
+    }
+
+    @Test
+    void reportsEveryProblemAtOnce() {
+        var recording = TestStacks.run("dev", Map.of(
+                "spotMaxVcpus", "lots",
+                "spotBidPercentage", "101",
+                "vpcId", "vpc-nope",
+                "instanceTypes", "[\"m6i\",\"m6i\"]"));
+        var e = invalidConfig(recording);
+        assertThat(e.problems()).extracting(p -> p.message().substring(0, p.message().indexOf(':',
+                "genomics-batch:".length()))).containsExactlyInAnyOrder("genomics-batch:spotMaxVcpus",
+                "genomics-batch:spotBidPercentage", "genomics-batch:vpcId", "genomics-batch:instanceTypes");
+        assertThat(e.getMessage()).startsWith("invalid stack configuration (4 problems); nothing was created");
+        assertThat(recording.resources()).isEmpty();
+    }
+
+    @Test
+    void doesNotJudgeRelationsOnAValueItCouldNotRead() {
+        // spotMaxVcpus is unreadable: "spotMinVcpus <= spotMaxVcpus" would compare with a default the user never set.
+        var e = invalidConfig(TestStacks.run("dev", Map.of("spotMinVcpus", "300", "spotMaxVcpus", "lots")));
+        assertThat(e.problems()).hasSize(1);
+        assertThat(e.problems().get(0).message()).startsWith("genomics-batch:spotMaxVcpus");
+    }
+
+    /** Formats AWS issues must be accepted: refusing a real ID is as bad as accepting garbage. */
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "vpcId=vpc-0a1b2c3d",
+            "vpcId=vpc-0a1b2c3d4e5f67890",
+            "subnetIds=[\"subnet-0a1b2c3d\",\"subnet-0a1b2c3d4e5f67890\"]",
+            "instanceTypes=[\"optimal\"]",
+            "instanceTypes=[\"default_x86_64\"]",
+            "instanceTypes=[\"default_arm64\",\"m6g\",\"c7gn.16xlarge\",\"r8gd.metal-24xl\",\"is4gen.xlarge\",\"a1.large\"]",
+            "instanceTypes=[\"u-6tb1.metal\",\"m7i-flex.large\",\"p6-b200.48xlarge\",\"r7iz.metal-16xl\",\"g4dn.xlarge\",\"x2iedn.32xlarge\",\"u7i-12tb.224xlarge\",\"c5n.18xlarge\",\"t3.nano\"]",
+            "dataBucketNames=[\"my.bucket-1\",\"abc\",\"a23456789012345678901234567890123456789012345678901234567890123\"]",
+            "spotBidPercentage=1",
+            "spotBidPercentage=100",
+            "defaultQueuePriority=0",
+            "highPriorityQueuePriority=1000",
+            "runnableTimeoutMinutes=10",
+            "runnableTimeoutMinutes=1440",
+            "scratchVolumeGiB=1",
+            "scratchVolumeGiB=65536",
+            "spotAllocationStrategy=BEST_FIT_PROGRESSIVE",
+            "onDemandAllocationStrategy=BEST_FIT",
+            "queueSpillover=false",
+            "protect=true"})
+    void acceptsEveryFormatAwsIssues(String assignment) {
+        var key = assignment.substring(0, assignment.indexOf('='));
+        var value = assignment.substring(assignment.indexOf('=') + 1);
+        var result = ConfigReader.read(ConfigSource.of(Map.of(key, value)));
+        assertThat(result.problems()).isEmpty();
+    }
+
+    @Test
+    void legacyBucketNamesAreAcceptedWithAWarning() {
+        var result = ConfigReader.read(ConfigSource.of(Map.of("dataBucketNames", "[\"Legacy_Reads\"]")));
+        assertThat(result.problems()).isEmpty();
+        assertThat(result.warnings()).anySatisfy(w -> assertThat(w).contains("genomics-batch:dataBucketNames")
+                .contains("Legacy_Reads").contains("2018-03-01"));
+    }
+
+    @Test
+    void riskySettingsAreLoggedAsPulumiWarnings() {
+        var recording = TestStacks.succeeded(TestStacks.run("dev", Map.of(
+                "spotAllocationStrategy", "SPOT_PRICE_CAPACITY_OPTIMIZED",
+                "onDemandMaxVcpus", "4096",
+                "spotMinVcpus", "8")));
+        assertThat(recording.warnings()).hasSize(3);
+        assertThat(recording.warnings()).anySatisfy(w -> assertThat(w)
+                .startsWith("genomics-batch:spotAllocationStrategy").contains("#38695"));
+        assertThat(recording.warnings()).anySatisfy(w -> assertThat(w)
+                .startsWith("genomics-batch:onDemandMaxVcpus").contains("quota"));
+        assertThat(recording.warnings()).anySatisfy(w -> assertThat(w)
+                .startsWith("genomics-batch:spotMinVcpus").contains("billed"));
+        assertThat(recording.resources()).isNotEmpty(); // warnings do not stop the deployment
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void shippedStackFilesValidateCleanly(String stack) {
+        var result = ConfigReader.read(StackFiles.load(TestStacks.PROJECT_DIR, stack).source());
+        assertThat(result.problems()).isEmpty();
+        assertThat(result.warnings()).isEmpty();
+    }
+
+    @Test
+    void componentArgsGetTheSameChecksAsStackConfig() {
+        var defaults = ConfigReader.defaults();
+        var bad = new Settings.Environment(defaults.network(), List.of("m6i", "m6g"), defaults.spot(),
+                defaults.onDemand(), new Settings.Queues(5, 5, true, 60), 100, List.of(), false);
+        var recording = Recorder.run("dev", new AwsAnswers(), ctx -> new io.genomicsbatch.GenomicsBatchEnvironment(
+                "custom", new io.genomicsbatch.GenomicsBatchEnvironment.Args("custom", bad, Map.of())));
+        assertThat(invalidConfig(recording).problems()).hasSize(2);
+        assertThat(recording.resources()).isEmpty();
+    }
+
+    // ---- randomized: valid settings always give a graph, invalid ones never do ------------------
+
+    /** Values each key may take that are invalid whatever the other keys say. */
+    static final Map<String, List<String>> ALWAYS_INVALID = Map.ofEntries(
+            Map.entry("vpcId", List.of("vpc-12345", "subnet-0a1b2c3d", "vpc-0A1B2C3D")),
+            Map.entry("subnetIds", List.of("[\"subnet-1\"]", "subnet-0a1b2c3d", "[1]")),
+            Map.entry("instanceTypes", List.of("[]", "[\"m6i.enormous\"]", "[\"c6i\",\"c6g\"]")),
+            Map.entry("spotMinVcpus", List.of("-1", "x", "1.5")),
+            Map.entry("spotMaxVcpus", List.of("0", "-3", "many")),
+            Map.entry("spotBidPercentage", List.of("0", "101", "ten")),
+            Map.entry("spotAllocationStrategy", List.of("FASTEST", "best_fit", "")),
+            Map.entry("onDemandMinVcpus", List.of("-2", "a")),
+            Map.entry("onDemandMaxVcpus", List.of("0", "1e3")),
+            Map.entry("onDemandAllocationStrategy", List.of("SPOT_CAPACITY_OPTIMIZED", "SPOT_PRICE_CAPACITY_OPTIMIZED")),
+            Map.entry("defaultQueuePriority", List.of("-1", "1001")),
+            Map.entry("highPriorityQueuePriority", List.of("1001", "top")),
+            Map.entry("queueSpillover", List.of("1", "TRUE", "no")),
+            Map.entry("runnableTimeoutMinutes", List.of("9", "1441", "0")),
+            Map.entry("scratchVolumeGiB", List.of("0", "65537")),
+            Map.entry("dataBucketNames", List.of("[\"a\"]", "[\"-bucket\"]", "\"bucket\"")),
+            Map.entry("protect", List.of("yes", "")));
+
+    /** A consistent valid config: relations (min <= max, high > default) hold. */
+    static Map<String, String> randomValid(Random random) {
+        var config = new HashMap<String, String>();
+        if (random.nextBoolean()) {
+            config.put("vpcId", random.nextBoolean() ? "vpc-0a1b2c3d" : "vpc-0a1b2c3d4e5f67890");
+            config.put("subnetIds", "[\"subnet-0a1b2c3d\",\"subnet-0a1b2c3d4e5f67891\"]");
+        }
+        var typeSets = List.of("[\"c6i\",\"m6i\",\"r6i\"]", "[\"optimal\"]", "[\"m6g.xlarge\",\"c7g\"]",
+                "[\"default_arm64\"]", "[\"m7i-flex.large\",\"u-6tb1.metal\"]");
+        config.put("instanceTypes", typeSets.get(random.nextInt(typeSets.size())));
+        var spotMax = 1 + random.nextInt(1024);
+        config.put("spotMaxVcpus", Integer.toString(spotMax));
+        config.put("spotMinVcpus", Integer.toString(random.nextInt(spotMax + 1)));
+        config.put("spotBidPercentage", Integer.toString(1 + random.nextInt(100)));
+        var spotStrategies = List.of("BEST_FIT", "BEST_FIT_PROGRESSIVE", "SPOT_CAPACITY_OPTIMIZED",
+                "SPOT_PRICE_CAPACITY_OPTIMIZED");
+        config.put("spotAllocationStrategy", spotStrategies.get(random.nextInt(spotStrategies.size())));
+        var onDemandMax = 1 + random.nextInt(512);
+        config.put("onDemandMaxVcpus", Integer.toString(onDemandMax));
+        config.put("onDemandMinVcpus", Integer.toString(random.nextInt(onDemandMax + 1)));
+        config.put("onDemandAllocationStrategy", random.nextBoolean() ? "BEST_FIT" : "BEST_FIT_PROGRESSIVE");
+        var low = random.nextInt(1000);
+        config.put("defaultQueuePriority", Integer.toString(low));
+        config.put("highPriorityQueuePriority", Integer.toString(low + 1 + random.nextInt(1000 - low)));
+        config.put("queueSpillover", Boolean.toString(random.nextBoolean()));
+        config.put("runnableTimeoutMinutes", Integer.toString(10 + random.nextInt(1431)));
+        config.put("scratchVolumeGiB", Integer.toString(1 + random.nextInt(65536)));
+        config.put("dataBucketNames", random.nextBoolean() ? "[]" : "[\"reads-" + random.nextInt(1000) + "\"]");
+        config.put("protect", Boolean.toString(random.nextBoolean()));
+        return config;
+    }
+
+    @Test
+    void validSettingsAlwaysGiveAGraphAndInvalidOnesNever() {
+        var random = new Random(20261124L);
+        var keys = new ArrayList<>(ALWAYS_INVALID.keySet());
+        keys.sort(null);
+        for (var i = 0; i < 60; i++) {
+            var config = randomValid(random);
+            var broken = new ArrayList<String>();
+            if (random.nextInt(3) > 0) { // two in three runs break one to three keys
+                for (var n = 1 + random.nextInt(3); n > 0; n--) {
+                    var key = keys.get(random.nextInt(keys.size()));
+                    var bad = ALWAYS_INVALID.get(key);
+                    config.put(key, bad.get(random.nextInt(bad.size())));
+                    if (!broken.contains(key)) {
+                        broken.add(key);
+                    }
+                }
+            }
+            var answers = new AwsAnswers(Map.of(AwsAnswers.DEFAULT_VPC, AwsAnswers.DEFAULT_VPC_SUBNETS,
+                    "vpc-0a1b2c3d", List.of("subnet-0a1b2c3d", "subnet-0a1b2c3d4e5f67891"),
+                    "vpc-0a1b2c3d4e5f67890", List.of("subnet-0a1b2c3d", "subnet-0a1b2c3d4e5f67891")));
+            var recording = TestStacks.run("dev", ConfigSource.of(config), answers);
+            if (broken.isEmpty()) {
+                assertThat(recording.exceptions()).as("valid config %s", config).isEmpty();
+                assertThat(recording.resources()).as("valid config %s", config).hasSizeGreaterThanOrEqualTo(12);
+            } else {
+                var messages = invalidConfig(recording).getMessage();
+                for (var key : broken) {
+                    assertThat(messages).as("config %s", config).contains("genomics-batch:" + key);
+                }
+                assertThat(recording.resources()).as("invalid config %s", config).isEmpty();
+            }
+        }
+    }
+}

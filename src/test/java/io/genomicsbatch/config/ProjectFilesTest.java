@@ -1,0 +1,152 @@
+package io.genomicsbatch.config;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.gson.Gson;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import io.genomicsbatch.support.TestStacks;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.yaml.snakeyaml.Yaml;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Pulumi.yaml, the stack files and the README agree with the code and with Pulumi's schema. */
+class ProjectFilesTest {
+
+    static final Path SCHEMA = Path.of("..", "shared", "schemas", "pulumi-project.schema.json");
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> yaml(String file) throws IOException {
+        return new Yaml().load(Files.readString(TestStacks.PROJECT_DIR.resolve(file)));
+    }
+
+    @Test
+    void pulumiYamlValidatesAgainstThePulumiProjectSchema() throws IOException {
+        var mapper = new ObjectMapper();
+        var schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
+                .getSchema(mapper.readTree(SCHEMA.toFile()));
+        var errors = schema.validate(mapper.valueToTree(yaml("Pulumi.yaml")));
+        assertThat(errors).isEmpty();
+        // The validator really validates: a declaration with an unknown type is refused.
+        var broken = yaml("Pulumi.yaml");
+        ((Map<String, Object>) broken.get("config")).put("bad", Map.of("type", "number"));
+        assertThat(schema.validate(mapper.valueToTree(broken))).isNotEmpty();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void pulumiYamlDeclaresExactlyTheConfigContract() throws IOException {
+        var config = (Map<String, Object>) yaml("Pulumi.yaml").get("config");
+        assertThat(config.keySet()).containsExactlyInAnyOrderElementsOf(
+                Arrays.stream(ConfigKey.values()).map(ConfigKey::key).toList());
+        var gson = new Gson();
+        for (var key : ConfigKey.values()) {
+            var declaration = (Map<String, Object>) config.get(key.key());
+            assertThat(declaration.get("type")).as(key.key()).isEqualTo(key.type().yamlName());
+            assertThat((String) declaration.get("description")).as(key.key()).isNotBlank();
+            if (key.type() == ConfigKey.Type.ARRAY) {
+                assertThat(declaration.get("items")).as(key.key()).isEqualTo(Map.of("type", "string"));
+            }
+            // Keys without a default are required by the CLI: every key of the contract has one.
+            var yamlDefault = declaration.get("default");
+            var raw = yamlDefault instanceof List<?> ? gson.toJson(yamlDefault) : String.valueOf(yamlDefault);
+            assertThat(raw).as(key.key()).isEqualTo(key.defaultValue());
+        }
+    }
+
+    @Test
+    void pulumiYamlRunsTheSelfContainedJar() throws IOException {
+        @SuppressWarnings("unchecked")
+        var runtime = (Map<String, Object>) yaml("Pulumi.yaml").get("runtime");
+        assertThat(runtime.get("name")).isEqualTo("java");
+        assertThat(runtime.get("options")).isEqualTo(Map.of("binary", "target/genomics-batch.jar"));
+        assertThat(yaml("Pulumi.yaml").get("name")).isEqualTo(ConfigKey.NAMESPACE);
+        assertThat(Files.readString(Path.of("pom.xml"))).contains("<finalName>genomics-batch</finalName>");
+    }
+
+    /** Provider settings the stacks may set; Pulumi.yaml cannot declare types for another namespace. */
+    static final Set<String> PROVIDER_KEYS = Set.of("aws:region", "aws:profile", "aws:defaultTags");
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyKeyTheStackFilesUseIsDeclared() throws IOException {
+        var declared = ((Map<String, Object>) yaml("Pulumi.yaml").get("config")).keySet();
+        for (var stack : StackFiles.stacks(TestStacks.PROJECT_DIR)) {
+            var keys = ((Map<String, Object>) yaml("Pulumi." + stack + ".yaml").get("config")).keySet();
+            assertThat(keys).as(stack).allSatisfy(k -> {
+                if (k.startsWith(ConfigKey.NAMESPACE + ":")) {
+                    assertThat(declared).contains(k.substring(ConfigKey.NAMESPACE.length() + 1));
+                } else {
+                    assertThat(PROVIDER_KEYS).contains(k);
+                }
+            });
+            assertThat(keys).as(stack + " sets its region").contains("aws:region");
+        }
+        assertThat(StackFiles.stacks(TestStacks.PROJECT_DIR)).contains("dev", "prod");
+    }
+
+    @Test
+    void stackFilesMergeLikeThePulumiCli(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("Pulumi.yaml"), """
+                name: genomics-batch
+                runtime: java
+                config:
+                  spotMaxVcpus:
+                    type: integer
+                    default: 256
+                  instanceTypes:
+                    type: array
+                    items: {type: string}
+                    default: [m6i, c6i]
+                  aws:region: eu-west-1
+                """);
+        Files.writeString(dir.resolve("Pulumi.test.yaml"), """
+                config:
+                  genomics-batch:instanceTypes: [r6i]
+                  genomics-batch:protect: true
+                """);
+        var files = StackFiles.load(dir, "test");
+        var source = files.source();
+        assertThat(source.get("spotMaxVcpus")).contains("256");       // project default
+        assertThat(source.get("instanceTypes")).contains("[\"r6i\"]"); // stack value wins, as JSON
+        assertThat(source.get("protect")).contains("true");
+        assertThat(files.region()).contains("eu-west-1");              // project-level value
+        assertThat(source.keys()).containsExactlyInAnyOrder("spotMaxVcpus", "instanceTypes", "protect");
+    }
+
+    @Test
+    void unknownStackNamesTheStacksThatExist() {
+        assertThatThrownBy(() -> StackFiles.load(TestStacks.PROJECT_DIR, "staging"))
+                .isInstanceOf(StackFiles.StackFileException.class)
+                .hasMessageContaining("unknown stack \"staging\"")
+                .hasMessageContaining("dev, prod");
+    }
+
+    @Test
+    void pulumiConfigKeysComeFromTheLanguageHostsEnvironment() {
+        var json = "{\"genomics-batch:spotMaxVcpus\":\"12\",\"aws:region\":\"us-east-1\",\"genomics-batch:typo\":\"1\"}";
+        assertThat(PulumiConfigSource.namespaceKeys(json)).containsExactly("spotMaxVcpus", "typo");
+        assertThat(PulumiConfigSource.namespaceKeys(null)).isEmpty();
+    }
+
+    @Test
+    void readmeDocumentsEveryKeyAndEveryOutput() throws IOException {
+        var readme = Files.readString(Path.of("README.md"));
+        for (var key : ConfigKey.values()) {
+            assertThat(readme).as(key.key()).contains("| `" + key.key() + "` |");
+        }
+        for (var output : io.genomicsbatch.OutputContractTest.CONTRACT.keySet()) {
+            assertThat(readme).as(output).contains("| `" + output + "` |");
+        }
+    }
+}

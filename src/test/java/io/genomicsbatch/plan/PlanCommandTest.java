@@ -1,0 +1,176 @@
+package io.genomicsbatch.plan;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.genomicsbatch.support.AwsAnswers;
+import io.genomicsbatch.support.TestStacks;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code java -jar genomics-batch.jar plan ...}: the offline plan, run as a user runs it. */
+class PlanCommandTest {
+
+    record Run(int status, String out, String err) {
+    }
+
+    static Run plan(String... args) {
+        var out = new ByteArrayOutputStream();
+        var err = new ByteArrayOutputStream();
+        var status = PlanCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** A copy of the project's Pulumi.yaml with one stack file of our own. */
+    static Path project(Path dir, String stack, String stackYaml) throws IOException {
+        Files.copy(Path.of("Pulumi.yaml"), dir.resolve("Pulumi.yaml"));
+        Files.writeString(dir.resolve("Pulumi." + stack + ".yaml"), stackYaml);
+        return dir;
+    }
+
+    @Test
+    void textShowsTheTreeTheReviewInputsAndWhatIsOnlyKnownAfterDeploy() {
+        var run = plan("plan", "--stack", "dev");
+        assertThat(run.status()).isZero();
+        assertThat(run.err()).isEmpty();
+        assertThat(run.out())
+                .contains("Plan for stack dev (project genomics-batch, region us-east-1)")
+                .contains("Offline: nothing was sent to AWS")
+                .contains("VPC: <lookup: the region's default VPC>  (placeholder")
+                .contains("+ genomics-batch:index:BatchEnvironment  genomics-batch\n")
+                .contains("  + aws:batch/computeEnvironment:ComputeEnvironment  genomics-batch-spot\n")
+                .contains("computeResources.allocationStrategy = SPOT_CAPACITY_OPTIMIZED")
+                .contains("computeResources.maxVcpus = 64")
+                .contains("computeResources.instanceTypes = [c6i, m6i, r6i, c6a, m6a, r6a, c7i, m7i, r7i]")
+                .contains("computeEnvironmentOrders[0].computeEnvironment = <after deploy: genomics-batch-spot.arn>")
+                .contains("priority = 1000")
+                .contains("blockDeviceMappings[1].ebs.volumeSize = 100")
+                .contains("policyArn = arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role")
+                .contains("userData = multipart/mixed with parts [10-ecs-agent.sh, 20-scratch-volume.sh]")
+                .contains("tags = {Environment=dev, ManagedBy=pulumi, Project=genomics-batch}")
+                .contains("[ignoreChanges] [computeResources.desiredVcpus]")
+                .contains("defaultJobQueueName = genomics-batch-dev-default");
+    }
+
+    @Test
+    void prodLookupsAreAnsweredFromTheStackConfig() {
+        var run = plan("plan", "--stack", "prod");
+        assertThat(run.out()).contains("VPC: vpc-0a1b2c3d4e5f67890  (stack config (vpcId))")
+                .contains("subnets: [subnet-0a1b2c3d4e5f67891, subnet-0a1b2c3d4e5f67892, subnet-0a1b2c3d4e5f67893]"
+                        + "  (stack config (subnetIds))")
+                .contains("[protect]");
+    }
+
+    @Test
+    void jsonListsEveryResourceWithInputsOptionsAndTheOutputs() {
+        var run = plan("plan", "--stack", "prod", "--format", "json");
+        assertThat(run.status()).isZero();
+        var doc = JsonParser.parseString(run.out()).getAsJsonObject();
+        assertThat(doc.get("stack").getAsString()).isEqualTo("prod");
+        assertThat(doc.get("offline").getAsBoolean()).isTrue();
+        var resources = doc.getAsJsonArray("resources").asList().stream().map(e -> e.getAsJsonObject()).toList();
+        assertThat(resources).hasSize(13);
+        var spot = resources.stream().filter(r -> r.get("name").getAsString().equals("genomics-batch-spot"))
+                .findFirst().orElseThrow();
+        assertThat(spot.get("type").getAsString()).isEqualTo("aws:batch/computeEnvironment:ComputeEnvironment");
+        assertThat(spot.get("parent").getAsString()).isEqualTo("genomics-batch");
+        assertThat(spot.get("protect").getAsBoolean()).isTrue();
+        assertThat(spot.getAsJsonObject("inputs").getAsJsonObject("computeResources").get("maxVcpus").getAsInt())
+                .isEqualTo(1024);
+        assertThat(doc.getAsJsonObject("outputs").keySet())
+                .containsExactlyElementsOf(io.genomicsbatch.OutputContractTest.CONTRACT.keySet());
+        assertThat(doc.getAsJsonObject("outputs").getAsJsonArray("subnetIds")).hasSize(3);
+    }
+
+    @Test
+    void mermaidDrawsTheQueuesAndTheirEnvironmentsInOrder(@TempDir Path dir) throws IOException {
+        var withSpillover = plan("plan", "--stack", "dev", "--format", "mermaid").out();
+        assertThat(withSpillover).startsWith("flowchart LR\n")
+                .contains("genomics_batch_default -->|1| genomics_batch_spot\n")
+                .contains("genomics_batch_default -->|2| genomics_batch_on_demand\n")
+                .contains("genomics_batch_high_priority -->|1| genomics_batch_on_demand\n")
+                .contains("genomics_batch_high_priority -->|2| genomics_batch_spot\n");
+
+        project(dir, "solo", "config:\n  aws:region: eu-west-1\n  genomics-batch:queueSpillover: false\n");
+        var without = plan("plan", "--stack", "solo", "--format", "mermaid", "--dir", dir.toString()).out();
+        assertThat(without.lines().filter(l -> l.contains("-->"))).containsExactly(
+                "  genomics_batch_default -->|1| genomics_batch_spot",
+                "  genomics_batch_high_priority -->|1| genomics_batch_on_demand");
+    }
+
+    @Test
+    void invalidConfigFailsWithTheProgramsMessageAndNoPlan(@TempDir Path dir) throws IOException {
+        project(dir, "bad", "config:\n  genomics-batch:spotBidPercentage: 150\n  genomics-batch:vpcId: vpc-1\n");
+        var run = plan("plan", "--stack", "bad", "--dir", dir.toString());
+        assertThat(run.status()).isEqualTo(1);
+        assertThat(run.out()).isEmpty();
+        // The same message the real program gives for the same config.
+        var program = TestStacks.run("bad", Map.of("spotBidPercentage", "150", "vpcId", "vpc-1"));
+        var expected = PlanEngine.programMessage(program.exceptions().get(0));
+        assertThat(run.err()).isEqualTo("error: " + expected + "\n");
+        assertThat(expected).contains("genomics-batch:spotBidPercentage: got 150")
+                .contains("genomics-batch:vpcId: got \"vpc-1\"");
+    }
+
+    @Test
+    void unknownStackAndBadUsageExitWithStatusTwo() {
+        var unknown = plan("plan", "--stack", "staging");
+        assertThat(unknown.status()).isEqualTo(2);
+        assertThat(unknown.out()).isEmpty();
+        assertThat(unknown.err()).contains("unknown stack \"staging\"").contains("dev, prod");
+
+        assertThat(plan("plan").status()).isEqualTo(2);
+        assertThat(plan("plan", "--stack", "dev", "--format", "yaml").err()).contains("unknown format \"yaml\"");
+        assertThat(plan("deploy").status()).isEqualTo(2);
+        assertThat(plan("plan", "--help").out()).contains("usage: java -jar target/genomics-batch.jar plan");
+    }
+
+    /** The plan is the real program: it registers what the mock-engine tests see, with the same options. */
+    @Test
+    void planResourcesEqualThoseTheMockEngineTestsSee() {
+        for (var stack : List.of("dev", "prod")) {
+            var files = io.genomicsbatch.config.StackFiles.load(TestStacks.PROJECT_DIR, stack);
+            var plan = PlanEngine.run(stack, files.region(), ctx -> io.genomicsbatch.App.deploy(ctx, files.source()));
+            var answers = stack.equals("prod")
+                    ? new AwsAnswers(Map.of("vpc-0a1b2c3d4e5f67890", List.of("subnet-0a1b2c3d4e5f67891",
+                    "subnet-0a1b2c3d4e5f67892", "subnet-0a1b2c3d4e5f67893")))
+                    : new AwsAnswers();
+            var tested = TestStacks.succeeded(TestStacks.runStackFile(stack, answers));
+            assertThat(plan.resources()).extracting(PlanCommandTest::shape)
+                    .containsExactlyElementsOf(tested.resources().stream().map(PlanCommandTest::shape).toList());
+            // Inputs that no lookup or AWS-assigned value feeds are identical.
+            for (var name : List.of("genomics-batch-host-launch-template", "genomics-batch-instance-role")) {
+                assertThat(plan.resource(name).orElseThrow().inputs())
+                        .isEqualTo(TestStacks.resource(tested, name).inputs());
+            }
+            assertThat(plan.outputs().keySet()).containsExactlyElementsOf(tested.outputs().keySet());
+        }
+    }
+
+    /** Type, name, parent, options and input keys (values differ: the two answer lookups differently). */
+    static List<Object> shape(PlannedResource r) {
+        return List.of(r.type(), r.name(), r.parent(), r.protect(), r.dependsOn(), r.ignoreChanges(),
+                new java.util.TreeSet<>(r.inputs().keySet()));
+    }
+
+    @Test
+    void jsonInputsAreTheProvidersInputs() {
+        JsonObject doc = JsonParser.parseString(plan("plan", "--stack", "dev", "--format", "json").out()).getAsJsonObject();
+        var queue = doc.getAsJsonArray("resources").asList().stream().map(e -> e.getAsJsonObject())
+                .filter(r -> r.get("name").getAsString().equals("genomics-batch-default")).findFirst().orElseThrow();
+        var orders = queue.getAsJsonObject("inputs").getAsJsonArray("computeEnvironmentOrders");
+        assertThat(orders.get(0).getAsJsonObject().get("computeEnvironment").getAsString())
+                .isEqualTo("<after deploy: genomics-batch-spot.arn>");
+    }
+}

@@ -1,0 +1,63 @@
+package io.genomicsbatch.support;
+
+import io.genomicsbatch.App;
+import io.genomicsbatch.config.ConfigSource;
+import io.genomicsbatch.config.StackFiles;
+import io.genomicsbatch.plan.PlannedResource;
+import io.genomicsbatch.plan.Recorder;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Runs the real program ({@link App#deploy}) under the SDK's mock engine with {@link AwsAnswers}. */
+public final class TestStacks {
+    private TestStacks() {
+    }
+
+    public static final Path PROJECT_DIR = Path.of(".");
+
+    /** The stack with these raw config values (bare keys, values as the Pulumi CLI passes them). */
+    public static Recorder.Recording run(String stack, Map<String, String> config) {
+        return run(stack, ConfigSource.of(config), new AwsAnswers());
+    }
+
+    public static Recorder.Recording run(String stack, ConfigSource config, AwsAnswers answers) {
+        return Recorder.run(stack, answers, ctx -> App.deploy(ctx, config));
+    }
+
+    /** The stack as its shipped Pulumi.&lt;stack&gt;.yaml configures it, merged with Pulumi.yaml. */
+    public static Recorder.Recording runStackFile(String stack, AwsAnswers answers) {
+        return run(stack, StackFiles.load(PROJECT_DIR, stack).source(), answers);
+    }
+
+    /** A run that must have succeeded. */
+    public static Recorder.Recording succeeded(Recorder.Recording recording) {
+        assertThat(recording.exceptions()).as("program exceptions").isEmpty();
+        return recording;
+    }
+
+    public static PlannedResource resource(Recorder.Recording recording, String name) {
+        return recording.resources().stream().filter(r -> r.name().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no resource named " + name + " in "
+                        + recording.resources().stream().map(PlannedResource::name).toList()));
+    }
+
+    public static List<PlannedResource> ofType(Recorder.Recording recording, String type) {
+        return recording.resources().stream().filter(r -> r.type().equals(type)).toList();
+    }
+
+    /** A nested input, e.g. {@code input(ce, "computeResources", "launchTemplate", "version")}. */
+    public static Object input(PlannedResource resource, String... path) {
+        Object current = resource.inputs();
+        for (var key : path) {
+            if (!(current instanceof Map<?, ?> map)) {
+                return null;
+            }
+            current = map.get(key);
+        }
+        return current;
+    }
+}
