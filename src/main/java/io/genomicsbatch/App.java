@@ -25,6 +25,12 @@ public final class App {
         if (args.length > 0) {
             System.exit(io.genomicsbatch.plan.PlanCommand.run(args, System.out, System.err));
         }
+        // The Pulumi engine always tells the program where its resource monitor is.
+        if (System.getenv("PULUMI_MONITOR") == null) {
+            System.err.println("genomics-batch is a Pulumi program: deploy it with `pulumi up`, or see what it would"
+                    + " build offline with `java -jar target/genomics-batch.jar plan --stack dev`.");
+            System.exit(2);
+        }
         Pulumi.run(App::stack);
     }
 

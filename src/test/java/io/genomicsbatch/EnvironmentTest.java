@@ -212,7 +212,7 @@ class EnvironmentTest {
         assertThat(number(input(spot, "computeResources", "bidPercentage"))).isEqualTo(100);
         assertThat((Map<String, Object>) input(spot, "computeResources")).doesNotContainKey("spotIamFleetRole");
         assertThat(input(spot, "computeResources", "instanceTypes"))
-                .isEqualTo(List.of("c6i", "m6i", "r6i", "c6id", "m6id", "r6id", "c7i", "m7i", "r7i"));
+                .isEqualTo(List.of("c6i", "m6i", "r6i", "c7i", "m7i", "r7i", "c7a", "m7a", "r7a"));
         var onDemand = resource(r, "genomics-batch-on-demand");
         assertThat(input(onDemand, "computeResources", "type")).isEqualTo("EC2");
         assertThat(input(onDemand, "computeResources", "allocationStrategy")).isEqualTo("BEST_FIT_PROGRESSIVE");
@@ -312,6 +312,7 @@ class EnvironmentTest {
                 .isEqualTo(AwsAnswers.ACCOUNT);
         assertThat(input(resource(r, "genomics-batch-instance-profile"), "role"))
                 .isEqualTo("genomics-batch-instance-role-generated");
+        assertThat(resource(r, "genomics-batch-instance-profile").protect()).isEqualTo(stack.equals("prod"));
         for (var role : ofType(r, ROLE)) {
             assertThat(role.protect()).isEqualTo(stack.equals("prod"));
             assertThat((Map<String, Object>) input(role, "tags")).containsEntry("ManagedBy", "pulumi");
@@ -385,8 +386,9 @@ class EnvironmentTest {
                 Map.entry("instanceProfileArn", arn(PROFILE, "genomics-batch-instance-profile")),
                 Map.entry("launchTemplateId", id("genomics-batch-host-launch-template")),
                 Map.entry("securityGroupId", id("genomics-batch-host-security-group")),
-                Map.entry("vpcId", r.outputs().get("vpcId")),
-                Map.entry("subnetIds", r.outputs().get("subnetIds")));
+                Map.entry("vpcId", stack.equals("dev") ? AwsAnswers.DEFAULT_VPC : "vpc-0a1b2c3d4e5f67890"),
+                Map.entry("subnetIds", stack.equals("dev") ? AwsAnswers.DEFAULT_VPC_SUBNETS
+                        : List.of("subnet-0a1b2c3d4e5f67891", "subnet-0a1b2c3d4e5f67892", "subnet-0a1b2c3d4e5f67893")));
     }
 
     @ParameterizedTest

@@ -18,15 +18,18 @@ final class AwsFormats {
     static final List<String> CATEGORIES = List.of("optimal", "default_x86_64", "default_arm64");
 
     /**
-     * EC2 instance type names: family (class letters, generation, attribute letters, optional
-     * "-suffix" as in m7i-flex, u-6tb1, p6-b200) and, optionally, "." and a size.
+     * EC2 instance type names: a family (lower-case letters and digits with at least one digit,
+     * optional "-suffixes" as in m7i-flex, u-6tb1, p6-b200, mac-m4) and, optionally, "." and a size.
      */
     private static final Pattern INSTANCE_TYPE = Pattern.compile(
-            "[a-z]+-?[0-9][a-z0-9]*(?:-[a-z0-9]+)*"
+            "(?=[a-z0-9-]*[0-9])[a-z][a-z0-9]*(?:-[a-z0-9]+)*"
                     + "(?:\\.(?:nano|micro|small|medium|large|[1-9][0-9]*xlarge|xlarge|metal(?:-[1-9][0-9]*xl)?))?");
 
-    /** Graviton families: attribute letters after the generation include "g" (m6g, c7gn, is4gen), plus a1. */
-    private static final Pattern GRAVITON_FAMILY = Pattern.compile("a1|[a-z]+[0-9]+[a-z]*g[a-z]*");
+    /**
+     * Arm families: Graviton (attribute letters after the generation include "g": m6g, c7gn,
+     * is4gen; and a1) and NVIDIA Grace (a "-gb" suffix: p6e-gb200).
+     */
+    private static final Pattern ARM_FAMILY = Pattern.compile("a1|[a-z]+[0-9]+[a-z]*g[a-z]*|.*-gb[0-9]+");
 
     /** General purpose bucket names (rules in force since 2018-03-01). */
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
@@ -58,7 +61,7 @@ final class AwsFormats {
             return "x86_64";
         }
         var family = instanceType.split("\\.", 2)[0];
-        return GRAVITON_FAMILY.matcher(family).matches() ? "arm64" : "x86_64";
+        return ARM_FAMILY.matcher(family).matches() ? "arm64" : "x86_64";
     }
 
     enum BucketName { VALID, LEGACY, INVALID }

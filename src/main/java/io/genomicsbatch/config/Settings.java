@@ -13,7 +13,7 @@ public final class Settings {
      * Where hosts run.
      *
      * @param vpcId     the VPC; empty: the region's default VPC
-     * @param subnetIds subnets for instances (1-16, AWS Batch's limit); empty: every subnet of the VPC
+     * @param subnetIds subnets for instances, all in the VPC; empty: every subnet of the VPC
      */
     public record Network(Optional<String> vpcId, List<String> subnetIds) {
         public Network {

@@ -77,6 +77,11 @@ public final class SettingsValidator {
                         + "updated in place, so every change to its compute resources replaces the compute environment"
                         + (c.type() == CapacityType.SPOT ? "; it also needs a Spot fleet role, which is created" : ""));
             }
+            if (s.protect() && !c.allocationStrategy().updatesInPlace()) {
+                warnings.add(strategyKey.fullKey() + " = " + c.allocationStrategy() + " with "
+                        + ConfigKey.PROTECT.fullKey() + " = true: a change that replaces the " + c.type().label()
+                        + " compute environment fails while it is protected; unprotect, update, protect again");
+            }
             if (c.maxVcpus() > TYPICAL_VCPU_QUOTA) {
                 warnings.add(maxKey.fullKey() + " = " + c.maxVcpus() + ": above " + TYPICAL_VCPU_QUOTA
                         + " vCPUs, more than many accounts' default EC2 " + c.type().label() + " vCPU quota; "

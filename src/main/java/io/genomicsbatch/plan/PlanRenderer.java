@@ -96,6 +96,9 @@ public final class PlanRenderer {
             for (var i = 0; i < list.size(); i++) {
                 flatten(path + "[" + i + "]", list.get(i), lines);
             }
+        } else if (path.endsWith("launchTemplate.version")) {
+            // The template's latest version: known only for a new stack.
+            lines.add(path + " = " + inline(value) + "  (the template's latest version; 1 for a new stack)");
         } else {
             lines.add(path + " = " + inline(value));
         }

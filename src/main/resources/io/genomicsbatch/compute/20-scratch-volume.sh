@@ -23,10 +23,11 @@ fi
 uuid=$(blkid -s UUID -o value "$device")
 mkdir -p "$mount_point"
 if ! grep -q "UUID=$uuid" /etc/fstab; then
-  echo "UUID=$uuid $mount_point xfs defaults,nofail,noatime 0 2" >> /etc/fstab
+  echo "UUID=$uuid $mount_point xfs defaults,nofail,relatime 0 2" >> /etc/fstab
 fi
 mountpoint -q "$mount_point" || mount "$mount_point"
 chmod 1777 "$mount_point"
 
-# Backstop for jobs that die before cleaning up: remove per-job directories idle for 3 days.
+# Backstop for jobs that die before cleaning up: remove files not read or written for 3 days
+# (relatime refreshes access times at least daily, so files in use are never old enough).
 echo "d $mount_point 1777 root root 3d" > /etc/tmpfiles.d/genomics-batch-scratch.conf

@@ -129,6 +129,10 @@ class ConfigValidationTest {
             "instanceTypes=[\"optimal\"]",
             "instanceTypes=[\"default_x86_64\"]",
             "instanceTypes=[\"default_arm64\",\"m6g\",\"c7gn.16xlarge\",\"r8gd.metal-24xl\",\"is4gen.xlarge\",\"a1.large\"]",
+            "instanceTypes=[\"p6e-gb200.36xlarge\",\"m7g\"]",
+            "instanceTypes=[\"mac-m4.metal\"]",
+            "instanceTypes=[\"m8azn.medium\",\"c7i-flex.xlarge\"]",
+            "instanceTypes=[\"c8gd.metal-48xl\",\"x8g.metal-24xl\"]",
             "instanceTypes=[\"u-6tb1.metal\",\"m7i-flex.large\",\"p6-b200.48xlarge\",\"r7iz.metal-16xl\",\"g4dn.xlarge\",\"x2iedn.32xlarge\",\"u7i-12tb.224xlarge\",\"c5n.18xlarge\",\"t3.nano\"]",
             "dataBucketNames=[\"my.bucket-1\",\"abc\",\"a23456789012345678901234567890123456789012345678901234567890123\"]",
             "spotBidPercentage=1",
@@ -172,6 +176,20 @@ class ConfigValidationTest {
         assertThat(recording.warnings()).anySatisfy(w -> assertThat(w)
                 .startsWith("genomics-batch:spotMinVcpus").contains("billed"));
         assertThat(recording.resources()).isNotEmpty(); // warnings do not stop the deployment
+    }
+
+    @Test
+    void otherRiskySettingsWarnToo() {
+        var bestFit = ConfigReader.read(ConfigSource.of(Map.of("onDemandAllocationStrategy", "BEST_FIT",
+                "protect", "true"))).warnings();
+        assertThat(bestFit).anySatisfy(w -> assertThat(w).startsWith("genomics-batch:onDemandAllocationStrategy = "
+                + "BEST_FIT:").contains("cannot be updated in place"));
+        assertThat(bestFit).anySatisfy(w -> assertThat(w).startsWith("genomics-batch:onDemandAllocationStrategy = "
+                + "BEST_FIT with genomics-batch:protect = true").contains("fails while it is protected"));
+        var allSubnets = ConfigReader.read(ConfigSource.of(Map.of("vpcId", "vpc-0a1b2c3d"))).warnings();
+        assertThat(allSubnets).singleElement().satisfies(w -> assertThat(w).startsWith("genomics-batch:subnetIds is empty")
+                .contains("vpc-0a1b2c3d").contains("public ones included"));
+        assertThat(ConfigReader.read(ConfigSource.of(Map.of())).warnings()).isEmpty();
     }
 
     @ParameterizedTest

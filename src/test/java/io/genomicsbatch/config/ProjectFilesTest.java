@@ -23,7 +23,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Pulumi.yaml, the stack files and the README agree with the code and with Pulumi's schema. */
 class ProjectFilesTest {
 
-    static final Path SCHEMA = Path.of("..", "shared", "schemas", "pulumi-project.schema.json");
+    /**
+     * Pulumi's project schema (sdk/go/common/workspace/project.json, Apache-2.0), kept as a test
+     * resource so the test runs in any checkout; the workspace's shared copy, where present, must match.
+     */
+    static final Path SCHEMA = Path.of("src", "test", "resources", "pulumi-project.schema.json");
+    static final Path SHARED_SCHEMA = Path.of("..", "shared", "schemas", "pulumi-project.schema.json");
 
     @SuppressWarnings("unchecked")
     static Map<String, Object> yaml(String file) throws IOException {
@@ -41,6 +46,14 @@ class ProjectFilesTest {
         var broken = yaml("Pulumi.yaml");
         ((Map<String, Object>) broken.get("config")).put("bad", Map.of("type", "number"));
         assertThat(schema.validate(mapper.valueToTree(broken))).isNotEmpty();
+    }
+
+    @Test
+    void theSchemaCopyIsThePublishedOne() throws IOException {
+        if (Files.exists(SHARED_SCHEMA)) {
+            assertThat(Files.readString(SCHEMA)).isEqualTo(Files.readString(SHARED_SCHEMA));
+        }
+        assertThat(Files.readString(SCHEMA)).contains("\"configTypeDeclaration\"");
     }
 
     @Test

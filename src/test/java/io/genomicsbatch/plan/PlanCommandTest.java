@@ -54,6 +54,7 @@ class PlanCommandTest {
                 .contains("computeResources.maxVcpus = 64")
                 .contains("computeResources.instanceTypes = [c6i, m6i, r6i, c6a, m6a, r6a, c7i, m7i, r7i]")
                 .contains("computeEnvironmentOrders[0].computeEnvironment = <after deploy: genomics-batch-spot.arn>")
+                .contains("computeResources.launchTemplate.version = 1  (the template's latest version; 1 for a new stack)")
                 .contains("priority = 1000")
                 .contains("blockDeviceMappings[1].ebs.volumeSize = 100")
                 .contains("policyArn = arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role")
