@@ -19,6 +19,9 @@ import java.util.Map;
 
 import static io.genomicsbatch.support.AwsAnswers.arn;
 import static io.genomicsbatch.support.AwsAnswers.id;
+import static io.genomicsbatch.support.TestStacks.PROD_SUBNETS;
+import static io.genomicsbatch.support.TestStacks.PROD_VPC;
+import static io.genomicsbatch.support.TestStacks.answersFor;
 import static io.genomicsbatch.support.TestStacks.input;
 import static io.genomicsbatch.support.TestStacks.ofType;
 import static io.genomicsbatch.support.TestStacks.resource;
@@ -38,18 +41,16 @@ class EnvironmentTest {
     static final String SG = "aws:ec2/securityGroup:SecurityGroup";
     static final String PROFILE = "aws:iam/instanceProfile:InstanceProfile";
 
+    static Recorder.Recording stack(String name) {
+        return succeeded(runStackFile(name, answersFor(name)));
+    }
+
     static Recorder.Recording dev() {
-        return succeeded(runStackFile("dev", new AwsAnswers()));
+        return stack("dev");
     }
 
     static Recorder.Recording prod() {
-        var vpc = "vpc-0a1b2c3d4e5f67890";
-        var subnets = List.of("subnet-0a1b2c3d4e5f67891", "subnet-0a1b2c3d4e5f67892", "subnet-0a1b2c3d4e5f67893");
-        return succeeded(runStackFile("prod", new AwsAnswers(Map.of(vpc, subnets))));
-    }
-
-    static Recorder.Recording stack(String name) {
-        return name.equals("dev") ? dev() : prod();
+        return stack("prod");
     }
 
     static int number(Object value) {
@@ -92,9 +93,9 @@ class EnvironmentTest {
     @Test
     void usesTheConfiguredVpcAndSubnets() {
         var r = prod();
-        assertThat(r.outputs().get("vpcId")).isEqualTo("vpc-0a1b2c3d4e5f67890");
+        assertThat(r.outputs().get("vpcId")).isEqualTo(PROD_VPC);
         assertThat(input(resource(r, "genomics-batch-on-demand"), "computeResources", "subnets"))
-                .isEqualTo(List.of("subnet-0a1b2c3d4e5f67891", "subnet-0a1b2c3d4e5f67892", "subnet-0a1b2c3d4e5f67893"));
+                .isEqualTo(PROD_SUBNETS);
     }
 
     @Test
@@ -386,9 +387,8 @@ class EnvironmentTest {
                 Map.entry("instanceProfileArn", arn(PROFILE, "genomics-batch-instance-profile")),
                 Map.entry("launchTemplateId", id("genomics-batch-host-launch-template")),
                 Map.entry("securityGroupId", id("genomics-batch-host-security-group")),
-                Map.entry("vpcId", stack.equals("dev") ? AwsAnswers.DEFAULT_VPC : "vpc-0a1b2c3d4e5f67890"),
-                Map.entry("subnetIds", stack.equals("dev") ? AwsAnswers.DEFAULT_VPC_SUBNETS
-                        : List.of("subnet-0a1b2c3d4e5f67891", "subnet-0a1b2c3d4e5f67892", "subnet-0a1b2c3d4e5f67893")));
+                Map.entry("vpcId", stack.equals("dev") ? AwsAnswers.DEFAULT_VPC : PROD_VPC),
+                Map.entry("subnetIds", stack.equals("dev") ? AwsAnswers.DEFAULT_VPC_SUBNETS : PROD_SUBNETS));
     }
 
     @ParameterizedTest

@@ -2,7 +2,6 @@ package io.genomicsbatch.plan;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.genomicsbatch.support.AwsAnswers;
 import io.genomicsbatch.support.TestStacks;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -143,11 +142,7 @@ class PlanCommandTest {
         for (var stack : List.of("dev", "prod")) {
             var files = io.genomicsbatch.config.StackFiles.load(TestStacks.PROJECT_DIR, stack);
             var plan = PlanEngine.run(stack, files.region(), ctx -> io.genomicsbatch.App.deploy(ctx, files.source()));
-            var answers = stack.equals("prod")
-                    ? new AwsAnswers(Map.of("vpc-0a1b2c3d4e5f67890", List.of("subnet-0a1b2c3d4e5f67891",
-                    "subnet-0a1b2c3d4e5f67892", "subnet-0a1b2c3d4e5f67893")))
-                    : new AwsAnswers();
-            var tested = TestStacks.succeeded(TestStacks.runStackFile(stack, answers));
+            var tested = TestStacks.succeeded(TestStacks.runStackFile(stack, TestStacks.answersFor(stack)));
             assertThat(plan.resources()).extracting(PlanCommandTest::shape)
                     .containsExactlyElementsOf(tested.resources().stream().map(PlanCommandTest::shape).toList());
             // Inputs that no lookup or AWS-assigned value feeds are identical.

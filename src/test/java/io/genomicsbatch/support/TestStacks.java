@@ -19,6 +19,16 @@ public final class TestStacks {
 
     public static final Path PROJECT_DIR = Path.of(".");
 
+    /** The VPC and subnets Pulumi.prod.yaml names. */
+    public static final String PROD_VPC = "vpc-0a1b2c3d4e5f67890";
+    public static final List<String> PROD_SUBNETS =
+            List.of("subnet-0a1b2c3d4e5f67891", "subnet-0a1b2c3d4e5f67892", "subnet-0a1b2c3d4e5f67893");
+
+    /** A fake account that holds what a shipped stack file refers to: prod's VPC, or the default VPC. */
+    public static AwsAnswers answersFor(String stack) {
+        return stack.equals("prod") ? new AwsAnswers(Map.of(PROD_VPC, PROD_SUBNETS)) : new AwsAnswers();
+    }
+
     /** The stack with these raw config values (bare keys, values as the Pulumi CLI passes them). */
     public static Recorder.Recording run(String stack, Map<String, String> config) {
         return run(stack, ConfigSource.of(config), new AwsAnswers());
