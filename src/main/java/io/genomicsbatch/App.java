@@ -1,7 +1,6 @@
 package io.genomicsbatch;
 
 import com.pulumi.Context;
-import com.pulumi.Pulumi;
 import io.genomicsbatch.config.ConfigKey;
 import io.genomicsbatch.config.ConfigReader;
 import io.genomicsbatch.config.ConfigSource;
@@ -11,8 +10,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The genomics-batch Pulumi program. {@code pulumi up} runs {@link #stack(Context)}; {@code java -jar
- * genomics-batch.jar plan --stack NAME} runs the same program offline (see {@code plan.PlanCommand}).
+ * The genomics-batch Pulumi program: {@code pulumi up} runs {@link #stack(Context)} (started by
+ * {@link Main}); the offline plan runs {@link #deploy} under the mock engine.
  */
 public final class App {
     private App() {
@@ -20,19 +19,6 @@ public final class App {
 
     /** Logical name of the component; its children's names start with it. */
     public static final String COMPONENT_NAME = "genomics-batch";
-
-    public static void main(String[] args) {
-        if (args.length > 0) {
-            System.exit(io.genomicsbatch.plan.PlanCommand.run(args, System.out, System.err));
-        }
-        // The Pulumi engine always tells the program where its resource monitor is.
-        if (System.getenv("PULUMI_MONITOR") == null) {
-            System.err.println("genomics-batch is a Pulumi program: deploy it with `pulumi up`, or see what it would"
-                    + " build offline with `java -jar target/genomics-batch.jar plan --stack dev`.");
-            System.exit(2);
-        }
-        Pulumi.run(App::stack);
-    }
 
     public static void stack(Context ctx) {
         deploy(ctx, new PulumiConfigSource(ctx.config(), System.getenv("PULUMI_CONFIG")));
