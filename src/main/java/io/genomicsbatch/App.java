@@ -8,6 +8,7 @@ import io.genomicsbatch.config.PulumiConfigSource;
 
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The genomics-batch Pulumi program: {@code pulumi up} runs {@link #stack(Context)} (started by
@@ -29,12 +30,9 @@ public final class App {
      * environment and exports its outputs.
      */
     public static GenomicsBatchEnvironment deploy(Context ctx, ConfigSource config) {
-        var read = ConfigReader.read(config);
-        var settings = read.orThrow();
-        read.warnings().forEach(ctx.log()::warn);
-
+        var settings = ConfigReader.read(config).orThrow();
         var environment = new GenomicsBatchEnvironment(COMPONENT_NAME,
-                new GenomicsBatchEnvironment.Args(namePrefix(ctx), settings, tags(ctx)));
+                new GenomicsBatchEnvironment.Args(namePrefix(ctx), settings, tags(ctx), Optional.of(ctx.log())));
         environment.outputs().forEach(ctx::export);
         return environment;
     }

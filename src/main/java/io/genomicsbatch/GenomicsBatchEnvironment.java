@@ -1,10 +1,14 @@
 package io.genomicsbatch;
 
+import com.pulumi.context.LoggingContext;
+import com.pulumi.aws.batch.ComputeEnvironment;
+import com.pulumi.aws.ec2.LaunchTemplate;
 import com.pulumi.core.Output;
 import com.pulumi.resources.ComponentResource;
 import com.pulumi.resources.ComponentResourceOptions;
 import io.genomicsbatch.compute.ComputeEnvironments;
 import io.genomicsbatch.compute.HostLaunchTemplate;
+import io.genomicsbatch.config.ImageType;
 import io.genomicsbatch.config.InvalidConfigException;
 import io.genomicsbatch.config.Settings;
 import io.genomicsbatch.config.SettingsValidator;
@@ -13,7 +17,8 @@ import io.genomicsbatch.network.HostSecurityGroup;
 import io.genomicsbatch.network.Network;
 import io.genomicsbatch.queues.JobQueues;
 
-import java.util.List;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -21,8 +26,9 @@ import java.util.regex.Pattern;
 
 /**
  * A complete AWS Batch environment for genomics workflows: network lookup, host security group,
- * launch template, IAM, a Spot and an On-Demand compute environment and two ordered job queues,
- * all children of this component. Reusable from other Pulumi Java programs with typed args.
+ * a launch template per AMI family, IAM, the compute environments and the ordered job queues of
+ * its settings, all children of this component. Reusable from other Pulumi Java programs with
+ * typed args; it checks its settings (once) and logs their warnings itself.
  */
 public final class GenomicsBatchEnvironment extends ComponentResource {
 
@@ -33,8 +39,10 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
      *                   '-' and '_', at most {@value #MAX_NAME_PREFIX} characters
      * @param settings   validated when the component is constructed
      * @param tags       added to every taggable resource, instances and volumes included
+     * @param log        where the settings' warnings go ({@code ctx.log()}); empty: not logged
      */
-    public record Args(String namePrefix, Settings.Environment settings, Map<String, String> tags) {
+    public record Args(String namePrefix, Settings.Environment settings, Map<String, String> tags,
+                       Optional<LoggingContext> log) {
         public static final int MAX_NAME_PREFIX = 64;
         private static final Pattern NAME_PREFIX = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0," + (MAX_NAME_PREFIX - 1) + "}");
 
@@ -45,21 +53,13 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
             }
             tags = Map.copyOf(tags);
         }
+
+        public Args(String namePrefix, Settings.Environment settings, Map<String, String> tags) {
+            this(namePrefix, settings, tags, Optional.empty());
+        }
     }
 
-    public final Output<String> defaultJobQueueArn;
-    public final Output<String> highPriorityJobQueueArn;
-    public final Output<String> defaultJobQueueName;
-    public final Output<String> highPriorityJobQueueName;
-    public final Output<String> spotComputeEnvironmentArn;
-    public final Output<String> onDemandComputeEnvironmentArn;
-    public final Output<String> jobRoleArn;
-    public final Output<String> instanceRoleArn;
-    public final Output<String> instanceProfileArn;
-    public final Output<String> launchTemplateId;
-    public final Output<String> securityGroupId;
-    public final Output<String> vpcId;
-    public final Output<List<String>> subnetIds;
+    private final Map<String, Output<?>> outputs;
 
     public GenomicsBatchEnvironment(String name, Args args) {
         this(name, args, ComponentResourceOptions.Empty);
@@ -69,59 +69,63 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
         super(TYPE, name, checked(args, options));
         var settings = args.settings();
         var tags = new TreeMap<>(args.tags());
+        args.log().ifPresent(log -> SettingsValidator.warnings(settings).forEach(w -> log.warn(w)));
+        var values = new LinkedHashMap<String, Output<?>>();
 
         var network = Network.lookUp(settings.network(), this);
         var securityGroup = HostSecurityGroup.create(name + "-host-security-group", network.vpcId(), tags, this);
-        var launchTemplate = HostLaunchTemplate.create(name + "-host-launch-template", settings.scratchVolumeGiB(), tags, this);
-        var iam = new BatchIam(name, settings.dataBucketNames(), settings.spot().needsSpotFleetRole(),
-                settings.protect(), tags, this);
+        var launchTemplates = new EnumMap<ImageType, LaunchTemplate>(ImageType.class);
+        for (var ce : settings.computeEnvironments()) {
+            launchTemplates.computeIfAbsent(ce.imageType(), image -> HostLaunchTemplate.create(
+                    new HostLaunchTemplate.Props(launchTemplateName(name, image), image, settings.storage(), tags,
+                            this)));
+        }
+        var iam = BatchIam.create(new BatchIam.Props(name, settings.data(),
+                settings.computeEnvironments().stream().anyMatch(Settings.ComputeEnvironmentSpec::needsSpotFleetRole),
+                settings.protect(), tags, this));
 
-        var shared = new ComputeEnvironments.Shared(settings.instanceTypes(), network.subnetIds(),
-                securityGroup.id(), iam.instanceProfile().arn(), launchTemplate, iam.attachments(), tags,
-                settings.protect());
-        var spot = ComputeEnvironments.create(name + "-spot", args.namePrefix() + "-spot-", settings.spot(),
-                shared, iam.spotFleetRole(), this);
-        var onDemand = ComputeEnvironments.create(name + "-on-demand", args.namePrefix() + "-on-demand-",
-                settings.onDemand(), shared, Optional.empty(), this);
-        var queues = new JobQueues(name, args.namePrefix(), settings.queues(), spot, onDemand, settings.protect(),
-                tags, this);
+        var environments = new LinkedHashMap<String, ComputeEnvironment>();
+        for (var spec : settings.computeEnvironments()) {
+            var ce = ComputeEnvironments.create(new ComputeEnvironments.Props(name + "-" + spec.name(),
+                    args.namePrefix() + "-" + spec.name() + "-", spec, network.subnetIds(), securityGroup.id(),
+                    iam.instanceProfile().arn(), launchTemplates.get(spec.imageType()), iam.spotFleetRole(),
+                    iam.attachments(), tags, settings.protect(), this));
+            environments.put(spec.name(), ce);
+            values.put(EnvironmentOutputs.computeEnvironmentArn(spec.name()), ce.arn());
+        }
+        for (var spec : settings.queues()) {
+            var queue = JobQueues.create(new JobQueues.Props(name + "-" + spec.name(),
+                    args.namePrefix() + "-" + spec.name(), spec,
+                    spec.computeEnvironments().stream().map(environments::get).toList(),
+                    settings.runnableTimeoutMinutes(), tags, settings.protect(), this));
+            values.put(EnvironmentOutputs.queueArn(spec.name()), queue.arn());
+            values.put(EnvironmentOutputs.queueName(spec.name()), queue.name());
+        }
 
-        defaultJobQueueArn = queues.defaultQueue().arn();
-        highPriorityJobQueueArn = queues.highPriorityQueue().arn();
-        defaultJobQueueName = queues.defaultQueue().name();
-        highPriorityJobQueueName = queues.highPriorityQueue().name();
-        spotComputeEnvironmentArn = spot.arn();
-        onDemandComputeEnvironmentArn = onDemand.arn();
-        jobRoleArn = iam.jobRole().arn();
-        instanceRoleArn = iam.instanceRole().arn();
-        instanceProfileArn = iam.instanceProfile().arn();
-        launchTemplateId = launchTemplate.id();
-        securityGroupId = securityGroup.id();
-        vpcId = network.vpcId();
-        subnetIds = network.subnetIds();
-        registerOutputs(outputs());
+        values.put("jobRoleArn", iam.jobRole().arn());
+        values.put("instanceRoleArn", iam.instanceRole().arn());
+        values.put("instanceProfileArn", iam.instanceProfile().arn());
+        values.put("launchTemplateId", launchTemplates.get(ImageType.ECS_AL2023).id());
+        Optional.ofNullable(launchTemplates.get(ImageType.ECS_AL2023_NVIDIA))
+                .ifPresent(lt -> values.put("gpuLaunchTemplateId", lt.id()));
+        values.put("securityGroupId", securityGroup.id());
+        values.put("vpcId", network.vpcId());
+        values.put("subnetIds", network.subnetIds());
+        outputs = EnvironmentOutputs.ordered(values);
+        registerOutputs(outputs);
     }
 
-    /** The outputs by their stack output names, in the documented order. */
+    /** The outputs by their stack output names, in the order of {@link EnvironmentOutputs#CONTRACT}. */
     public Map<String, Output<?>> outputs() {
-        var outputs = new java.util.LinkedHashMap<String, Output<?>>();
-        outputs.put("defaultJobQueueArn", defaultJobQueueArn);
-        outputs.put("highPriorityJobQueueArn", highPriorityJobQueueArn);
-        outputs.put("defaultJobQueueName", defaultJobQueueName);
-        outputs.put("highPriorityJobQueueName", highPriorityJobQueueName);
-        outputs.put("spotComputeEnvironmentArn", spotComputeEnvironmentArn);
-        outputs.put("onDemandComputeEnvironmentArn", onDemandComputeEnvironmentArn);
-        outputs.put("jobRoleArn", jobRoleArn);
-        outputs.put("instanceRoleArn", instanceRoleArn);
-        outputs.put("instanceProfileArn", instanceProfileArn);
-        outputs.put("launchTemplateId", launchTemplateId);
-        outputs.put("securityGroupId", securityGroupId);
-        outputs.put("vpcId", vpcId);
-        outputs.put("subnetIds", subnetIds);
         return outputs;
     }
 
-    /** Settings handed in directly get the same checks as stack config. */
+    /** The template of CPU hosts keeps its original name; other AMI families get their own. */
+    static String launchTemplateName(String name, ImageType image) {
+        return name + (image.gpu() ? "-gpu" : "") + "-host-launch-template";
+    }
+
+    /** Settings are checked here, once, before anything is registered (the component included). */
     private static ComponentResourceOptions checked(Args args, ComponentResourceOptions options) {
         var problems = SettingsValidator.problems(args.settings());
         if (!problems.isEmpty()) {

@@ -13,17 +13,16 @@ import com.pulumi.resources.CustomResourceOptions;
 import com.pulumi.resources.Resource;
 import io.genomicsbatch.config.Settings;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Managed EC2 compute environments (one per capacity type) built the way in-place updates need. */
+/** Managed EC2 compute environments, one per {@link Settings.ComputeEnvironmentSpec}, built the way in-place updates need. */
 public final class ComputeEnvironments {
     private ComputeEnvironments() {
     }
 
-    /** Amazon Linux 2023 ECS-optimized AMI (Amazon Linux 2 is being retired as the ECS default). */
-    public static final String IMAGE_TYPE = "ECS_AL2023";
     /**
      * How long an infrastructure update waits for running jobs before replacing their instances
      * (jobs are never terminated). 360 minutes is the most pulumi-aws 6.83.0 accepts.
@@ -32,50 +31,50 @@ public final class ComputeEnvironments {
     /** Batch moves desiredVcpus itself; managing it would show drift on every preview. */
     public static final String IGNORED_DESIRED_VCPUS = "computeResources.desiredVcpus";
 
-    /** What every compute environment shares: where hosts run, as whom, from which template. */
-    public record Shared(List<String> instanceTypes, Output<List<String>> subnetIds, Output<String> securityGroupId,
-                         Output<String> instanceProfileArn, LaunchTemplate launchTemplate,
-                         List<Resource> iamDependencies, Map<String, String> tags, boolean protect) {
+    /**
+     * @param namePrefix         the AWS name prefix: never a fixed name, so that a replacement can be
+     *                           created before the old one is deleted
+     * @param launchTemplate     the template of this environment's image type
+     * @param spotFleetRole      required when {@link Settings.ComputeEnvironmentSpec#needsSpotFleetRole()}
+     * @param iamDependencies    policy attachments the environment must wait for and outlive
+     */
+    public record Props(String logicalName, String namePrefix, Settings.ComputeEnvironmentSpec spec,
+                        Output<List<String>> subnetIds, Output<String> securityGroupId,
+                        Output<String> instanceProfileArn, LaunchTemplate launchTemplate, Optional<Role> spotFleetRole,
+                        List<Resource> iamDependencies, Map<String, String> tags, boolean protect, Resource parent) {
     }
 
-    /**
-     * @param namePrefix    the compute environment's name prefix: never a fixed name, so that a
-     *                      replacement can be created before the old one is deleted
-     * @param spotFleetRole required when {@link Settings.Capacity#needsSpotFleetRole()}
-     */
-    public static ComputeEnvironment create(String name, String namePrefix, Settings.Capacity capacity, Shared shared,
-                                            Optional<Role> spotFleetRole, Resource parent) {
-        var launchTemplate = shared.launchTemplate();
+    public static ComputeEnvironment create(Props p) {
+        var spec = p.spec();
         var resources = ComputeEnvironmentComputeResourcesArgs.builder()
-                .type(capacity.type().batchType())
-                .allocationStrategy(capacity.allocationStrategy().name())
-                .minVcpus(capacity.minVcpus())
-                .maxVcpus(capacity.maxVcpus())
-                .instanceTypes(shared.instanceTypes())
-                .subnets(shared.subnetIds())
-                .securityGroupIds(shared.securityGroupId().applyValue(List::of))
+                .type(spec.capacity().batchType())
+                .allocationStrategy(spec.allocationStrategy().name())
+                .minVcpus(spec.minVcpus())
+                .maxVcpus(spec.maxVcpus())
+                .instanceTypes(spec.instanceTypes())
+                .subnets(p.subnetIds())
+                .securityGroupIds(p.securityGroupId().applyValue(List::of))
                 // The instance profile ARN: Batch rejects a role ARN here.
-                .instanceRole(shared.instanceProfileArn())
+                .instanceRole(p.instanceProfileArn())
                 // Pinned to the template's latest version, so a template change is a visible update.
                 .launchTemplate(ComputeEnvironmentComputeResourcesLaunchTemplateArgs.builder()
-                        .launchTemplateId(launchTemplate.id())
-                        .version(launchTemplate.latestVersion().applyValue(String::valueOf))
+                        .launchTemplateId(p.launchTemplate().id())
+                        .version(p.launchTemplate().latestVersion().applyValue(String::valueOf))
                         .build())
                 .ec2Configurations(ComputeEnvironmentComputeResourcesEc2ConfigurationArgs.builder()
-                        .imageType(IMAGE_TYPE)
+                        .imageType(spec.imageType().name())
                         .build())
-                .tags(shared.tags());
-        capacity.bidPercentage().ifPresent(resources::bidPercentage);
-        if (capacity.needsSpotFleetRole()) {
-            resources.spotIamFleetRole(spotFleetRole
-                    .orElseThrow(() -> new IllegalArgumentException("Spot with BEST_FIT needs a Spot fleet role"))
-                    .arn());
+                .tags(p.tags());
+        spec.bidPercentage().ifPresent(resources::bidPercentage);
+        var dependencies = new ArrayList<>(p.iamDependencies());
+        if (spec.needsSpotFleetRole()) {
+            var role = p.spotFleetRole()
+                    .orElseThrow(() -> new IllegalArgumentException("Spot with BEST_FIT needs a Spot fleet role"));
+            resources.spotIamFleetRole(role.arn());
+            dependencies.add(role);
         }
-
-        var dependencies = new java.util.ArrayList<>(shared.iamDependencies());
-        spotFleetRole.filter(r -> capacity.needsSpotFleetRole()).ifPresent(dependencies::add);
-        return new ComputeEnvironment(name, ComputeEnvironmentArgs.builder()
-                .computeEnvironmentNamePrefix(namePrefix)
+        return new ComputeEnvironment(p.logicalName(), ComputeEnvironmentArgs.builder()
+                .computeEnvironmentNamePrefix(p.namePrefix())
                 .type("MANAGED")
                 .state("ENABLED")
                 .computeResources(resources.build())
@@ -83,13 +82,13 @@ public final class ComputeEnvironments {
                         .terminateJobsOnUpdate(false)
                         .jobExecutionTimeoutMinutes(UPDATE_TIMEOUT_MINUTES)
                         .build())
-                .tags(shared.tags())
+                .tags(p.tags())
                 .build(), CustomResourceOptions.builder()
-                .parent(parent)
+                .parent(p.parent())
                 // Deleting the environment before its policies avoids one stuck in DELETING.
                 .dependsOn(dependencies)
                 .ignoreChanges(IGNORED_DESIRED_VCPUS)
-                .protect(shared.protect())
+                .protect(p.protect())
                 .build());
     }
 }

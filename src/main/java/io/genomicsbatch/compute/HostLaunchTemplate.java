@@ -8,6 +8,8 @@ import com.pulumi.aws.ec2.inputs.LaunchTemplateMetadataOptionsArgs;
 import com.pulumi.aws.ec2.inputs.LaunchTemplateTagSpecificationArgs;
 import com.pulumi.resources.CustomResourceOptions;
 import com.pulumi.resources.Resource;
+import io.genomicsbatch.config.ImageType;
+import io.genomicsbatch.config.Settings;
 
 import java.util.List;
 import java.util.Map;
@@ -21,26 +23,33 @@ public final class HostLaunchTemplate {
     private HostLaunchTemplate() {
     }
 
-    /** Root device of the ECS-optimized Amazon Linux 2023 AMI. */
+    /** Root device of the ECS-optimized Amazon Linux 2023 AMIs (with and without GPU). */
     public static final String ROOT_DEVICE = "/dev/xvda";
-    /** Room for the OS, Docker and container images (cleaned by the ECS agent). */
-    public static final int ROOT_VOLUME_GIB = 50;
     /** The scratch volume; 20-scratch-volume.sh mounts it at /scratch. */
     public static final String SCRATCH_DEVICE = "/dev/xvdb";
     public static final String SCRATCH_MOUNT = "/scratch";
     /** IMDSv2 only; hop limit 1 keeps containers (one hop further) off the instance credentials. */
     public static final int METADATA_HOP_LIMIT = 1;
 
-    public static LaunchTemplate create(String name, int scratchVolumeGiB, Map<String, String> tags, Resource parent) {
+    /**
+     * @param imageType the AMI family the template's hosts run (its root volume size)
+     * @param storage   the data volume
+     */
+    public record Props(String logicalName, ImageType imageType, Settings.Storage storage, Map<String, String> tags,
+                        Resource parent) {
+    }
+
+    public static LaunchTemplate create(Props p) {
+        var tags = p.tags();
         var tagged = List.of("instance", "volume", "network-interface").stream()
                 .map(type -> LaunchTemplateTagSpecificationArgs.builder().resourceType(type).tags(tags).build())
                 .toList();
-        return new LaunchTemplate(name, LaunchTemplateArgs.builder()
+        return new LaunchTemplate(p.logicalName(), LaunchTemplateArgs.builder()
                 .description("Genomics Batch hosts: encrypted gp3 root and scratch volumes, IMDSv2, ECS agent settings")
                 .updateDefaultVersion(true)
                 .blockDeviceMappings(
-                        encryptedGp3(ROOT_DEVICE, ROOT_VOLUME_GIB),
-                        encryptedGp3(SCRATCH_DEVICE, scratchVolumeGiB))
+                        encryptedGp3(ROOT_DEVICE, p.imageType().rootVolumeGiB()),
+                        encryptedGp3(SCRATCH_DEVICE, p.storage().initialGiB()))
                 .metadataOptions(LaunchTemplateMetadataOptionsArgs.builder()
                         .httpEndpoint("enabled")
                         .httpTokens("required")
@@ -49,7 +58,7 @@ public final class HostLaunchTemplate {
                 .userData(UserData.base64())
                 .tagSpecifications(tagged)
                 .tags(tags)
-                .build(), CustomResourceOptions.builder().parent(parent).build());
+                .build(), CustomResourceOptions.builder().parent(p.parent()).build());
     }
 
     private static LaunchTemplateBlockDeviceMappingArgs encryptedGp3(String device, int sizeGiB) {

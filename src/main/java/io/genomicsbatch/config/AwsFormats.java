@@ -13,6 +13,19 @@ final class AwsFormats {
     /** EC2 resource IDs: the prefix, then 8 hex digits (older IDs) or 17 (IDs issued since 2016-2018). */
     private static final Pattern VPC_ID = Pattern.compile("vpc-(?:[0-9a-f]{8}|[0-9a-f]{17})");
     private static final Pattern SUBNET_ID = Pattern.compile("subnet-(?:[0-9a-f]{8}|[0-9a-f]{17})");
+    private static final Pattern SECURITY_GROUP_ID = Pattern.compile("sg-(?:[0-9a-f]{8}|[0-9a-f]{17})");
+
+    /**
+     * GPU families: G (graphics and inference: g4dn, g5, g5g, g6, g6e, gr6) and P (training: p4d,
+     * p5, p6-b200, p6e-gb200). Other accelerators (inf, trn, dl, f, vt) are not GPUs.
+     */
+    private static final Pattern GPU_FAMILY = Pattern.compile("(?:g|gr|p)[0-9]+[a-z]*(?:-[a-z0-9]+)*");
+    /** g4ad: AMD Radeon GPUs, which the NVIDIA AMI cannot drive. */
+    private static final Pattern AMD_GPU_FAMILY = Pattern.compile("g4ad");
+
+    /** KMS key ARNs (not alias ARNs: IAM key policies match the key ARN). Key IDs: a UUID, or mrk- and 32 hex digits. */
+    private static final Pattern KMS_KEY_ARN = Pattern.compile("arn:aws(?:-[a-z]+)*:kms:[a-z]{2}(?:-[a-z]+)+-[0-9]+:"
+            + "[0-9]{12}:key/(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})");
 
     /** AWS Batch instance type categories accepted in {@code instanceTypes}, with their architecture. */
     static final List<String> CATEGORIES = List.of("optimal", "default_x86_64", "default_arm64");
@@ -48,6 +61,44 @@ final class AwsFormats {
         return SUBNET_ID.matcher(s).matches();
     }
 
+    static boolean isSecurityGroupId(String s) {
+        return SECURITY_GROUP_ID.matcher(s).matches();
+    }
+
+    /** Whether a valid instance type or family is a GPU one (categories never are). */
+    static boolean isGpuType(String instanceType) {
+        return !CATEGORIES.contains(instanceType) && GPU_FAMILY.matcher(family(instanceType)).matches();
+    }
+
+    static boolean isAmdGpuType(String instanceType) {
+        return AMD_GPU_FAMILY.matcher(family(instanceType)).matches();
+    }
+
+    /** A1, the first Graviton family, which Amazon Linux 2023 does not support. */
+    static boolean isA1(String instanceType) {
+        return family(instanceType).equals("a1");
+    }
+
+    private static String family(String instanceType) {
+        return instanceType.split("\\.", 2)[0];
+    }
+
+    static boolean isKmsKeyArn(String s) {
+        return KMS_KEY_ARN.matcher(s).matches();
+    }
+
+    /** A hint for values that are almost a key ARN: an alias, a bare key ID. */
+    static Optional<String> kmsKeyHint(String s) {
+        if (s.contains(":alias/") || s.startsWith("alias/")) {
+            return Optional.of("give the key ARN (arn:...:key/KEY-ID), not an alias: IAM matches kms actions on "
+                    + "the key ARN; `aws kms describe-key --key-id " + s + "` prints it");
+        }
+        if (!s.startsWith("arn:")) {
+            return Optional.of("give the full key ARN, e.g. arn:aws:kms:us-east-1:123456789012:key/" + s);
+        }
+        return Optional.empty();
+    }
+
     static boolean isInstanceType(String s) {
         return CATEGORIES.contains(s) || INSTANCE_TYPE.matcher(s).matches();
     }
@@ -60,8 +111,7 @@ final class AwsFormats {
         if (CATEGORIES.contains(instanceType)) {
             return "x86_64";
         }
-        var family = instanceType.split("\\.", 2)[0];
-        return ARM_FAMILY.matcher(family).matches() ? "arm64" : "x86_64";
+        return ARM_FAMILY.matcher(family(instanceType)).matches() ? "arm64" : "x86_64";
     }
 
     enum BucketName { VALID, LEGACY, INVALID }

@@ -8,12 +8,15 @@ import static io.genomicsbatch.config.AllocationStrategy.BEST_FIT_PROGRESSIVE;
 import static io.genomicsbatch.config.AllocationStrategy.SPOT_CAPACITY_OPTIMIZED;
 import static io.genomicsbatch.config.AllocationStrategy.SPOT_PRICE_CAPACITY_OPTIMIZED;
 
-/** The two kinds of managed EC2 capacity this environment runs on (Batch {@code computeResources.type}). */
+/** The kinds of managed EC2 capacity this environment runs on (Batch {@code computeResources.type}). */
 public enum CapacityType {
     /** Spot instances: interruptible, up to 90% cheaper; the default queue's first choice. */
     SPOT("SPOT", "Spot", EnumSet.of(BEST_FIT, BEST_FIT_PROGRESSIVE, SPOT_CAPACITY_OPTIMIZED, SPOT_PRICE_CAPACITY_OPTIMIZED)),
-    /** On-Demand instances: never interrupted; the high-priority queue's first choice. */
+    /** On-Demand instances: never interrupted; the high-priority and head-job queues' first choice. */
     ON_DEMAND("EC2", "On-Demand", EnumSet.of(BEST_FIT, BEST_FIT_PROGRESSIVE));
+
+    /** A queue may not mix EC2 capacity (EC2, SPOT) with Fargate capacity; every type here is EC2. */
+    public static final String EC2_FAMILY = "EC2";
 
     private final String batchType;
     private final String label;
@@ -33,6 +36,11 @@ public enum CapacityType {
     /** How messages name this capacity type. */
     public String label() {
         return label;
+    }
+
+    /** The capacity family a job queue must not mix (EC2 and SPOT are one family, Fargate another). */
+    public String family() {
+        return EC2_FAMILY;
     }
 
     /** The allocation strategies AWS Batch accepts for this capacity type. */

@@ -6,33 +6,52 @@ import java.util.Optional;
 /**
  * Every key of the stack config contract (namespace {@value #NAMESPACE}), with its type and
  * default. Pulumi.yaml declares the same keys with the same types and defaults (a test keeps
- * them in step) and holds the user-facing descriptions.
+ * them in step) and holds the user-facing descriptions; the README's key table documents each.
  */
 public enum ConfigKey {
+    // Network
     VPC_ID("vpcId", Type.STRING, ""),
     SUBNET_IDS("subnetIds", Type.ARRAY, "[]"),
+    SHARED_FILE_SYSTEM_SECURITY_GROUP_IDS("sharedFileSystemSecurityGroupIds", Type.ARRAY, "[]"),
+    ALLOW_ALL_EGRESS("allowAllEgress", Type.BOOLEAN, "false"),
+    S3_GATEWAY_ENDPOINT("s3GatewayEndpoint", Type.BOOLEAN, "false"),
+    // Compute environments: CPU (Spot and On-Demand share the instance types)
     INSTANCE_TYPES("instanceTypes", Type.ARRAY, "[\"c6i\",\"m6i\",\"r6i\",\"c6a\",\"m6a\",\"r6a\",\"c7i\",\"m7i\",\"r7i\"]"),
     SPOT_MIN_VCPUS("spotMinVcpus", Type.INTEGER, "0"),
     SPOT_MAX_VCPUS("spotMaxVcpus", Type.INTEGER, "256"),
     SPOT_BID_PERCENTAGE("spotBidPercentage", Type.INTEGER, "100"),
-    SPOT_ALLOCATION_STRATEGY("spotAllocationStrategy", Type.STRING, "SPOT_CAPACITY_OPTIMIZED"),
+    SPOT_ALLOCATION_STRATEGY("spotAllocationStrategy", Type.STRATEGY, "SPOT_CAPACITY_OPTIMIZED"),
     ON_DEMAND_MIN_VCPUS("onDemandMinVcpus", Type.INTEGER, "0"),
     ON_DEMAND_MAX_VCPUS("onDemandMaxVcpus", Type.INTEGER, "64"),
-    ON_DEMAND_ALLOCATION_STRATEGY("onDemandAllocationStrategy", Type.STRING, "BEST_FIT_PROGRESSIVE"),
+    ON_DEMAND_ALLOCATION_STRATEGY("onDemandAllocationStrategy", Type.STRATEGY, "BEST_FIT_PROGRESSIVE"),
+    // Compute environment: GPU (On-Demand, its own queue)
+    GPU_MAX_VCPUS("gpuMaxVcpus", Type.INTEGER, "0"),
+    GPU_INSTANCE_TYPES("gpuInstanceTypes", Type.ARRAY, "[\"g5\",\"g6\",\"g6e\"]"),
+    GPU_ALLOCATION_STRATEGY("gpuAllocationStrategy", Type.STRATEGY, "BEST_FIT_PROGRESSIVE"),
+    // Queues
     DEFAULT_QUEUE_PRIORITY("defaultQueuePriority", Type.INTEGER, "1"),
     HIGH_PRIORITY_QUEUE_PRIORITY("highPriorityQueuePriority", Type.INTEGER, "1000"),
+    GPU_QUEUE_PRIORITY("gpuQueuePriority", Type.INTEGER, "500"),
     QUEUE_SPILLOVER("queueSpillover", Type.BOOLEAN, "true"),
     RUNNABLE_TIMEOUT_MINUTES("runnableTimeoutMinutes", Type.INTEGER, "240"),
+    // Host data storage
     SCRATCH_VOLUME_GIB("scratchVolumeGiB", Type.INTEGER, "100"),
+    SCRATCH_VOLUME_IOPS("scratchVolumeIops", Type.INTEGER, "3000"),
+    SCRATCH_VOLUME_THROUGHPUT("scratchVolumeThroughput", Type.INTEGER, "250"),
+    SCRATCH_MAX_GIB("scratchMaxGiB", Type.INTEGER, "0"),
+    // Data access
     DATA_BUCKET_NAMES("dataBucketNames", Type.ARRAY, "[]"),
+    REFERENCE_BUCKET_NAMES("referenceBucketNames", Type.ARRAY, "[\"ngi-igenomes\",\"annotation-cache\"]"),
+    DATA_KMS_KEY_ARNS("dataKmsKeyArns", Type.ARRAY, "[]"),
+    LOG_RETENTION_DAYS("logRetentionDays", Type.INTEGER, "90"),
     PROTECT("protect", Type.BOOLEAN, "false");
 
     /** The project name, which is also the config namespace. */
     public static final String NAMESPACE = "genomics-batch";
 
-    /** Config types as Pulumi.yaml spells them. */
+    /** Config types as Pulumi.yaml spells them; STRATEGY is a string naming an {@link AllocationStrategy}. */
     public enum Type {
-        STRING("string"), INTEGER("integer"), BOOLEAN("boolean"), ARRAY("array");
+        STRING("string"), INTEGER("integer"), BOOLEAN("boolean"), ARRAY("array"), STRATEGY("string");
 
         private final String yamlName;
 

@@ -9,20 +9,22 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 import static io.genomicsbatch.config.ConfigKey.*;
 
 /**
- * Reads the raw stack config into typed {@link Settings.Environment}, checking every key of the
- * contract. All problems are collected so that a user sees them at once.
+ * Reads the raw stack config into typed {@link Settings.Environment}: every key of the contract is
+ * read as its declared type, unknown and misplaced keys are reported, and {@link Lineup} turns the
+ * values into compute environment and queue specs. Rules across values are
+ * {@link SettingsValidator}'s; when reading already failed, they are run here too (skipping keys
+ * that could not be read), so that a user sees every problem at once.
  */
-public final class ConfigReader {
+public final class ConfigReader implements Lineup.Values {
 
     /** What reading produced: settings are meaningful only when {@code problems} is empty. */
-    public record Result(Settings.Environment settings, List<ConfigProblem> problems, List<String> warnings) {
+    public record Result(Settings.Environment settings, List<ConfigProblem> problems) {
         public boolean valid() {
             return problems.isEmpty();
         }
@@ -57,25 +59,37 @@ public final class ConfigReader {
 
     private Result read() {
         unknownKeys();
-        var vpcId = string(VPC_ID);
+        // Read every key once, so each type problem is reported once.
+        for (var key : ConfigKey.values()) {
+            switch (key.type()) {
+                case INTEGER -> integer(key);
+                case BOOLEAN -> bool(key);
+                case ARRAY -> list(key);
+                case STRATEGY -> strategy(key);
+                case STRING -> raw(key);
+            }
+        }
+        var vpcId = raw(VPC_ID);
         var settings = new Settings.Environment(
-                new Settings.Network(vpcId.isEmpty() ? Optional.empty() : Optional.of(vpcId), list(SUBNET_IDS)),
-                list(INSTANCE_TYPES),
-                new Settings.Capacity(CapacityType.SPOT, integer(SPOT_MIN_VCPUS), integer(SPOT_MAX_VCPUS),
-                        strategy(SPOT_ALLOCATION_STRATEGY), OptionalInt.of(integer(SPOT_BID_PERCENTAGE))),
-                new Settings.Capacity(CapacityType.ON_DEMAND, integer(ON_DEMAND_MIN_VCPUS),
-                        integer(ON_DEMAND_MAX_VCPUS), strategy(ON_DEMAND_ALLOCATION_STRATEGY), OptionalInt.empty()),
-                new Settings.Queues(integer(DEFAULT_QUEUE_PRIORITY), integer(HIGH_PRIORITY_QUEUE_PRIORITY),
-                        bool(QUEUE_SPILLOVER), integer(RUNNABLE_TIMEOUT_MINUTES)),
-                integer(SCRATCH_VOLUME_GIB),
-                list(DATA_BUCKET_NAMES),
+                new Settings.Network(vpcId.isEmpty() ? Optional.empty() : Optional.of(vpcId), list(SUBNET_IDS),
+                        list(SHARED_FILE_SYSTEM_SECURITY_GROUP_IDS), bool(ALLOW_ALL_EGRESS),
+                        bool(S3_GATEWAY_ENDPOINT)),
+                Lineup.computeEnvironments(this),
+                Lineup.queues(this),
+                integer(RUNNABLE_TIMEOUT_MINUTES),
+                new Settings.Storage(integer(SCRATCH_VOLUME_GIB), integer(SCRATCH_VOLUME_IOPS),
+                        integer(SCRATCH_VOLUME_THROUGHPUT), Settings.Storage.maxGiB(integer(SCRATCH_VOLUME_GIB),
+                        integer(SCRATCH_MAX_GIB))),
+                new Settings.DataAccess(list(DATA_BUCKET_NAMES), list(REFERENCE_BUCKET_NAMES), list(DATA_KMS_KEY_ARNS)),
+                integer(LOG_RETENTION_DAYS),
                 bool(PROTECT));
-        // A key that could not be read stands at its default; skip rules that would judge that default.
-        SettingsValidator.problems(settings).stream()
-                .filter(p -> p.keys().stream().noneMatch(unreadable::contains))
-                .forEach(problems::add);
-        var warnings = problems.isEmpty() ? SettingsValidator.warnings(settings) : List.<String>of();
-        return new Result(settings, List.copyOf(problems), warnings);
+        if (!problems.isEmpty()) {
+            // A key that could not be read stands at its default; skip rules that would judge that default.
+            SettingsValidator.problems(settings).stream()
+                    .filter(p -> p.keys().stream().noneMatch(unreadable::contains))
+                    .forEach(problems::add);
+        }
+        return new Result(settings, List.copyOf(problems));
     }
 
     private void unknownKeys() {
@@ -86,17 +100,20 @@ public final class ConfigReader {
                         + "known keys: " + Arrays.stream(values()).map(ConfigKey::key).toList()));
             }
         }
+        for (var key : source.misplacedKeys()) {
+            var bare = key.substring(key.indexOf(':') + 1);
+            problems.add(new ConfigProblem(List.of(), key + ": namespace \"" + key.substring(0, key.indexOf(':'))
+                    + "\" is not this project's, so the program never sees this key; write it as "
+                    + NAMESPACE + ":" + bare));
+        }
     }
 
     private String raw(ConfigKey key) {
         return source.get(key.key()).orElse(key.defaultValue());
     }
 
-    private String string(ConfigKey key) {
-        return raw(key);
-    }
-
-    private int integer(ConfigKey key) {
+    @Override
+    public int integer(ConfigKey key) {
         var raw = raw(key).trim();
         if (INTEGER.matcher(raw).matches()) {
             try {
@@ -108,7 +125,8 @@ public final class ConfigReader {
         return unreadable(key, raw, "expected a whole number (integer)", Integer.parseInt(key.defaultValue()));
     }
 
-    private boolean bool(ConfigKey key) {
+    @Override
+    public boolean bool(ConfigKey key) {
         var raw = raw(key).trim();
         if (raw.equals("true") || raw.equals("false")) {
             return Boolean.parseBoolean(raw);
@@ -116,7 +134,8 @@ public final class ConfigReader {
         return unreadable(key, raw, "expected true or false", Boolean.parseBoolean(key.defaultValue()));
     }
 
-    private AllocationStrategy strategy(ConfigKey key) {
+    @Override
+    public AllocationStrategy strategy(ConfigKey key) {
         var raw = raw(key).trim();
         try {
             return AllocationStrategy.valueOf(raw);
@@ -126,7 +145,8 @@ public final class ConfigReader {
         }
     }
 
-    private List<String> list(ConfigKey key) {
+    @Override
+    public List<String> list(ConfigKey key) {
         var raw = raw(key);
         var expected = "expected a list of strings, e.g. `pulumi config set --path '" + key.fullKey()
                 + "[0]' VALUE` or a YAML list in the stack file";
@@ -151,8 +171,10 @@ public final class ConfigReader {
     }
 
     private <T> T unreadable(ConfigKey key, String raw, String expected, T fallback) {
-        unreadable.add(key);
-        problems.add(ConfigProblem.of(key, raw, expected));
+        // Each key is read more than once (specs share keys); report it once.
+        if (unreadable.add(key)) {
+            problems.add(ConfigProblem.of(key, raw, expected));
+        }
         return fallback;
     }
 
@@ -171,7 +193,7 @@ public final class ConfigReader {
         return bestDistance <= 3 ? Optional.of(best) : Optional.empty();
     }
 
-    private static int editDistance(String a, String b) {
+    static int editDistance(String a, String b) {
         var previous = new int[b.length() + 1];
         var current = new int[b.length() + 1];
         for (var j = 0; j <= b.length(); j++) {

@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Raw stack config values of the {@value ConfigKey#NAMESPACE} namespace, as strings in the form
@@ -18,9 +19,22 @@ public interface ConfigSource {
     /** Every bare key set in the namespace, so that unknown keys (typos) can be reported. */
     Set<String> keys();
 
+    /**
+     * Full keys set under a near-miss of the namespace ({@code genomics_batch:spotMaxVcpus}): the
+     * CLI accepts them, and the program would otherwise never see them.
+     */
+    default Set<String> misplacedKeys() {
+        return Set.of();
+    }
+
     /** A fixed set of raw values, keyed by bare key. */
     static ConfigSource of(Map<String, String> values) {
+        return of(values, Set.of());
+    }
+
+    static ConfigSource of(Map<String, String> values, Set<String> misplacedKeys) {
         var copy = new TreeMap<>(values);
+        var misplaced = new TreeSet<>(misplacedKeys);
         return new ConfigSource() {
             @Override
             public Optional<String> get(String key) {
@@ -31,6 +45,24 @@ public interface ConfigSource {
             public Set<String> keys() {
                 return copy.keySet();
             }
+
+            @Override
+            public Set<String> misplacedKeys() {
+                return misplaced;
+            }
         };
+    }
+
+    /**
+     * Whether a config namespace looks like a misspelling of this project's ({@code genomics_batch},
+     * {@code genomicsbatch}, {@code Genomics-Batch}, {@code genomics-bacth}).
+     */
+    static boolean isNearMissNamespace(String namespace) {
+        if (namespace.equals(ConfigKey.NAMESPACE)) {
+            return false;
+        }
+        var squashed = namespace.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]", "");
+        var own = ConfigKey.NAMESPACE.replaceAll("[^a-z0-9]", "");
+        return squashed.equals(own) || ConfigReader.editDistance(squashed, own) <= 2;
     }
 }

@@ -16,10 +16,32 @@ public final class PulumiConfigSource implements ConfigSource {
 
     private final Config config;
     private final Set<String> keys;
+    private final Set<String> misplaced;
 
     public PulumiConfigSource(Config config, String pulumiConfigJson) {
         this.config = config;
         this.keys = namespaceKeys(pulumiConfigJson);
+        this.misplaced = misplacedKeys(pulumiConfigJson);
+    }
+
+    @Override
+    public Set<String> misplacedKeys() {
+        return misplaced;
+    }
+
+    /** Full keys whose namespace is a near miss of this project's. */
+    static Set<String> misplacedKeys(String pulumiConfigJson) {
+        var keys = new TreeSet<String>();
+        if (pulumiConfigJson == null || pulumiConfigJson.isBlank()) {
+            return keys;
+        }
+        for (var fullKey : JsonParser.parseString(pulumiConfigJson).getAsJsonObject().keySet()) {
+            var colon = fullKey.indexOf(':');
+            if (colon > 0 && ConfigSource.isNearMissNamespace(fullKey.substring(0, colon))) {
+                keys.add(fullKey);
+            }
+        }
+        return keys;
     }
 
     @Override

@@ -4,64 +4,142 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 
-/** Typed, immutable settings for one environment. Build them with {@link ConfigReader} or by hand. */
+/**
+ * Typed, immutable settings for one environment. Compute environments and queues are lists of
+ * specs, so a new one is one entry in {@link Lineup}; {@link ConfigReader} builds them from stack
+ * config and {@link SettingsValidator} checks them as a whole.
+ */
 public final class Settings {
     private Settings() {
     }
 
     /**
-     * Where hosts run.
+     * Where hosts run and what they may reach.
      *
-     * @param vpcId     the VPC; empty: the region's default VPC
-     * @param subnetIds subnets for instances, all in the VPC; empty: every subnet of the VPC
+     * @param vpcId                            the VPC; empty: the region's default VPC
+     * @param subnetIds                        subnets for instances, all in the VPC; empty: every subnet of the VPC
+     * @param sharedFileSystemSecurityGroupIds security groups of EFS / FSx for Lustre file systems the hosts mount
+     * @param allowAllEgress                   true: hosts may reach any port (FTP inputs, other services)
+     * @param s3GatewayEndpoint                true: an S3 gateway endpoint on the subnets' route tables
      */
-    public record Network(Optional<String> vpcId, List<String> subnetIds) {
+    public record Network(Optional<String> vpcId, List<String> subnetIds, List<String> sharedFileSystemSecurityGroupIds,
+                          boolean allowAllEgress, boolean s3GatewayEndpoint) {
         public Network {
             subnetIds = List.copyOf(subnetIds);
+            sharedFileSystemSecurityGroupIds = List.copyOf(sharedFileSystemSecurityGroupIds);
         }
     }
 
     /**
      * One managed compute environment.
      *
-     * @param type               Spot or On-Demand
+     * @param name               logical name suffix and AWS name prefix part ("spot" gives the resource
+     *                           {@code genomics-batch-spot} and names starting {@code genomics-batch-<stack>-spot-})
+     * @param capacity           Spot or On-Demand
+     * @param imageType          the AMI family; GPU families need {@link ImageType#ECS_AL2023_NVIDIA}
+     * @param instanceTypes      instance types, families or Batch categories; one architecture
      * @param minVcpus           vCPUs kept running when idle (0 scales to zero)
      * @param maxVcpus           the cap Batch scales up to (>= minVcpus, >= 1)
-     * @param allocationStrategy must be one of {@link CapacityType#allowedStrategies()}
+     * @param allocationStrategy one of {@link CapacityType#allowedStrategies()}
      * @param bidPercentage      Spot only: the highest price paid, as 1-100% of the On-Demand price
+     * @param keys               the stack-config keys that set each field, so messages name what a user typed
      */
-    public record Capacity(CapacityType type, int minVcpus, int maxVcpus,
-                           AllocationStrategy allocationStrategy, OptionalInt bidPercentage) {
+    public record ComputeEnvironmentSpec(String name, CapacityType capacity, ImageType imageType,
+                                         List<String> instanceTypes, int minVcpus, int maxVcpus,
+                                         AllocationStrategy allocationStrategy, OptionalInt bidPercentage, Keys keys) {
+        public ComputeEnvironmentSpec {
+            instanceTypes = List.copyOf(instanceTypes);
+        }
+
+        /**
+         * @param minVcpus      empty where the environment always scales to zero
+         * @param maxVcpus      for an optional environment, 0 means "not built"
+         * @param bidPercentage Spot environments only
+         */
+        public record Keys(ConfigKey instanceTypes, Optional<ConfigKey> minVcpus, ConfigKey maxVcpus,
+                           ConfigKey allocationStrategy, Optional<ConfigKey> bidPercentage) {
+        }
+
         /** Whether AWS needs a Spot fleet role for this environment (Spot with BEST_FIT only). */
         public boolean needsSpotFleetRole() {
-            return type == CapacityType.SPOT && allocationStrategy == AllocationStrategy.BEST_FIT;
+            return capacity == CapacityType.SPOT && allocationStrategy == AllocationStrategy.BEST_FIT;
         }
     }
 
     /**
-     * The two job queues.
+     * One job queue.
      *
-     * @param defaultPriority        0-1000, below highPriority
-     * @param highPriority           0-1000
-     * @param spillover              true: each queue falls back to the other queue's compute environment
-     * @param runnableTimeoutMinutes 10-1440: jobs that cannot be placed for this long are cancelled
+     * @param name                the logical name suffix and AWS name suffix ({@code genomics-batch-<stack>-<name>})
+     * @param priority            0-1000; among queues sharing a compute environment, higher is scheduled first
+     * @param computeEnvironments names of the compute environments, in order (1-3)
+     * @param onDemandOnly        the queue must never place a job on Spot (head jobs: a reclaim kills the run)
+     * @param priorityKey         the key that sets the priority; empty for a fixed priority
      */
-    public record Queues(int defaultPriority, int highPriority, boolean spillover, int runnableTimeoutMinutes) {
+    public record QueueSpec(String name, int priority, List<String> computeEnvironments, boolean onDemandOnly,
+                            Optional<ConfigKey> priorityKey) {
+        public QueueSpec {
+            computeEnvironments = List.copyOf(computeEnvironments);
+        }
+    }
+
+    /**
+     * The hosts' data storage (Docker's data root and /scratch) when it is EBS.
+     *
+     * @param initialGiB    the gp3 data volume every host starts with
+     * @param iops          gp3 IOPS of each data volume
+     * @param throughputMiB gp3 throughput of each data volume, MiB/s
+     * @param maxGiB        the most the data storage grows to on one host
+     */
+    public record Storage(int initialGiB, int iops, int throughputMiB, int maxGiB) {
+        /** With scratchMaxGiB 0 (the default), the data storage may grow to this many times its initial size. */
+        public static final int DEFAULT_GROWTH_FACTOR = 10;
+
+        /** The cap: {@code configured}, or {@value #DEFAULT_GROWTH_FACTOR} times the initial size for 0. */
+        public static int maxGiB(int initialGiB, int configured) {
+            return configured == 0 ? (int) Math.min(Integer.MAX_VALUE, (long) initialGiB * DEFAULT_GROWTH_FACTOR)
+                    : configured;
+        }
+    }
+
+    /**
+     * What jobs may read and write.
+     *
+     * @param dataBucketNames      read and write (objects, listings, tags)
+     * @param referenceBucketNames read only (public reference data such as iGenomes)
+     * @param kmsKeyArns           KMS keys of SSE-KMS buckets: decrypt and generate data keys
+     */
+    public record DataAccess(List<String> dataBucketNames, List<String> referenceBucketNames,
+                             List<String> kmsKeyArns) {
+        public DataAccess {
+            dataBucketNames = List.copyOf(dataBucketNames);
+            referenceBucketNames = List.copyOf(referenceBucketNames);
+            kmsKeyArns = List.copyOf(kmsKeyArns);
+        }
     }
 
     /**
      * Everything the environment is built from.
      *
-     * @param instanceTypes   instance types, families or Batch categories for both compute environments
-     * @param scratchVolumeGiB size of the encrypted gp3 scratch volume on each host
-     * @param dataBucketNames S3 buckets the job role may read and write
-     * @param protect         protect compute environments, queues and IAM from deletion
+     * @param computeEnvironments    in registration order
+     * @param queues                 in registration order
+     * @param runnableTimeoutMinutes jobs that cannot be placed for lack of capacity are cancelled after this long
+     * @param logRetentionDays       retention of the jobs' log group (0: never expire)
+     * @param protect                protect compute environments, queues, IAM and the log group from deletion
      */
-    public record Environment(Network network, List<String> instanceTypes, Capacity spot, Capacity onDemand,
-                              Queues queues, int scratchVolumeGiB, List<String> dataBucketNames, boolean protect) {
+    public record Environment(Network network, List<ComputeEnvironmentSpec> computeEnvironments,
+                              List<QueueSpec> queues, int runnableTimeoutMinutes, Storage storage, DataAccess data,
+                              int logRetentionDays, boolean protect) {
         public Environment {
-            instanceTypes = List.copyOf(instanceTypes);
-            dataBucketNames = List.copyOf(dataBucketNames);
+            computeEnvironments = List.copyOf(computeEnvironments);
+            queues = List.copyOf(queues);
+        }
+
+        public Optional<ComputeEnvironmentSpec> computeEnvironment(String name) {
+            return computeEnvironments.stream().filter(c -> c.name().equals(name)).findFirst();
+        }
+
+        public Optional<QueueSpec> queue(String name) {
+            return queues.stream().filter(q -> q.name().equals(name)).findFirst();
         }
     }
 }

@@ -4,27 +4,15 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
-import static io.genomicsbatch.config.ConfigKey.DATA_BUCKET_NAMES;
-import static io.genomicsbatch.config.ConfigKey.DEFAULT_QUEUE_PRIORITY;
-import static io.genomicsbatch.config.ConfigKey.HIGH_PRIORITY_QUEUE_PRIORITY;
-import static io.genomicsbatch.config.ConfigKey.INSTANCE_TYPES;
-import static io.genomicsbatch.config.ConfigKey.ON_DEMAND_ALLOCATION_STRATEGY;
-import static io.genomicsbatch.config.ConfigKey.ON_DEMAND_MAX_VCPUS;
-import static io.genomicsbatch.config.ConfigKey.ON_DEMAND_MIN_VCPUS;
-import static io.genomicsbatch.config.ConfigKey.RUNNABLE_TIMEOUT_MINUTES;
-import static io.genomicsbatch.config.ConfigKey.SCRATCH_VOLUME_GIB;
-import static io.genomicsbatch.config.ConfigKey.SPOT_ALLOCATION_STRATEGY;
-import static io.genomicsbatch.config.ConfigKey.SPOT_BID_PERCENTAGE;
-import static io.genomicsbatch.config.ConfigKey.SPOT_MAX_VCPUS;
-import static io.genomicsbatch.config.ConfigKey.SPOT_MIN_VCPUS;
-import static io.genomicsbatch.config.ConfigKey.SUBNET_IDS;
-import static io.genomicsbatch.config.ConfigKey.VPC_ID;
+import static io.genomicsbatch.config.ConfigKey.*;
 
 /**
- * The rules typed settings must meet: AWS's limits and the field notes' rules. Used on config read
- * from a stack and on settings handed to the component directly, so both are checked alike.
+ * The rules typed settings must meet: AWS's limits and the field notes' rules, over the compute
+ * environment and queue lists as a whole. The component runs them on whatever settings it is given
+ * (stack config or typed args), so both are checked alike. Messages name the stack-config key.
  */
 public final class SettingsValidator {
     private SettingsValidator() {
@@ -33,75 +21,96 @@ public final class SettingsValidator {
     /** Job queue priority: AWS Batch accepts 0-1000; higher runs first. */
     public static final int MIN_PRIORITY = 0;
     public static final int MAX_PRIORITY = 1000;
+    /** A job queue takes 1-3 compute environments, with unique orders. */
+    public static final int MAX_ENVIRONMENTS_PER_QUEUE = 3;
     /** Spot price cap, as a percentage of the On-Demand price. */
     public static final int MIN_BID_PERCENTAGE = 1;
     public static final int MAX_BID_PERCENTAGE = 100;
     /** Job state time-limit actions: AWS Batch accepts 600-86400 s. */
     public static final int MIN_RUNNABLE_TIMEOUT_MINUTES = 10;
-    public static final int MAX_RUNNABLE_TIMEOUT_MINUTES = 24 * 60;
-    /** gp3 volume size: 1 GiB to 64 TiB. */
-    public static final int MIN_SCRATCH_GIB = 1;
-    public static final int MAX_SCRATCH_GIB = 65_536;
-    /** Above this many vCPUs a cap likely exceeds the account's default EC2 vCPU quota. */
+    public static final int MAX_RUNNABLE_TIMEOUT_MINUTES = 1440;
+    /** Above this, many accounts' default EC2 vCPU quota is exceeded. */
     public static final int TYPICAL_VCPU_QUOTA = 1024;
 
-    /** Every problem with these settings; empty when they are valid. */
+    /** gp3 volume limits (EBS, since 2025): size, IOPS (at most 500 per GiB), throughput (at most IOPS / 4). */
+    public static final int MIN_GP3_GIB = 1;
+    public static final int MAX_GP3_GIB = 65_536;
+    public static final int MIN_GP3_IOPS = 3_000;
+    public static final int MAX_GP3_IOPS = 80_000;
+    public static final int GP3_IOPS_PER_GIB = 500;
+    public static final int MIN_GP3_THROUGHPUT = 125;
+    public static final int MAX_GP3_THROUGHPUT = 2_000;
+    public static final int GP3_IOPS_PER_MIB = 4;
+
+    /** CloudWatch Logs retentionInDays: these values only (0 is the provider's "never expire"). */
+    public static final List<Integer> LOG_RETENTION_DAYS_ALLOWED = List.of(0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150,
+            180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653);
+
     public static List<ConfigProblem> problems(Settings.Environment s) {
         var problems = new ArrayList<ConfigProblem>();
         network(s.network(), problems);
-        instanceTypes(s.instanceTypes(), problems);
-        capacity(s.spot(), SPOT_MIN_VCPUS, SPOT_MAX_VCPUS, SPOT_ALLOCATION_STRATEGY, problems);
-        capacity(s.onDemand(), ON_DEMAND_MIN_VCPUS, ON_DEMAND_MAX_VCPUS, ON_DEMAND_ALLOCATION_STRATEGY, problems);
-        s.spot().bidPercentage().ifPresent(bid -> range(SPOT_BID_PERCENTAGE, bid, MIN_BID_PERCENTAGE,
-                MAX_BID_PERCENTAGE, " (the Spot price cap as a percentage of the On-Demand price)", problems));
-        queues(s.queues(), problems);
-        range(SCRATCH_VOLUME_GIB, s.scratchVolumeGiB(), MIN_SCRATCH_GIB, MAX_SCRATCH_GIB,
-                " GiB (the size limits of a gp3 volume)", problems);
-        buckets(s.dataBucketNames(), problems);
-        return problems;
+        for (var ce : s.computeEnvironments()) {
+            computeEnvironment(ce, problems);
+        }
+        computeEnvironmentNames(s, problems);
+        queues(s, problems);
+        range(RUNNABLE_TIMEOUT_MINUTES, s.runnableTimeoutMinutes(), MIN_RUNNABLE_TIMEOUT_MINUTES,
+                MAX_RUNNABLE_TIMEOUT_MINUTES, " minutes (AWS Batch time-limit actions take 600-86400 seconds)",
+                problems);
+        storage(s.storage(), problems);
+        buckets(DATA_BUCKET_NAMES, s.data().dataBucketNames(), problems);
+        buckets(REFERENCE_BUCKET_NAMES, s.data().referenceBucketNames(), problems);
+        kmsKeys(s.data().kmsKeyArns(), problems);
+        if (!LOG_RETENTION_DAYS_ALLOWED.contains(s.logRetentionDays())) {
+            problems.add(ConfigProblem.of(LOG_RETENTION_DAYS, s.logRetentionDays(), "expected one of CloudWatch "
+                    + "Logs' retention periods " + LOG_RETENTION_DAYS_ALLOWED + " (days; 0 keeps logs forever)"));
+        }
+        // Spot and On-Demand share instanceTypes: the same problem is reported once.
+        return List.copyOf(new LinkedHashSet<>(problems));
     }
 
     /** Legal settings that users should know the cost of; one sentence each, naming the key. */
     public static List<String> warnings(Settings.Environment s) {
         var warnings = new ArrayList<String>();
-        for (var c : List.of(s.spot(), s.onDemand())) {
-            var strategyKey = c.type() == CapacityType.SPOT ? SPOT_ALLOCATION_STRATEGY : ON_DEMAND_ALLOCATION_STRATEGY;
-            var maxKey = c.type() == CapacityType.SPOT ? SPOT_MAX_VCPUS : ON_DEMAND_MAX_VCPUS;
-            var minKey = c.type() == CapacityType.SPOT ? SPOT_MIN_VCPUS : ON_DEMAND_MIN_VCPUS;
-            if (c.allocationStrategy() == AllocationStrategy.SPOT_PRICE_CAPACITY_OPTIMIZED) {
-                warnings.add(strategyKey.fullKey() + " = SPOT_PRICE_CAPACITY_OPTIMIZED: pulumi-aws 6.83.0 replaces the "
-                        + "compute environment on every change to its compute resources (terraform-provider-aws #38695); "
-                        + "SPOT_CAPACITY_OPTIMIZED updates in place");
-            } else if (c.allocationStrategy() == AllocationStrategy.BEST_FIT) {
-                warnings.add(strategyKey.fullKey() + " = BEST_FIT: scales one instance type at a time and cannot be "
-                        + "updated in place, so every change to its compute resources replaces the compute environment"
-                        + (c.type() == CapacityType.SPOT ? "; it also needs a Spot fleet role, which is created" : ""));
+        for (var ce : s.computeEnvironments()) {
+            var keys = ce.keys();
+            if (ce.allocationStrategy() == AllocationStrategy.SPOT_PRICE_CAPACITY_OPTIMIZED) {
+                warnings.add(keys.allocationStrategy().fullKey() + " = SPOT_PRICE_CAPACITY_OPTIMIZED: pulumi-aws "
+                        + "6.83.0 replaces the compute environment on every change to its compute resources "
+                        + "(terraform-provider-aws #38695); SPOT_CAPACITY_OPTIMIZED updates in place");
+            } else if (ce.allocationStrategy() == AllocationStrategy.BEST_FIT) {
+                warnings.add(keys.allocationStrategy().fullKey() + " = BEST_FIT: scales one instance type at a time "
+                        + "and cannot be updated in place, so every change to its compute resources replaces the "
+                        + "compute environment" + (ce.needsSpotFleetRole() ? "; it also needs a Spot fleet role, "
+                        + "which is created" : ""));
             }
-            if (s.protect() && !c.allocationStrategy().updatesInPlace()) {
-                warnings.add(strategyKey.fullKey() + " = " + c.allocationStrategy() + " with "
-                        + ConfigKey.PROTECT.fullKey() + " = true: a change that replaces the " + c.type().label()
+            if (s.protect() && !ce.allocationStrategy().updatesInPlace()) {
+                warnings.add(keys.allocationStrategy().fullKey() + " = " + ce.allocationStrategy() + " with "
+                        + PROTECT.fullKey() + " = true: a change that replaces the " + ce.name()
                         + " compute environment fails while it is protected; unprotect, update, protect again");
             }
-            if (c.maxVcpus() > TYPICAL_VCPU_QUOTA) {
-                warnings.add(maxKey.fullKey() + " = " + c.maxVcpus() + ": above " + TYPICAL_VCPU_QUOTA
-                        + " vCPUs, more than many accounts' default EC2 " + c.type().label() + " vCPU quota; "
+            if (ce.maxVcpus() > TYPICAL_VCPU_QUOTA) {
+                warnings.add(keys.maxVcpus().fullKey() + " = " + ce.maxVcpus() + ": above " + TYPICAL_VCPU_QUOTA
+                        + " vCPUs, more than many accounts' default EC2 " + ce.capacity().label() + " vCPU quota; "
                         + "check Service Quotas, or Batch stops scaling below the cap");
             }
-            if (c.minVcpus() > 0) {
-                warnings.add(minKey.fullKey() + " = " + c.minVcpus() + ": instances stay running (and billed) "
-                        + "while the queues are empty; 0 scales to zero");
-            }
+            keys.minVcpus().filter(k -> ce.minVcpus() > 0).ifPresent(k -> warnings.add(k.fullKey() + " = "
+                    + ce.minVcpus() + ": instances stay running (and billed) while the queues are empty; 0 scales "
+                    + "to zero"));
         }
         if (s.network().vpcId().isPresent() && s.network().subnetIds().isEmpty()) {
             warnings.add(SUBNET_IDS.fullKey() + " is empty: every subnet of " + s.network().vpcId().get()
                     + " is used, public ones included; list private subnets to keep hosts off the internet");
         }
-        s.dataBucketNames().stream()
-                .filter(b -> AwsFormats.bucketName(b) == AwsFormats.BucketName.LEGACY)
-                .forEach(b -> warnings.add(DATA_BUCKET_NAMES.fullKey() + ": \"" + b + "\" follows the legacy "
-                        + "us-east-1 naming rules (capitals, underscores or over 63 characters); it is only valid "
-                        + "for a bucket created there before 2018-03-01"));
-        return warnings;
+        for (var key : List.of(DATA_BUCKET_NAMES, REFERENCE_BUCKET_NAMES)) {
+            var buckets = key == DATA_BUCKET_NAMES ? s.data().dataBucketNames() : s.data().referenceBucketNames();
+            buckets.stream()
+                    .filter(b -> AwsFormats.bucketName(b) == AwsFormats.BucketName.LEGACY)
+                    .forEach(b -> warnings.add(key.fullKey() + ": \"" + b + "\" follows the legacy us-east-1 "
+                            + "naming rules (capitals, underscores or over 63 characters); it is only valid for a "
+                            + "bucket created there before 2018-03-01"));
+        }
+        return List.copyOf(new LinkedHashSet<>(warnings));
     }
 
     private static void network(Settings.Network n, List<ConfigProblem> problems) {
@@ -114,61 +123,204 @@ public final class SettingsValidator {
                     + "(e.g. subnet-0a1b2c3d4e5f67890), or [] for every subnet of the VPC"));
         }
         duplicates(SUBNET_IDS, n.subnetIds(), problems);
+        var badGroups = n.sharedFileSystemSecurityGroupIds().stream().filter(id -> !AwsFormats.isSecurityGroupId(id))
+                .toList();
+        if (!badGroups.isEmpty()) {
+            problems.add(ConfigProblem.of(SHARED_FILE_SYSTEM_SECURITY_GROUP_IDS, badGroups, "expected security group "
+                    + "IDs: \"sg-\" and 8 or 17 hex digits (e.g. sg-0a1b2c3d4e5f67890), the groups of your EFS or "
+                    + "FSx for Lustre file systems"));
+        }
+        duplicates(SHARED_FILE_SYSTEM_SECURITY_GROUP_IDS, n.sharedFileSystemSecurityGroupIds(), problems);
     }
 
-    private static void instanceTypes(List<String> types, List<ConfigProblem> problems) {
+    private static void computeEnvironment(Settings.ComputeEnvironmentSpec ce, List<ConfigProblem> problems) {
+        var keys = ce.keys();
+        instanceTypes(ce, problems);
+        keys.minVcpus().ifPresent(k -> range(k, ce.minVcpus(), 0, Integer.MAX_VALUE, " vCPUs", problems));
+        if (keys.minVcpus().isEmpty() && ce.maxVcpus() < 1) {
+            problems.add(ConfigProblem.of(keys.maxVcpus(), ce.maxVcpus(), "expected 0 (no " + ce.name()
+                    + " compute environment) or an integer of at least 1 vCPUs"));
+        } else {
+            range(keys.maxVcpus(), ce.maxVcpus(), 1, Integer.MAX_VALUE, " vCPUs (use a cap Batch can scale to)",
+                    problems);
+        }
+        keys.minVcpus().filter(k -> ce.minVcpus() >= 0 && ce.maxVcpus() >= 1 && ce.minVcpus() > ce.maxVcpus())
+                .ifPresent(minKey -> problems.add(new ConfigProblem(List.of(minKey, keys.maxVcpus()),
+                        minKey.fullKey() + ": got " + ce.minVcpus() + ", above " + keys.maxVcpus().fullKey() + " ("
+                                + ce.maxVcpus() + "); expected " + minKey.key() + " <= " + keys.maxVcpus().key())));
+        if (!ce.capacity().allowedStrategies().contains(ce.allocationStrategy())) {
+            problems.add(ConfigProblem.of(keys.allocationStrategy(), ce.allocationStrategy().name(), "expected one of "
+                    + ce.capacity().allowedStrategies() + " for the " + ce.capacity().label() + " " + ce.name()
+                    + " compute environment (SPOT_* strategies apply to Spot only)"));
+        }
+        ce.bidPercentage().ifPresent(bid -> range(keys.bidPercentage().orElseThrow(), bid, MIN_BID_PERCENTAGE,
+                MAX_BID_PERCENTAGE, " (the Spot price cap as a percentage of the On-Demand price)", problems));
+    }
+
+    private static void instanceTypes(Settings.ComputeEnvironmentSpec ce, List<ConfigProblem> problems) {
+        var key = ce.keys().instanceTypes();
+        var types = ce.instanceTypes();
         if (types.isEmpty()) {
-            problems.add(ConfigProblem.of(INSTANCE_TYPES, types, "expected at least one instance type, family "
-                    + "(e.g. m6i) or category " + AwsFormats.CATEGORIES));
+            problems.add(ConfigProblem.of(key, types, "expected at least one instance type, family (e.g. "
+                    + (ce.imageType().gpu() ? "g6" : "m6i") + ")" + (ce.imageType().gpu() ? ""
+                    : " or category " + AwsFormats.CATEGORIES)));
             return;
         }
         var bad = types.stream().filter(t -> !AwsFormats.isInstanceType(t)).toList();
         if (!bad.isEmpty()) {
-            problems.add(ConfigProblem.of(INSTANCE_TYPES, bad, "expected EC2 instance types (e.g. m6i.2xlarge), "
+            problems.add(ConfigProblem.of(key, bad, "expected EC2 instance types (e.g. m6i.2xlarge), "
                     + "families (e.g. r6i) or Batch categories " + AwsFormats.CATEGORIES + ", in lower case"));
             return;
         }
-        duplicates(INSTANCE_TYPES, types, problems);
-        var byArch = types.stream().collect(Collectors.groupingBy(AwsFormats::architecture,
-                java.util.TreeMap::new, Collectors.toList()));
+        duplicates(key, types, problems);
+        if (ce.imageType().gpu()) {
+            var notGpu = types.stream().filter(t -> !AwsFormats.isGpuType(t)).toList();
+            if (!notGpu.isEmpty()) {
+                problems.add(ConfigProblem.of(key, notGpu, "expected NVIDIA GPU instance families or types only "
+                        + "(e.g. g5, g6, g6e, gr6, p4d, p5, g6.2xlarge): the " + ce.name() + " compute environment "
+                        + "runs the " + ce.imageType() + " AMI; CPU types belong in " + INSTANCE_TYPES.fullKey()));
+            }
+            var amd = types.stream().filter(AwsFormats::isAmdGpuType).toList();
+            if (!amd.isEmpty()) {
+                problems.add(ConfigProblem.of(key, amd, "g4ad has AMD Radeon GPUs, and " + ce.imageType()
+                        + " carries the NVIDIA driver only; use an NVIDIA family (g4dn, g5, g6, ...)"));
+            }
+        } else {
+            var gpu = types.stream().filter(AwsFormats::isGpuType).toList();
+            if (!gpu.isEmpty()) {
+                problems.add(ConfigProblem.of(key, gpu, "GPU families run on the " + ce.imageType() + " AMI, which "
+                        + "has no GPU driver; list them in " + GPU_INSTANCE_TYPES.fullKey() + " and set "
+                        + GPU_MAX_VCPUS.fullKey() + " to build the GPU compute environment and queue"));
+            }
+            var a1 = types.stream().filter(AwsFormats::isA1).toList();
+            if (!a1.isEmpty()) {
+                problems.add(ConfigProblem.of(key, a1, "Amazon Linux 2023 (" + ce.imageType() + ") does not support "
+                        + "A1 instances; use a Graviton family such as m6g, c7g or r8g"));
+            }
+        }
+        var byArch = types.stream().collect(Collectors.groupingBy(AwsFormats::architecture, TreeMap::new,
+                Collectors.toList()));
         if (byArch.size() > 1) {
-            problems.add(ConfigProblem.of(INSTANCE_TYPES, types, "mixes architectures " + byArch
+            problems.add(ConfigProblem.of(key, types, "mixes architectures " + byArch
                     + "; a job queue's compute environments must share one architecture, so pick x86_64 or arm64"));
         }
     }
 
-    private static void capacity(Settings.Capacity c, ConfigKey minKey, ConfigKey maxKey, ConfigKey strategyKey,
-                                 List<ConfigProblem> problems) {
-        range(minKey, c.minVcpus(), 0, Integer.MAX_VALUE, " vCPUs", problems);
-        range(maxKey, c.maxVcpus(), 1, Integer.MAX_VALUE, " vCPUs (use a cap Batch can scale to)", problems);
-        if (c.minVcpus() >= 0 && c.maxVcpus() >= 1 && c.minVcpus() > c.maxVcpus()) {
-            problems.add(new ConfigProblem(List.of(minKey, maxKey), minKey.fullKey() + ": got " + c.minVcpus()
-                    + ", above " + maxKey.fullKey() + " (" + c.maxVcpus() + "); expected " + minKey.key() + " <= "
-                    + maxKey.key()));
-        }
-        if (!c.type().allowedStrategies().contains(c.allocationStrategy())) {
-            problems.add(ConfigProblem.of(strategyKey, c.allocationStrategy().name(), "expected one of "
-                    + c.type().allowedStrategies() + " for the " + c.type().label()
-                    + " compute environment (SPOT_* strategies apply to Spot only)"));
+    private static void computeEnvironmentNames(Settings.Environment s, List<ConfigProblem> problems) {
+        var names = s.computeEnvironments().stream().map(Settings.ComputeEnvironmentSpec::name).toList();
+        var queueNames = s.queues().stream().map(Settings.QueueSpec::name).toList();
+        for (var kind : List.of("compute environment", "queue")) {
+            var list = kind.equals("queue") ? queueNames : names;
+            var seen = new HashSet<String>();
+            list.stream().filter(n -> !seen.add(n)).distinct().forEach(n -> problems.add(new ConfigProblem(List.of(),
+                    "two " + kind + "s are named \"" + n + "\"; names must be unique")));
         }
     }
 
-    private static void queues(Settings.Queues q, List<ConfigProblem> problems) {
-        var before = problems.size();
-        range(DEFAULT_QUEUE_PRIORITY, q.defaultPriority(), MIN_PRIORITY, MAX_PRIORITY, "", problems);
-        range(HIGH_PRIORITY_QUEUE_PRIORITY, q.highPriority(), MIN_PRIORITY, MAX_PRIORITY, "", problems);
-        if (problems.size() == before && q.highPriority() <= q.defaultPriority()) {
+    private static void queues(Settings.Environment s, List<ConfigProblem> problems) {
+        for (var q : s.queues()) {
+            var label = q.priorityKey().map(ConfigKey::fullKey).orElse("queue " + q.name() + " priority");
+            if (q.priority() < MIN_PRIORITY || q.priority() > MAX_PRIORITY) {
+                problems.add(new ConfigProblem(q.priorityKey().stream().toList(), label + ": got " + q.priority()
+                        + "; expected an integer from " + MIN_PRIORITY + " to " + MAX_PRIORITY));
+            }
+            var order = q.computeEnvironments();
+            var where = "queue " + q.name() + " (" + order + ")";
+            if (order.isEmpty() || order.size() > MAX_ENVIRONMENTS_PER_QUEUE) {
+                problems.add(new ConfigProblem(List.of(), where + ": a job queue takes 1 to "
+                        + MAX_ENVIRONMENTS_PER_QUEUE + " compute environments"));
+            }
+            if (new HashSet<>(order).size() != order.size()) {
+                problems.add(new ConfigProblem(List.of(), where + ": a compute environment appears twice; each "
+                        + "takes one order"));
+            }
+            var environments = new ArrayList<Settings.ComputeEnvironmentSpec>();
+            for (var name : order) {
+                var ce = s.computeEnvironment(name);
+                if (ce.isEmpty()) {
+                    problems.add(new ConfigProblem(List.of(), where + ": no compute environment named \"" + name
+                            + "\"; known: " + s.computeEnvironments().stream()
+                            .map(Settings.ComputeEnvironmentSpec::name).toList()));
+                } else {
+                    environments.add(ce.get());
+                }
+            }
+            // Judged only when each environment is one architecture itself (else its own key is reported).
+            var perEnvironment = environments.stream()
+                    .map(ce -> ce.instanceTypes().stream().filter(AwsFormats::isInstanceType)
+                            .map(AwsFormats::architecture).collect(Collectors.toSet()))
+                    .toList();
+            var architectures = perEnvironment.stream().flatMap(java.util.Set::stream)
+                    .collect(Collectors.toCollection(java.util.TreeSet::new));
+            if (perEnvironment.stream().allMatch(a -> a.size() <= 1) && architectures.size() > 1) {
+                problems.add(new ConfigProblem(keysOf(environments), where + ": its compute environments mix "
+                        + "architectures " + architectures + " (" + instanceKeys(environments) + "); a job queue "
+                        + "runs one architecture"));
+            }
+            if (environments.stream().map(ce -> ce.capacity().family()).distinct().count() > 1) {
+                problems.add(new ConfigProblem(List.of(), where + ": mixes EC2 and Fargate capacity"));
+            }
+            if (q.onDemandOnly()) {
+                environments.stream().filter(ce -> ce.capacity() == CapacityType.SPOT).forEach(ce -> problems.add(
+                        new ConfigProblem(List.of(), where + ": must never place a job on Spot, but "
+                                + ce.name() + " is a Spot compute environment")));
+            }
+        }
+        var low = s.queue(Lineup.DEFAULT_QUEUE);
+        var high = s.queue(Lineup.HIGH_PRIORITY_QUEUE);
+        if (low.isPresent() && high.isPresent() && inRange(low.get()) && inRange(high.get())
+                && high.get().priority() <= low.get().priority()) {
             problems.add(new ConfigProblem(List.of(HIGH_PRIORITY_QUEUE_PRIORITY, DEFAULT_QUEUE_PRIORITY),
-                    HIGH_PRIORITY_QUEUE_PRIORITY.fullKey() + ": got " + q.highPriority() + ", not above "
-                            + DEFAULT_QUEUE_PRIORITY.fullKey() + " (" + q.defaultPriority() + "); expected "
+                    HIGH_PRIORITY_QUEUE_PRIORITY.fullKey() + ": got " + high.get().priority() + ", not above "
+                            + DEFAULT_QUEUE_PRIORITY.fullKey() + " (" + low.get().priority() + "); expected "
                             + HIGH_PRIORITY_QUEUE_PRIORITY.key() + " > " + DEFAULT_QUEUE_PRIORITY.key()));
         }
-        range(RUNNABLE_TIMEOUT_MINUTES, q.runnableTimeoutMinutes(), MIN_RUNNABLE_TIMEOUT_MINUTES,
-                MAX_RUNNABLE_TIMEOUT_MINUTES, " minutes (AWS Batch time-limit actions take 600-86400 seconds)",
-                problems);
     }
 
-    private static void buckets(List<String> buckets, List<ConfigProblem> problems) {
+    private static boolean inRange(Settings.QueueSpec q) {
+        return q.priority() >= MIN_PRIORITY && q.priority() <= MAX_PRIORITY;
+    }
+
+    private static List<ConfigKey> keysOf(List<Settings.ComputeEnvironmentSpec> environments) {
+        return environments.stream().map(ce -> ce.keys().instanceTypes()).distinct().toList();
+    }
+
+    private static String instanceKeys(List<Settings.ComputeEnvironmentSpec> environments) {
+        return keysOf(environments).stream().map(ConfigKey::fullKey).collect(Collectors.joining(", "));
+    }
+
+    private static void storage(Settings.Storage st, List<ConfigProblem> problems) {
+        var before = problems.size();
+        range(SCRATCH_VOLUME_GIB, st.initialGiB(), MIN_GP3_GIB, MAX_GP3_GIB, " GiB (the size limits of a gp3 volume)",
+                problems);
+        range(SCRATCH_VOLUME_IOPS, st.iops(), MIN_GP3_IOPS, MAX_GP3_IOPS, " (gp3 IOPS limits)", problems);
+        range(SCRATCH_VOLUME_THROUGHPUT, st.throughputMiB(), MIN_GP3_THROUGHPUT, MAX_GP3_THROUGHPUT,
+                " MiB/s (gp3 throughput limits)", problems);
+        if (problems.size() != before) {
+            return;
+        }
+        if (st.iops() > GP3_IOPS_PER_GIB * (long) st.initialGiB()) {
+            problems.add(new ConfigProblem(List.of(SCRATCH_VOLUME_IOPS, SCRATCH_VOLUME_GIB), SCRATCH_VOLUME_IOPS.fullKey()
+                    + ": got " + st.iops() + "; gp3 allows at most " + GP3_IOPS_PER_GIB + " IOPS per GiB, so at most "
+                    + GP3_IOPS_PER_GIB * (long) st.initialGiB() + " for " + SCRATCH_VOLUME_GIB.fullKey() + " = "
+                    + st.initialGiB()));
+        }
+        if ((long) st.throughputMiB() * GP3_IOPS_PER_MIB > st.iops()) {
+            problems.add(new ConfigProblem(List.of(SCRATCH_VOLUME_THROUGHPUT, SCRATCH_VOLUME_IOPS),
+                    SCRATCH_VOLUME_THROUGHPUT.fullKey() + ": got " + st.throughputMiB() + "; gp3 allows at most 1 MiB/s "
+                            + "per " + GP3_IOPS_PER_MIB + " IOPS, so at most " + st.iops() / GP3_IOPS_PER_MIB + " for "
+                            + SCRATCH_VOLUME_IOPS.fullKey() + " = " + st.iops()));
+        }
+        if (st.maxGiB() < st.initialGiB()) {
+            problems.add(new ConfigProblem(List.of(SCRATCH_MAX_GIB, SCRATCH_VOLUME_GIB), SCRATCH_MAX_GIB.fullKey()
+                    + ": got " + st.maxGiB() + ", below " + SCRATCH_VOLUME_GIB.fullKey() + " (" + st.initialGiB()
+                    + "); expected 0 (grow to " + Settings.Storage.DEFAULT_GROWTH_FACTOR + " times "
+                    + SCRATCH_VOLUME_GIB.key() + ") or " + SCRATCH_MAX_GIB.key() + " >= " + SCRATCH_VOLUME_GIB.key()
+                    + " (equal: the data storage never grows)"));
+        }
+    }
+
+    private static void buckets(ConfigKey key, List<String> buckets, List<ConfigProblem> problems) {
         for (var b : buckets) {
             if (AwsFormats.bucketName(b) != AwsFormats.BucketName.INVALID) {
                 continue;
@@ -176,9 +328,21 @@ public final class SettingsValidator {
             var hint = AwsFormats.bucketHint(b).orElse("expected an S3 bucket name: 3-63 characters of a-z, 0-9, "
                     + "'.' and '-', starting and ending with a letter or digit, no '..', not an IP address, "
                     + "not using the reserved " + AwsFormats.reservedBucketAffixes());
-            problems.add(ConfigProblem.of(DATA_BUCKET_NAMES, b, hint));
+            problems.add(ConfigProblem.of(key, b, hint));
         }
-        duplicates(DATA_BUCKET_NAMES, buckets, problems);
+        duplicates(key, buckets, problems);
+    }
+
+    private static void kmsKeys(List<String> arns, List<ConfigProblem> problems) {
+        for (var arn : arns) {
+            if (!AwsFormats.isKmsKeyArn(arn)) {
+                problems.add(ConfigProblem.of(DATA_KMS_KEY_ARNS, arn, AwsFormats.kmsKeyHint(arn).orElse(
+                        "expected a KMS key ARN: arn:PARTITION:kms:REGION:ACCOUNT:key/KEY-ID (a key ID is a UUID or "
+                                + "mrk- and 32 hex digits), e.g. arn:aws:kms:us-east-1:123456789012:key/"
+                                + "1234abcd-12ab-34cd-56ef-1234567890ab")));
+            }
+        }
+        duplicates(DATA_KMS_KEY_ARNS, arns, problems);
     }
 
     private static void range(ConfigKey key, int value, int min, int max, String unit, List<ConfigProblem> problems) {

@@ -17,6 +17,7 @@ import com.pulumi.core.Output;
 import com.pulumi.deployment.InvokeOutputOptions;
 import com.pulumi.resources.CustomResourceOptions;
 import com.pulumi.resources.Resource;
+import io.genomicsbatch.config.Settings;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +30,9 @@ import java.util.Optional;
  * service-linked role lets Batch update compute environments in place.
  */
 public final class BatchIam {
+    private BatchIam() {
+    }
+
 
     /** AWS managed policies the hosts need: join ECS and pull from ECR, and be reachable through SSM. */
     public static final List<String> INSTANCE_POLICIES = List.of(
@@ -44,35 +48,48 @@ public final class BatchIam {
             "s3:GetObject", "s3:PutObject", "s3:DeleteObject",
             "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts");
 
-    private final Role instanceRole;
-    private final InstanceProfile instanceProfile;
-    private final Role jobRole;
-    private final Optional<Role> spotFleetRole;
-    private final List<Resource> attachments = new ArrayList<>();
+    /**
+     * @param name          prefix of the logical names
+     * @param data          buckets and keys the job role may use
+     * @param spotFleetRole whether to create the Spot fleet role
+     * @param protect       protect the roles and the profile from deletion
+     */
+    public record Props(String name, Settings.DataAccess data, boolean spotFleetRole, boolean protect,
+                        Map<String, String> tags, Resource parent) {
+    }
 
     /**
-     * @param name            prefix of the logical names
-     * @param dataBucketNames buckets the job role may use; empty: no S3 access
-     * @param spotFleetRole   whether to create the Spot fleet role
-     * @param protect         protect the roles and the profile from deletion
+     * What was built.
+     *
+     * @param attachments the policy attachments a compute environment must wait for (and outlive on deletion)
      */
-    public BatchIam(String name, List<String> dataBucketNames, boolean spotFleetRole, boolean protect,
-                    Map<String, String> tags, Resource parent) {
+    public record Roles(Role instanceRole, InstanceProfile instanceProfile, Role jobRole, Optional<Role> spotFleetRole,
+                        List<Resource> attachments) {
+        public Roles {
+            attachments = List.copyOf(attachments);
+        }
+    }
+
+    public static Roles create(Props p) {
+        var name = p.name();
+        var parent = p.parent();
+        var tags = p.tags();
+        var attachments = new ArrayList<Resource>();
         var invokeOptions = InvokeOutputOptions.builder().parent(parent).build();
         var partition = AwsFunctions.getPartition(GetPartitionArgs.builder().build(), invokeOptions)
                 .applyValue(GetPartitionResult::partition);
         var accountId = AwsFunctions.getCallerIdentity(GetCallerIdentityArgs.builder().build(), invokeOptions)
                 .applyValue(GetCallerIdentityResult::accountId);
-        var options = CustomResourceOptions.builder().parent(parent).protect(protect).build();
+        var options = CustomResourceOptions.builder().parent(parent).protect(p.protect()).build();
 
-        instanceRole = new Role(name + "-instance-role", RoleArgs.builder()
+        var instanceRole = new Role(name + "-instance-role", RoleArgs.builder()
                 .description("Genomics Batch hosts: join ECS, pull images, SSM access")
                 .assumeRolePolicy(PolicyDocuments.trust("ec2.amazonaws.com", Map.of()))
                 .tags(tags)
                 .build(), options);
-        attachManaged(name + "-instance-role", instanceRole, INSTANCE_POLICIES, partition, parent);
+        attachments.addAll(attachManaged(name + "-instance-role", instanceRole, INSTANCE_POLICIES, partition, parent));
 
-        instanceProfile = new InstanceProfile(name + "-instance-profile", InstanceProfileArgs.builder()
+        var instanceProfile = new InstanceProfile(name + "-instance-profile", InstanceProfileArgs.builder()
                 .role(instanceRole.name())
                 .tags(tags)
                 .build(), options);
@@ -80,40 +97,44 @@ public final class BatchIam {
         // Only ECS tasks of this account may assume the job role (confused-deputy guard).
         var jobTrust = accountId.applyValue(account -> PolicyDocuments.trust("ecs-tasks.amazonaws.com",
                 Map.of("StringEquals", Map.of("aws:SourceAccount", account))));
-        jobRole = new Role(name + "-job-role", RoleArgs.builder()
+        var jobRole = new Role(name + "-job-role", RoleArgs.builder()
                 .description("Genomics Batch jobs: read and write the configured data buckets")
                 .assumeRolePolicy(jobTrust)
                 .tags(tags)
                 .build(), options);
+        var dataBucketNames = p.data().dataBucketNames();
         if (!dataBucketNames.isEmpty()) {
             new RolePolicy(name + "-job-role-data-buckets", RolePolicyArgs.builder()
                     .role(jobRole.id())
-                    .policy(partition.applyValue(p -> dataBucketPolicy(p, dataBucketNames)))
+                    .policy(partition.applyValue(part -> dataBucketPolicy(part, dataBucketNames)))
                     .build(), CustomResourceOptions.builder().parent(parent).build());
         }
 
-        if (spotFleetRole) {
+        Optional<Role> spotFleetRole = Optional.empty();
+        if (p.spotFleetRole()) {
             var role = new Role(name + "-spot-fleet-role", RoleArgs.builder()
                     .description("Spot fleet requests of the Genomics Batch Spot compute environment (BEST_FIT)")
                     .assumeRolePolicy(PolicyDocuments.trust("spotfleet.amazonaws.com", Map.of()))
                     .tags(tags)
                     .build(), options);
-            attachManaged(name + "-spot-fleet-role", role, List.of(SPOT_FLEET_POLICY), partition, parent);
-            this.spotFleetRole = Optional.of(role);
-        } else {
-            this.spotFleetRole = Optional.empty();
+            attachments.addAll(attachManaged(name + "-spot-fleet-role", role, List.of(SPOT_FLEET_POLICY), partition,
+                    parent));
+            spotFleetRole = Optional.of(role);
         }
+        return new Roles(instanceRole, instanceProfile, jobRole, spotFleetRole, attachments);
     }
 
-    private void attachManaged(String name, Role role, List<String> policies, Output<String> partition,
-                               Resource parent) {
+    private static List<Resource> attachManaged(String name, Role role, List<String> policies,
+                                                Output<String> partition, Resource parent) {
+        var attachments = new ArrayList<Resource>();
         for (var policy : policies) {
             var shortName = policy.substring(policy.lastIndexOf('/') + 1);
             attachments.add(new RolePolicyAttachment(name + "-" + shortName, RolePolicyAttachmentArgs.builder()
                     .role(role.name())
-                    .policyArn(partition.applyValue(p -> "arn:" + p + ":iam::aws:policy/" + policy))
+                    .policyArn(partition.applyValue(part -> "arn:" + part + ":iam::aws:policy/" + policy))
                     .build(), CustomResourceOptions.builder().parent(parent).build()));
         }
+        return attachments;
     }
 
     static String dataBucketPolicy(String partition, List<String> buckets) {
@@ -122,26 +143,5 @@ public final class BatchIam {
         return PolicyDocuments.document(List.of(
                 PolicyDocuments.allow("ListDataBuckets", BUCKET_ACTIONS, bucketArns),
                 PolicyDocuments.allow("ReadWriteDataObjects", OBJECT_ACTIONS, objectArns)));
-    }
-
-    public Role instanceRole() {
-        return instanceRole;
-    }
-
-    public InstanceProfile instanceProfile() {
-        return instanceProfile;
-    }
-
-    public Role jobRole() {
-        return jobRole;
-    }
-
-    public Optional<Role> spotFleetRole() {
-        return spotFleetRole;
-    }
-
-    /** The policy attachments a compute environment must wait for (and outlive on deletion). */
-    public List<Resource> attachments() {
-        return List.copyOf(attachments);
     }
 }

@@ -15,7 +15,7 @@ import java.util.concurrent.CompletableFuture;
  * what AWS would assign (IDs, ARNs, generated names); lookups are answered from the stack config
  * where it says, otherwise with labelled placeholders.
  */
-final class PlanMocks implements Mocks {
+final class PlanMocks implements Mocks, Invokes.Account {
 
     private final Optional<String> region;
     private final List<Lookup> lookups = Collections.synchronizedList(new ArrayList<>());
@@ -47,56 +47,46 @@ final class PlanMocks implements Mocks {
 
     @Override
     public CompletableFuture<Map<String, Object>> callAsync(CallArgs args) {
-        Map<String, Object> result = switch (args.token) {
-            case "aws:ec2/getVpc:getVpc" -> vpc(args.args);
-            case "aws:ec2/getSubnets:getSubnets" -> subnets(args.args);
-            case "aws:index/getPartition:getPartition" -> partition();
-            case "aws:index/getCallerIdentity:getCallerIdentity" -> callerIdentity();
-            default -> throw new IllegalStateException("the offline plan cannot answer " + args.token);
-        };
-        return CompletableFuture.completedFuture(result);
+        return CompletableFuture.completedFuture(Invokes.answer(args.token, args.args, this));
     }
 
-    private Map<String, Object> vpc(Map<String, Object> args) {
-        if (args.get("id") instanceof String id) {
-            lookups.add(new Lookup("VPC", id, "stack config (vpcId)"));
-            return Map.of("id", id);
+    @Override
+    public String vpc(Optional<String> requestedId) {
+        if (requestedId.isPresent()) {
+            lookups.add(new Lookup("VPC", requestedId.get(), "stack config (vpcId)"));
+            return requestedId.get();
         }
         var id = lookupPlaceholder("the region's default VPC");
         lookups.add(new Lookup("VPC", id, "placeholder: vpcId is unset, so the default VPC is looked up"));
-        return Map.of("id", id);
+        return id;
     }
 
-    private Map<String, Object> subnets(Map<String, Object> args) {
-        for (var filter : filters(args)) {
-            if ("subnet-id".equals(filter.get("name")) && filter.get("values") instanceof List<?> ids) {
-                lookups.add(new Lookup("subnets", ids.toString(), "stack config (subnetIds)"));
-                return Map.of("id", "subnets", "ids", ids);
-            }
+    @Override
+    public List<String> subnets(String vpcId, Optional<List<String>> wanted) {
+        if (wanted.isPresent()) {
+            lookups.add(new Lookup("subnets", wanted.get().toString(), "stack config (subnetIds)"));
+            return wanted.get();
         }
         var placeholder = lookupPlaceholder("every subnet of the VPC");
         lookups.add(new Lookup("subnets", "[" + placeholder + "]",
                 "placeholder: subnetIds is empty, so every subnet of the VPC is looked up"));
-        return Map.of("id", "subnets", "ids", List.of(placeholder));
+        return List.of(placeholder);
     }
 
-    @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> filters(Map<String, Object> args) {
-        return args.get("filters") instanceof List<?> list ? (List<Map<String, Object>>) list : List.of();
-    }
-
-    private Map<String, Object> partition() {
+    @Override
+    public String partition() {
         var r = region.orElse("");
         var partition = r.startsWith("cn-") ? "aws-cn" : r.startsWith("us-gov-") ? "aws-us-gov" : "aws";
         lookups.add(new Lookup("AWS partition", partition,
                 region.isPresent() ? "stack config (aws:region " + r + ")" : "placeholder: aws:region is unset"));
-        return Map.of("id", partition, "partition", partition, "dnsSuffix", "amazonaws.com");
+        return partition;
     }
 
-    private Map<String, Object> callerIdentity() {
+    @Override
+    public String accountId() {
         var account = lookupPlaceholder("AWS account ID");
         lookups.add(new Lookup("account ID", account, "placeholder: taken from the credentials on deployment"));
-        return Map.of("id", account, "accountId", account, "arn", account, "userId", account);
+        return account;
     }
 
     List<Lookup> lookups() {

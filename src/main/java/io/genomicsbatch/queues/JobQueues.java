@@ -14,11 +14,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The two job queues: default (Spot first) and high priority (On-Demand first). With spillover each
- * queue falls back to the other's compute environment; a RUNNABLE time limit cancels jobs that
- * cannot be placed, so a shortage of capacity never strands them.
+ * Job queues, one per {@link Settings.QueueSpec}, using their compute environments in order. A
+ * RUNNABLE time limit cancels jobs that cannot be placed, so a shortage never strands them.
  */
 public final class JobQueues {
+    private JobQueues() {
+    }
 
     /**
      * The reasons a job can be stuck in RUNNABLE for which AWS Batch runs time-limit actions
@@ -29,35 +30,21 @@ public final class JobQueues {
             "MISCONFIGURATION:COMPUTE_ENVIRONMENT_MAX_RESOURCE",
             "MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT");
 
-    private final JobQueue defaultQueue;
-    private final JobQueue highPriorityQueue;
-
     /**
-     * @param queueNamePrefix queue names are {@code <prefix>-default} and {@code <prefix>-high-priority}:
-     *                        stable, so workflow configs can name them
+     * @param queueName    the AWS name: stable, so workflow configs can name it
+     * @param environments the spec's compute environments, in its order
      */
-    public JobQueues(String name, String queueNamePrefix, Settings.Queues settings, ComputeEnvironment spot,
-                     ComputeEnvironment onDemand, boolean protect, Map<String, String> tags, Resource parent) {
-        var options = CustomResourceOptions.builder().parent(parent).protect(protect).build();
-        defaultQueue = queue(name + "-default", queueNamePrefix + "-default", settings.defaultPriority(),
-                order(spot, onDemand, settings.spillover()), settings, tags, options);
-        highPriorityQueue = queue(name + "-high-priority", queueNamePrefix + "-high-priority",
-                settings.highPriority(), order(onDemand, spot, settings.spillover()), settings, tags, options);
+    public record Props(String logicalName, String queueName, Settings.QueueSpec spec,
+                        List<ComputeEnvironment> environments, int runnableTimeoutMinutes, Map<String, String> tags,
+                        boolean protect, Resource parent) {
     }
 
-    /** The queue's compute environments in order: its own first, the other one only with spillover. */
-    static List<ComputeEnvironment> order(ComputeEnvironment first, ComputeEnvironment second, boolean spillover) {
-        return spillover ? List.of(first, second) : List.of(first);
-    }
-
-    private static JobQueue queue(String logicalName, String queueName, int priority,
-                                  List<ComputeEnvironment> environments, Settings.Queues settings,
-                                  Map<String, String> tags, CustomResourceOptions options) {
+    public static JobQueue create(Props p) {
         var orders = new ArrayList<JobQueueComputeEnvironmentOrderArgs>();
-        for (var i = 0; i < environments.size(); i++) {
+        for (var i = 0; i < p.environments().size(); i++) {
             orders.add(JobQueueComputeEnvironmentOrderArgs.builder()
                     .order(i + 1)
-                    .computeEnvironment(environments.get(i).arn())
+                    .computeEnvironment(p.environments().get(i).arn())
                     .build());
         }
         var timeLimits = STUCK_REASONS.stream()
@@ -65,24 +52,16 @@ public final class JobQueues {
                         .state("RUNNABLE")
                         .action("CANCEL")
                         .reason(reason)
-                        .maxTimeSeconds(settings.runnableTimeoutMinutes() * 60)
+                        .maxTimeSeconds(p.runnableTimeoutMinutes() * 60)
                         .build())
                 .toList();
-        return new JobQueue(logicalName, JobQueueArgs.builder()
-                .name(queueName)
+        return new JobQueue(p.logicalName(), JobQueueArgs.builder()
+                .name(p.queueName())
                 .state("ENABLED")
-                .priority(priority)
+                .priority(p.spec().priority())
                 .computeEnvironmentOrders(orders)
                 .jobStateTimeLimitActions(timeLimits)
-                .tags(tags)
-                .build(), options);
-    }
-
-    public JobQueue defaultQueue() {
-        return defaultQueue;
-    }
-
-    public JobQueue highPriorityQueue() {
-        return highPriorityQueue;
+                .tags(p.tags())
+                .build(), CustomResourceOptions.builder().parent(p.parent()).protect(p.protect()).build());
     }
 }

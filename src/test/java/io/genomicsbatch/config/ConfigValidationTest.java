@@ -158,7 +158,7 @@ class ConfigValidationTest {
     void legacyBucketNamesAreAcceptedWithAWarning() {
         var result = ConfigReader.read(ConfigSource.of(Map.of("dataBucketNames", "[\"Legacy_Reads\"]")));
         assertThat(result.problems()).isEmpty();
-        assertThat(result.warnings()).anySatisfy(w -> assertThat(w).contains("genomics-batch:dataBucketNames")
+        assertThat(SettingsValidator.warnings(result.settings())).anySatisfy(w -> assertThat(w).contains("genomics-batch:dataBucketNames")
                 .contains("Legacy_Reads").contains("2018-03-01"));
     }
 
@@ -180,16 +180,19 @@ class ConfigValidationTest {
 
     @Test
     void otherRiskySettingsWarnToo() {
-        var bestFit = ConfigReader.read(ConfigSource.of(Map.of("onDemandAllocationStrategy", "BEST_FIT",
-                "protect", "true"))).warnings();
+        var bestFit = warnings(Map.of("onDemandAllocationStrategy", "BEST_FIT", "protect", "true"));
         assertThat(bestFit).anySatisfy(w -> assertThat(w).startsWith("genomics-batch:onDemandAllocationStrategy = "
                 + "BEST_FIT:").contains("cannot be updated in place"));
         assertThat(bestFit).anySatisfy(w -> assertThat(w).startsWith("genomics-batch:onDemandAllocationStrategy = "
-                + "BEST_FIT with genomics-batch:protect = true").contains("fails while it is protected"));
-        var allSubnets = ConfigReader.read(ConfigSource.of(Map.of("vpcId", "vpc-0a1b2c3d"))).warnings();
+                + "BEST_FIT with genomics-batch:protect = true").contains("on-demand compute environment fails while it is protected"));
+        var allSubnets = warnings(Map.of("vpcId", "vpc-0a1b2c3d"));
         assertThat(allSubnets).singleElement().satisfies(w -> assertThat(w).startsWith("genomics-batch:subnetIds is empty")
                 .contains("vpc-0a1b2c3d").contains("public ones included"));
-        assertThat(ConfigReader.read(ConfigSource.of(Map.of())).warnings()).isEmpty();
+        assertThat(warnings(Map.of())).isEmpty();
+    }
+
+    static List<String> warnings(Map<String, String> config) {
+        return SettingsValidator.warnings(ConfigReader.read(ConfigSource.of(config)).orThrow());
     }
 
     @ParameterizedTest
@@ -197,18 +200,46 @@ class ConfigValidationTest {
     void shippedStackFilesValidateCleanly(String stack) {
         var result = ConfigReader.read(StackFiles.load(TestStacks.PROJECT_DIR, stack).source());
         assertThat(result.problems()).isEmpty();
-        assertThat(result.warnings()).isEmpty();
+        assertThat(SettingsValidator.problems(result.settings())).isEmpty();
+        assertThat(SettingsValidator.warnings(result.settings())).isEmpty();
     }
 
     @Test
     void componentArgsGetTheSameChecksAsStackConfig() {
-        var defaults = ConfigReader.defaults();
-        var bad = new Settings.Environment(defaults.network(), List.of("m6i", "m6g"), defaults.spot(),
-                defaults.onDemand(), new Settings.Queues(5, 5, true, 60), 100, List.of(), false);
+        var d = ConfigReader.defaults();
+        var spot = d.computeEnvironment(Lineup.SPOT).orElseThrow();
+        var mixed = new Settings.ComputeEnvironmentSpec(spot.name(), spot.capacity(), spot.imageType(),
+                List.of("m6i", "m6g"), spot.minVcpus(), spot.maxVcpus(), spot.allocationStrategy(),
+                spot.bidPercentage(), spot.keys());
+        var queues = d.queues().stream().map(q -> new Settings.QueueSpec(q.name(), 5, q.computeEnvironments(),
+                q.onDemandOnly(), q.priorityKey())).toList();
+        var bad = new Settings.Environment(d.network(), List.of(mixed, d.computeEnvironments().get(1)), queues,
+                d.runnableTimeoutMinutes(), d.storage(), d.data(), d.logRetentionDays(), d.protect());
         var recording = Recorder.run("dev", new AwsAnswers(), ctx -> new io.genomicsbatch.GenomicsBatchEnvironment(
                 "custom", new io.genomicsbatch.GenomicsBatchEnvironment.Args("custom", bad, Map.of())));
-        assertThat(invalidConfig(recording).problems()).hasSize(2);
+        // the instance types mix architectures (reported once, on the key) and the priorities are equal
+        assertThat(invalidConfig(recording).problems()).extracting(ConfigProblem::message)
+                .anySatisfy(m -> assertThat(m).startsWith("genomics-batch:instanceTypes: got [\"m6i\", \"m6g\"]; mixes"))
+                .anySatisfy(m -> assertThat(m).startsWith("genomics-batch:highPriorityQueuePriority: got 5, not above"))
+                .noneSatisfy(m -> assertThat(m).contains("mix architectures"));
         assertThat(recording.resources()).isEmpty();
+    }
+
+    @Test
+    void aQueueWhoseEnvironmentsEachHaveOneArchitectureButDifferMixesArchitectures() {
+        var d = ConfigReader.defaults();
+        var spot = d.computeEnvironment(Lineup.SPOT).orElseThrow();
+        var arm = new Settings.ComputeEnvironmentSpec(spot.name(), spot.capacity(), spot.imageType(),
+                List.of("m6g"), spot.minVcpus(), spot.maxVcpus(), spot.allocationStrategy(),
+                spot.bidPercentage(), spot.keys());
+        var intel = d.computeEnvironments().get(1);
+        var mixedQueues = new Settings.Environment(d.network(), List.of(arm, intel), d.queues(),
+                d.runnableTimeoutMinutes(), d.storage(), d.data(), d.logRetentionDays(), d.protect());
+        assertThat(SettingsValidator.problems(mixedQueues)).extracting(ConfigProblem::message)
+                .anySatisfy(m -> assertThat(m).startsWith("queue default ([spot, on-demand]): its compute "
+                        + "environments mix architectures [arm64, x86_64]"))
+                .anySatisfy(m -> assertThat(m).startsWith("queue high-priority ([on-demand, spot]): its compute "
+                        + "environments mix architectures [arm64, x86_64]"));
     }
 
     // ---- randomized: valid settings always give a graph, invalid ones never do ------------------

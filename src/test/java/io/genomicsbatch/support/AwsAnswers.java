@@ -1,6 +1,7 @@
 package io.genomicsbatch.support;
 
 import com.pulumi.test.Mocks;
+import io.genomicsbatch.plan.Invokes;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -15,7 +16,7 @@ import java.util.concurrent.CompletableFuture;
  * launch template whose latest version is {@value #LAUNCH_TEMPLATE_VERSION} (so tests can tell a
  * wired version from a hard-coded one).
  */
-public final class AwsAnswers implements Mocks {
+public final class AwsAnswers implements Mocks, Invokes.Account {
 
     public static final String ACCOUNT = "123456789012";
     public static final String REGION = "us-east-1";
@@ -63,33 +64,29 @@ public final class AwsAnswers implements Mocks {
     @Override
     public CompletableFuture<Map<String, Object>> callAsync(CallArgs args) {
         invokes.add(args.token);
-        Map<String, Object> result = switch (args.token) {
-            case "aws:ec2/getVpc:getVpc" -> Map.of("id", args.args.get("id") instanceof String id ? id : DEFAULT_VPC);
-            case "aws:ec2/getSubnets:getSubnets" -> subnets(args.args);
-            case "aws:index/getPartition:getPartition" -> Map.of("id", "aws", "partition", "aws");
-            case "aws:index/getCallerIdentity:getCallerIdentity" ->
-                    Map.of("id", ACCOUNT, "accountId", ACCOUNT, "arn", "arn:aws:iam::" + ACCOUNT + ":user/ci");
-            default -> throw new IllegalArgumentException("unexpected invoke " + args.token);
-        };
-        return CompletableFuture.completedFuture(result);
+        return CompletableFuture.completedFuture(Invokes.answer(args.token, args.args, this));
     }
 
-    @SuppressWarnings("unchecked")
-    private Map<String, Object> subnets(Map<String, Object> args) {
-        var filters = (List<Map<String, Object>>) args.getOrDefault("filters", List.of());
-        String vpc = null;
-        List<String> wanted = null;
-        for (var f : filters) {
-            var values = (List<String>) f.get("values");
-            if ("vpc-id".equals(f.get("name"))) {
-                vpc = values.get(0);
-            } else if ("subnet-id".equals(f.get("name"))) {
-                wanted = values;
-            }
-        }
-        var inVpc = subnetsByVpc.getOrDefault(vpc, wanted == null ? List.of() : wanted);
-        var ids = wanted == null ? inVpc : wanted.stream().filter(inVpc::contains).toList();
-        return Map.of("id", String.valueOf(vpc), "ids", ids);
+    @Override
+    public String vpc(Optional<String> requestedId) {
+        return requestedId.orElse(DEFAULT_VPC);
+    }
+
+    /** A VPC not in this account has the subnets named in the filter (so any configured subnet is found). */
+    @Override
+    public List<String> subnets(String vpcId, Optional<List<String>> wanted) {
+        var inVpc = subnetsByVpc.getOrDefault(vpcId, wanted.orElse(List.of()));
+        return wanted.map(w -> w.stream().filter(inVpc::contains).toList()).orElse(inVpc);
+    }
+
+    @Override
+    public String partition() {
+        return "aws";
+    }
+
+    @Override
+    public String accountId() {
+        return ACCOUNT;
     }
 
     public List<String> invokes() {

@@ -1,0 +1,98 @@
+package io.genomicsbatch;
+
+import com.pulumi.core.Output;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The stack outputs other projects and workflow engines read, in their documented order: the one
+ * list the component exports from, the contract test checks against, and the README documents.
+ * Queue and compute environment outputs are named after their specs ({@code high-priority} gives
+ * {@code highPriorityJobQueueArn}).
+ */
+public final class EnvironmentOutputs {
+    private EnvironmentOutputs() {
+    }
+
+    /**
+     * @param type     the Java type a StackReference consumer receives
+     * @param onlyWhen empty for an output every stack has; otherwise when it exists
+     */
+    public record Spec(String name, Class<?> type, Optional<String> onlyWhen) {
+    }
+
+    private static final String GPU = "only when gpuMaxVcpus > 0";
+
+    public static final List<Spec> CONTRACT = List.of(
+            always("defaultJobQueueArn"),
+            always("highPriorityJobQueueArn"),
+            when("gpuJobQueueArn", GPU),
+            always("defaultJobQueueName"),
+            always("highPriorityJobQueueName"),
+            when("gpuJobQueueName", GPU),
+            always("spotComputeEnvironmentArn"),
+            always("onDemandComputeEnvironmentArn"),
+            when("gpuComputeEnvironmentArn", GPU),
+            always("jobRoleArn"),
+            always("instanceRoleArn"),
+            always("instanceProfileArn"),
+            always("launchTemplateId"),
+            when("gpuLaunchTemplateId", GPU),
+            always("securityGroupId"),
+            always("vpcId"),
+            new Spec("subnetIds", List.class, Optional.empty()));
+
+    private static Spec always(String name) {
+        return new Spec(name, String.class, Optional.empty());
+    }
+
+    private static Spec when(String name, String condition) {
+        return new Spec(name, String.class, Optional.of(condition));
+    }
+
+    public static String queueArn(String queue) {
+        return camel(queue) + "JobQueueArn";
+    }
+
+    public static String queueName(String queue) {
+        return camel(queue) + "JobQueueName";
+    }
+
+    public static String computeEnvironmentArn(String computeEnvironment) {
+        return camel(computeEnvironment) + "ComputeEnvironmentArn";
+    }
+
+    /** "high-priority" -> "highPriority". */
+    static String camel(String name) {
+        var out = new StringBuilder();
+        var upper = false;
+        for (var c : name.toCharArray()) {
+            if (c == '-' || c == '_') {
+                upper = true;
+            } else {
+                out.append(upper ? Character.toUpperCase(c) : c);
+                upper = false;
+            }
+        }
+        return out.toString();
+    }
+
+    /** The values in contract order; a value the contract does not declare is a programming error. */
+    static Map<String, Output<?>> ordered(Map<String, Output<?>> values) {
+        var declared = CONTRACT.stream().map(Spec::name).toList();
+        var undeclared = values.keySet().stream().filter(n -> !declared.contains(n)).toList();
+        if (!undeclared.isEmpty()) {
+            throw new IllegalStateException("outputs " + undeclared + " are not in EnvironmentOutputs.CONTRACT");
+        }
+        var ordered = new LinkedHashMap<String, Output<?>>();
+        for (var name : declared) {
+            if (values.containsKey(name)) {
+                ordered.put(name, values.get(name));
+            }
+        }
+        return java.util.Collections.unmodifiableMap(ordered);
+    }
+}
