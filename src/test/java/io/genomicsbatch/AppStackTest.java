@@ -48,7 +48,37 @@ class AppStackTest {
 
     @Test
     void stackRefusesBadPulumiConfigBeforeRegisteringAnything() {
-        var result = runStack(Map.of("genomics-batch:spotMaxVcpus", "lots"));
+        // The engine logger reports the failure to the user; capture it instead of printing it.
+        var logged = new java.util.ArrayList<java.util.logging.LogRecord>();
+        var capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                logged.add(r);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        var root = java.util.logging.Logger.getLogger("");
+        var handlers = root.getHandlers();
+        Arrays.stream(handlers).forEach(root::removeHandler);
+        root.addHandler(capture);
+        com.pulumi.test.TestResult result;
+        try {
+            result = runStack(Map.of("genomics-batch:spotMaxVcpus", "lots"));
+        } finally {
+            root.removeHandler(capture);
+            Arrays.stream(handlers).forEach(root::addHandler);
+        }
+        assertThat(logged).anySatisfy(r -> {
+            assertThat(r.getLevel()).isEqualTo(java.util.logging.Level.SEVERE);
+            assertThat(r.getMessage()).contains("genomics-batch:spotMaxVcpus: got \"lots\"");
+        });
         assertThat(result.exceptions()).isNotEmpty();
         var cause = result.exceptions().get(0);
         while (!(cause instanceof InvalidConfigException) && cause.getCause() != null) {

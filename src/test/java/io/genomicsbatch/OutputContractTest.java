@@ -4,38 +4,78 @@ import io.genomicsbatch.support.AwsAnswers;
 import io.genomicsbatch.support.TestStacks;
 import org.junit.jupiter.api.Test;
 
-import java.util.LinkedHashMap;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The stack outputs other projects read through StackReference. Renaming or retyping one breaks
- * consumers, so the set is pinned here: a change must edit this list (and the README) in review.
+ * The stack outputs other projects read through StackReference. {@link EnvironmentOutputs#CONTRACT}
+ * is the one list: the program exports from it, the README documents it, and released names must
+ * never leave it (renaming one breaks consumers).
  */
-public class OutputContractTest {
+class OutputContractTest {
 
-    /** Output name -> the Java type a consumer receives. */
-    public static final Map<String, Class<?>> CONTRACT = contract();
+    /** Every output of release 0.1.0: consumers may read each of them. */
+    static final List<String> RELEASED = List.of("defaultJobQueueArn", "highPriorityJobQueueArn",
+            "defaultJobQueueName", "highPriorityJobQueueName", "spotComputeEnvironmentArn",
+            "onDemandComputeEnvironmentArn", "jobRoleArn", "instanceRoleArn", "instanceProfileArn",
+            "launchTemplateId", "securityGroupId", "vpcId", "subnetIds");
 
-    private static Map<String, Class<?>> contract() {
-        var c = new LinkedHashMap<String, Class<?>>();
-        for (var name : List.of("defaultJobQueueArn", "highPriorityJobQueueArn", "defaultJobQueueName",
-                "highPriorityJobQueueName", "spotComputeEnvironmentArn", "onDemandComputeEnvironmentArn",
-                "jobRoleArn", "instanceRoleArn", "instanceProfileArn", "launchTemplateId", "securityGroupId",
-                "vpcId")) {
-            c.put(name, String.class);
-        }
-        c.put("subnetIds", List.class);
-        return c;
+    static List<String> names(boolean conditionalToo) {
+        return EnvironmentOutputs.CONTRACT.stream()
+                .filter(s -> conditionalToo || s.onlyWhen().isEmpty())
+                .map(EnvironmentOutputs.Spec::name).toList();
+    }
+
+    static void assertTypes(Map<String, Object> outputs) {
+        EnvironmentOutputs.CONTRACT.stream().filter(s -> outputs.containsKey(s.name()))
+                .forEach(s -> assertThat(outputs.get(s.name())).as(s.name()).isInstanceOf(s.type()));
     }
 
     @Test
-    void outputNamesAndTypesArePinned() {
-        var outputs = TestStacks.succeeded(TestStacks.runStackFile("dev", new AwsAnswers())).outputs();
-        assertThat(outputs.keySet()).containsExactlyElementsOf(CONTRACT.keySet());
-        CONTRACT.forEach((name, type) -> assertThat(outputs.get(name)).as(name).isInstanceOf(type));
-        assertThat((List<?>) outputs.get("subnetIds")).isNotEmpty().allSatisfy(s -> assertThat(s).isInstanceOf(String.class));
+    void releasedOutputsAreStillExported() {
+        assertThat(names(false)).containsAll(RELEASED);
+    }
+
+    @Test
+    void shippedStacksExportTheUnconditionalOutputsInContractOrder() {
+        for (var stack : List.of("dev", "prod")) {
+            var outputs = TestStacks.succeeded(TestStacks.runStackFile(stack, TestStacks.answersFor(stack))).outputs();
+            assertThat(outputs.keySet()).as(stack).containsExactlyElementsOf(names(false));
+            assertTypes(outputs);
+            assertThat((List<?>) outputs.get("subnetIds")).isNotEmpty()
+                    .allSatisfy(s -> assertThat(s).isInstanceOf(String.class));
+        }
+    }
+
+    @Test
+    void theGpuEnvironmentAddsItsConditionalOutputs() {
+        var outputs = TestStacks.succeeded(TestStacks.run("dev", Map.of("gpuMaxVcpus", "64"))).outputs();
+        assertThat(outputs.keySet()).containsExactlyElementsOf(names(true));
+        assertTypes(outputs);
+    }
+
+    @Test
+    void theReadmeDocumentsEveryOutputInContractOrderWithItsCondition() throws IOException {
+        var readme = Files.readString(Path.of("README.md"));
+        var section = readme.substring(readme.indexOf("## Stack outputs"));
+        section = section.substring(0, section.indexOf("\n## ", 1));
+        var row = Pattern.compile("(?m)^\\| `([A-Za-z]+)` \\| ([^|]+) \\| [^|]+ \\| ([^\\n]+) \\|$");
+        var documented = row.matcher(section).results().map(m -> m.group(1)).toList();
+        assertThat(documented).containsExactlyElementsOf(names(true));
+        row.matcher(section).results().forEach(m -> {
+            var spec = EnvironmentOutputs.CONTRACT.stream().filter(s -> s.name().equals(m.group(1))).findFirst()
+                    .orElseThrow();
+            assertThat(m.group(2).trim()).as(spec.name()).isEqualTo(spec.type() == List.class
+                    ? "list of strings" : "string");
+            spec.onlyWhen().ifPresentOrElse(
+                    when -> assertThat(m.group(3)).as(spec.name()).contains("(" + when + ")"),
+                    () -> assertThat(m.group(3)).as(spec.name()).doesNotContain("(only when"));
+        });
     }
 }

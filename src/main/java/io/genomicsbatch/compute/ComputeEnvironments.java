@@ -10,9 +10,11 @@ import com.pulumi.aws.ec2.LaunchTemplate;
 import com.pulumi.aws.iam.Role;
 import com.pulumi.core.Output;
 import com.pulumi.resources.CustomResourceOptions;
+import com.pulumi.resources.CustomTimeouts;
 import com.pulumi.resources.Resource;
 import io.genomicsbatch.config.Settings;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +30,12 @@ public final class ComputeEnvironments {
      * (jobs are never terminated). 360 minutes is the most pulumi-aws 6.83.0 accepts.
      */
     public static final int UPDATE_TIMEOUT_MINUTES = 360;
+    /**
+     * How long {@code pulumi up} waits for an in-place update: the provider's default is 20
+     * minutes, but Batch may wait {@link #UPDATE_TIMEOUT_MINUTES} for running jobs before it
+     * replaces their instances, and then needs time to start new ones and report VALID.
+     */
+    public static final Duration UPDATE_WAIT = Duration.ofMinutes(UPDATE_TIMEOUT_MINUTES + 60);
     /** Batch moves desiredVcpus itself; managing it would show drift on every preview. */
     public static final String IGNORED_DESIRED_VCPUS = "computeResources.desiredVcpus";
 
@@ -88,6 +96,7 @@ public final class ComputeEnvironments {
                 // Deleting the environment before its policies avoids one stuck in DELETING.
                 .dependsOn(dependencies)
                 .ignoreChanges(IGNORED_DESIRED_VCPUS)
+                .customTimeouts(CustomTimeouts.builder().update(UPDATE_WAIT).build())
                 .protect(p.protect())
                 .build());
     }

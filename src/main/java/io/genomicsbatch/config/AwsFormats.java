@@ -1,6 +1,7 @@
 package io.genomicsbatch.config;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -20,6 +21,8 @@ final class AwsFormats {
      * p5, p6-b200, p6e-gb200). Other accelerators (inf, trn, dl, f, vt) are not GPUs.
      */
     private static final Pattern GPU_FAMILY = Pattern.compile("(?:g|gr|p)[0-9]+[a-z]*(?:-[a-z0-9]+)*");
+    /** p2, p3, p3dn, g2, g3, g3s: GPUs AWS Batch does not support on ECS_AL2023_NVIDIA. */
+    private static final Pattern OLD_GPU_FAMILY = Pattern.compile("p2|p3|p3dn|g2|g3|g3s");
     /** g4ad: AMD Radeon GPUs, which the NVIDIA AMI cannot drive. */
     private static final Pattern AMD_GPU_FAMILY = Pattern.compile("g4ad");
 
@@ -70,8 +73,46 @@ final class AwsFormats {
         return !CATEGORIES.contains(instanceType) && GPU_FAMILY.matcher(family(instanceType)).matches();
     }
 
-    static boolean isAmdGpuType(String instanceType) {
-        return AMD_GPU_FAMILY.matcher(family(instanceType)).matches();
+    /**
+     * Why the ECS_AL2023_NVIDIA AMI cannot run a GPU family, if it cannot: it is x86_64 only, carries
+     * NVIDIA's driver only, and AWS Batch does not support the oldest GPU generations on it.
+     */
+    static Optional<String> nvidiaAmiUnsupported(String instanceType) {
+        var family = family(instanceType);
+        if (AMD_GPU_FAMILY.matcher(family).matches()) {
+            return Optional.of("g4ad has AMD Radeon GPUs, and the AMI carries the NVIDIA driver only");
+        }
+        if (ARM_FAMILY.matcher(family).matches()) {
+            return Optional.of(family + " is arm64, and the AMI is built for x86_64 only");
+        }
+        if (OLD_GPU_FAMILY.matcher(family).matches()) {
+            return Optional.of("AWS Batch does not support " + family + " on the AMI (its driver dropped these GPUs)");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Sizes per family for the families genomics stacks use most (EC2 instance type pages, bare
+     * metal included); any other family counts {@value #MIN_SIZES_PER_FAMILY}, fewer than current
+     * families have, so the estimate never overstates.
+     */
+    private static final Map<String, Integer> SIZES_PER_FAMILY = Map.ofEntries(
+            Map.entry("c5", 9), Map.entry("m5", 9), Map.entry("r5", 9),
+            Map.entry("c6i", 10), Map.entry("m6i", 10), Map.entry("r6i", 10),
+            Map.entry("c6a", 11), Map.entry("m6a", 11), Map.entry("r6a", 11),
+            Map.entry("c6g", 9), Map.entry("m6g", 9), Map.entry("r6g", 9),
+            Map.entry("c7i", 11), Map.entry("m7i", 11), Map.entry("r7i", 11),
+            Map.entry("c7a", 12), Map.entry("m7a", 12), Map.entry("r7a", 12),
+            Map.entry("c7g", 9), Map.entry("m7g", 9), Map.entry("r7g", 9));
+    static final int MIN_SIZES_PER_FAMILY = 8;
+
+    /**
+     * How many instance types a list can expand to, at least: a size counts 1, a family its sizes.
+     * Categories expand inside Batch and count 0.
+     */
+    static int minimumExpansion(List<String> instanceTypes) {
+        return instanceTypes.stream().filter(t -> !CATEGORIES.contains(t))
+                .mapToInt(t -> t.contains(".") ? 1 : SIZES_PER_FAMILY.getOrDefault(t, MIN_SIZES_PER_FAMILY)).sum();
     }
 
     /** A1, the first Graviton family, which Amazon Linux 2023 does not support. */

@@ -16,7 +16,7 @@ public enum ConfigKey {
     ALLOW_ALL_EGRESS("allowAllEgress", Type.BOOLEAN, "false"),
     S3_GATEWAY_ENDPOINT("s3GatewayEndpoint", Type.BOOLEAN, "false"),
     // Compute environments: CPU (Spot and On-Demand share the instance types)
-    INSTANCE_TYPES("instanceTypes", Type.ARRAY, "[\"c6i\",\"m6i\",\"r6i\",\"c6a\",\"m6a\",\"r6a\",\"c7i\",\"m7i\",\"r7i\"]"),
+    INSTANCE_TYPES("instanceTypes", Type.ARRAY, "[\"c6i\",\"m6i\",\"r6i\"]"),
     SPOT_MIN_VCPUS("spotMinVcpus", Type.INTEGER, "0"),
     SPOT_MAX_VCPUS("spotMaxVcpus", Type.INTEGER, "256"),
     SPOT_BID_PERCENTAGE("spotBidPercentage", Type.INTEGER, "100"),

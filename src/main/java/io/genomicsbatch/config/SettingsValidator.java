@@ -42,6 +42,13 @@ public final class SettingsValidator {
     public static final int MAX_GP3_THROUGHPUT = 2_000;
     public static final int GP3_IOPS_PER_MIB = 4;
 
+    /**
+     * The most instance types one compute environment should expand to. AWS Batch documents no
+     * limit of its own; it launches through EC2 Auto Scaling groups, which take at most 40 instance
+     * types, so a longer list is cut to a subset Batch chooses.
+     */
+    public static final int MAX_INSTANCE_TYPES_PER_ENVIRONMENT = 40;
+
     /** CloudWatch Logs retentionInDays: these values only (0 is the provider's "never expire"). */
     public static final List<Integer> LOG_RETENTION_DAYS_ALLOWED = List.of(0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150,
             180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653);
@@ -97,6 +104,21 @@ public final class SettingsValidator {
             keys.minVcpus().filter(k -> ce.minVcpus() > 0).ifPresent(k -> warnings.add(k.fullKey() + " = "
                     + ce.minVcpus() + ": instances stay running (and billed) while the queues are empty; 0 scales "
                     + "to zero"));
+        }
+        for (var ce : s.computeEnvironments()) {
+            var expansion = AwsFormats.minimumExpansion(ce.instanceTypes());
+            if (expansion > MAX_INSTANCE_TYPES_PER_ENVIRONMENT) {
+                warnings.add(ce.keys().instanceTypes().fullKey() + ": " + ce.instanceTypes().size() + " entries expand"
+                        + " to at least " + expansion + " instance types, more than the "
+                        + MAX_INSTANCE_TYPES_PER_ENVIRONMENT + " an EC2 Auto Scaling group takes;"
+                        + " Batch then launches from a subset, which may leave out the largest sizes, so a job that"
+                        + " needs one can stay RUNNABLE: list fewer families, or the sizes your largest jobs need");
+            }
+        }
+        if (s.network().allowAllEgress()) {
+            warnings.add(ALLOW_ALL_EGRESS.fullKey() + " = true: hosts (and jobs, which share the host network) may"
+                    + " connect anywhere on any port; prefer " + SHARED_FILE_SYSTEM_SECURITY_GROUP_IDS.fullKey()
+                    + " for file systems, and keep this for sites that need FTP or other ports");
         }
         if (s.network().vpcId().isPresent() && s.network().subnetIds().isEmpty()) {
             warnings.add(SUBNET_IDS.fullKey() + " is empty: every subnet of " + s.network().vpcId().get()
@@ -180,11 +202,9 @@ public final class SettingsValidator {
                         + "(e.g. g5, g6, g6e, gr6, p4d, p5, g6.2xlarge): the " + ce.name() + " compute environment "
                         + "runs the " + ce.imageType() + " AMI; CPU types belong in " + INSTANCE_TYPES.fullKey()));
             }
-            var amd = types.stream().filter(AwsFormats::isAmdGpuType).toList();
-            if (!amd.isEmpty()) {
-                problems.add(ConfigProblem.of(key, amd, "g4ad has AMD Radeon GPUs, and " + ce.imageType()
-                        + " carries the NVIDIA driver only; use an NVIDIA family (g4dn, g5, g6, ...)"));
-            }
+            types.stream().filter(AwsFormats::isGpuType).forEach(t -> AwsFormats.nvidiaAmiUnsupported(t)
+                    .ifPresent(why -> problems.add(ConfigProblem.of(key, t, "cannot run on " + ce.imageType() + ": "
+                            + why + "; use an x86_64 NVIDIA family (g4dn, g5, g6, g6e, gr6, p4d, p5)"))));
         } else {
             var gpu = types.stream().filter(AwsFormats::isGpuType).toList();
             if (!gpu.isEmpty()) {

@@ -9,10 +9,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
@@ -20,7 +23,8 @@ import java.util.stream.Stream;
  * defaults and values from Pulumi.yaml, overridden by Pulumi.&lt;stack&gt;.yaml, with values passed
  * to the program as strings (lists and maps as JSON).
  */
-public record StackFiles(String stack, Map<String, String> values) {
+public record StackFiles(String stack, Map<String, String> values, Set<String> misplacedKeys,
+                         List<String> warnings) {
 
     /** Raised for a missing stack file or a file that is not valid YAML of the expected shape. */
     public static final class StackFileException extends RuntimeException {
@@ -33,21 +37,38 @@ public record StackFiles(String stack, Map<String, String> values) {
 
     private static final Gson GSON = new Gson();
 
+    /** Top-level keys of a stack file the Pulumi CLI knows; anything else is a mistake. */
+    static final Set<String> STACK_FILE_KEYS = Set.of(
+            "config", "secretsprovider", "encryptedkey", "encryptionsalt", "environment");
+
     public StackFiles {
         values = Map.copyOf(values);
+        misplacedKeys = Set.copyOf(misplacedKeys);
+        warnings = List.copyOf(warnings);
     }
 
     /** The namespaced values of one stack: "genomics-batch:spotMaxVcpus" -> "256", "aws:region" -> ... */
     public static StackFiles load(Path projectDir, String stack) {
+        var projectFile = projectDir.resolve("Pulumi.yaml");
+        if (!Files.isRegularFile(projectFile)) {
+            throw new StackFileException("no Pulumi.yaml in " + projectDir + ": run from the genomics-batch project"
+                    + " directory or pass --dir");
+        }
+        var project = document(projectFile);
+        var projectName = project.get("name");
+        if (!ConfigKey.NAMESPACE.equals(projectName)) {
+            throw new StackFileException(projectFile + " is the project \"" + projectName + "\", not "
+                    + ConfigKey.NAMESPACE + ": pass --dir with the genomics-batch project directory");
+        }
         var stackFile = projectDir.resolve("Pulumi." + stack + ".yaml");
         if (!Files.isRegularFile(stackFile)) {
             throw new StackFileException("unknown stack \"" + stack + "\": no " + stackFile + "; stacks here: "
                     + String.join(", ", stacks(projectDir)));
         }
         var merged = new TreeMap<String, String>();
-        var projectConfig = section(projectDir.resolve("Pulumi.yaml"));
-        projectConfig.forEach((key, declaration) -> {
-            var fullKey = qualified(key.toString());
+        var warnings = new ArrayList<String>();
+        config(projectFile, project).forEach((key, declaration) -> {
+            var fullKey = key.toString().contains(":") ? key.toString() : ConfigKey.NAMESPACE + ":" + key;
             if (declaration instanceof Map<?, ?> d && d.containsKey("type")) {
                 if (d.containsKey("default")) {
                     merged.put(fullKey, raw(d.get("default")));
@@ -58,8 +79,47 @@ public record StackFiles(String stack, Map<String, String> values) {
                 merged.put(fullKey, raw(declaration));
             }
         });
-        section(stackFile).forEach((key, value) -> merged.put(qualified(key.toString()), raw(value)));
-        return new StackFiles(stack, merged);
+        var stackDocument = document(stackFile);
+        var unknown = new TreeSet<String>();
+        stackDocument.keySet().forEach(k -> {
+            if (!STACK_FILE_KEYS.contains(k.toString())) {
+                unknown.add(k.toString());
+            }
+        });
+        if (!unknown.isEmpty()) {
+            throw new StackFileException(stackFile + ": unknown top-level " + (unknown.size() == 1 ? "key " : "keys ")
+                    + String.join(", ", unknown) + "; a stack file holds " + String.join(", ", new TreeSet<>(STACK_FILE_KEYS))
+                    + (unknown.stream().anyMatch(k -> k.contains(":")) ? ", and config values go under `config:`" : ""));
+        }
+        if (!stackDocument.containsKey("config")) {
+            warnings.add(stackFile.getFileName() + " has no `config:` block: the stack gets Pulumi.yaml's defaults"
+                    + " and no aws:region");
+        }
+        var misplaced = new TreeSet<String>();
+        var bare = new TreeSet<String>();
+        config(stackFile, stackDocument).forEach((k, value) -> {
+            var key = k.toString();
+            if (!key.contains(":")) {
+                bare.add(key);
+                return;
+            }
+            if (ConfigSource.isNearMissNamespace(key.substring(0, key.indexOf(':')))) {
+                misplaced.add(key);
+            }
+            merged.put(key, raw(value));
+        });
+        if (!bare.isEmpty()) {
+            throw new StackFileException(stackFile + ": config " + (bare.size() == 1 ? "key " : "keys ")
+                    + String.join(", ", bare) + " without a namespace; the Pulumi CLI refuses bare keys in a stack"
+                    + " file: write " + bare.stream().map(b -> ConfigKey.NAMESPACE + ":" + b)
+                    .collect(java.util.stream.Collectors.joining(", ")));
+        }
+        if (!merged.containsKey("aws:region") && stackDocument.containsKey("config")) {
+            warnings.add("aws:region is not set in " + stackFile.getFileName() + ": `pulumi up` would use the"
+                    + " region of the AWS environment (AWS_REGION or the profile); set it with"
+                    + " `pulumi config set aws:region <region> --stack " + stack + "`");
+        }
+        return new StackFiles(stack, merged, misplaced, warnings);
     }
 
     /** The values of the project's own namespace, keyed by bare key. */
@@ -71,7 +131,7 @@ public record StackFiles(String stack, Map<String, String> values) {
                 own.put(k.substring(prefix.length()), v);
             }
         });
-        return ConfigSource.of(own);
+        return ConfigSource.of(own, misplacedKeys);
     }
 
     public Optional<String> region() {
@@ -91,11 +151,7 @@ public record StackFiles(String stack, Map<String, String> values) {
         }
     }
 
-    private static String qualified(String key) {
-        return key.contains(":") ? key : ConfigKey.NAMESPACE + ":" + key;
-    }
-
-    private static Map<?, ?> section(Path file) {
+    private static Map<?, ?> document(Path file) {
         Object document;
         try {
             document = new Yaml(new SafeConstructor(new LoaderOptions())).load(Files.readString(file));
@@ -110,7 +166,11 @@ public record StackFiles(String stack, Map<String, String> values) {
         if (!(document instanceof Map<?, ?> top)) {
             throw new StackFileException(file + ": expected a YAML mapping at the top level");
         }
-        var config = top.get("config");
+        return top;
+    }
+
+    private static Map<?, ?> config(Path file, Map<?, ?> document) {
+        var config = document.get("config");
         if (config == null) {
             return Map.of();
         }

@@ -29,9 +29,13 @@ public final class PlanCommand {
 
     /** Runs the command; returns the process exit status. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        if (args.length == 0 || !args[0].equals("plan")) {
-            err.print(args.length > 0 && (args[0].equals("--help") || args[0].equals("-h")) ? "" : "unknown command\n");
-            err.print(USAGE);
+        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+            // Asked-for help is output and success; no command at all is a usage error.
+            (args.length == 0 ? err : out).print(USAGE);
+            return args.length == 0 ? 2 : 0;
+        }
+        if (!args[0].equals("plan")) {
+            err.print("unknown command \"" + args[0] + "\": the only command is plan\n" + USAGE);
             return 2;
         }
         String stack = null;
@@ -42,6 +46,11 @@ public final class PlanCommand {
             if (arg.equals("--help") || arg.equals("-h")) {
                 out.print(USAGE);
                 return 0;
+            }
+            if (!arg.startsWith("-")) {
+                err.print("unexpected argument \"" + arg + "\"" + (stack == null ? "; did you mean --stack " + arg + "?"
+                        : "") + "\n" + USAGE);
+                return 2;
             }
             if (i + 1 >= args.length) {
                 err.print("missing value for " + arg + "\n" + USAGE);
@@ -78,7 +87,7 @@ public final class PlanCommand {
         }
         try {
             var source = files.source();
-            var plan = PlanEngine.run(stack, files.region(), ctx -> App.deploy(ctx, source));
+            var plan = PlanEngine.run(stack, files.region(), files.warnings(), ctx -> App.deploy(ctx, source));
             out.print(PlanRenderer.render(plan, format));
             return 0;
         } catch (PlanEngine.ProgramFailedException e) {

@@ -26,7 +26,11 @@ public final class PlanEngine {
 
     private static final List<String> LOOKUP_ORDER = List.of("VPC", "subnets", "AWS partition", "account ID");
 
-    public static Plan run(String stack, Optional<String> region, Consumer<Context> program) {
+    /**
+     * @param fileWarnings what reading the stack files noticed; listed before the program's own warnings
+     */
+    public static Plan run(String stack, Optional<String> region, List<String> fileWarnings,
+                           Consumer<Context> program) {
         var mocks = new PlanMocks(region);
         var recording = Recorder.run(stack, mocks, program);
         if (!recording.exceptions().isEmpty()) {
@@ -35,7 +39,9 @@ public final class PlanEngine {
         }
         var lookups = new ArrayList<>(mocks.lookups());
         lookups.sort(Comparator.comparingInt(l -> LOOKUP_ORDER.indexOf(l.what())));
-        return new Plan(ConfigKey.NAMESPACE, stack, region, recording.resources(), lookups, recording.warnings(),
+        var warnings = new ArrayList<>(fileWarnings);
+        warnings.addAll(recording.warnings());
+        return new Plan(ConfigKey.NAMESPACE, stack, region, recording.resources(), lookups, warnings,
                 recording.outputs());
     }
 

@@ -73,6 +73,9 @@ public final class PlanRenderer {
         if (!r.ignoreChanges().isEmpty()) {
             out.append(detail).append("[ignoreChanges] ").append(r.ignoreChanges()).append('\n');
         }
+        if (!r.customTimeouts().isEmpty()) {
+            out.append(detail).append("[customTimeouts] ").append(r.customTimeouts()).append('\n');
+        }
         for (var child : children(plan, Optional.of(r.name()))) {
             tree(plan, child, indent + "  ", out);
         }
@@ -170,6 +173,7 @@ public final class PlanRenderer {
             entry.put("protect", r.protect());
             entry.put("dependsOn", r.dependsOn());
             entry.put("ignoreChanges", r.ignoreChanges());
+            entry.put("customTimeouts", r.customTimeouts());
             resources.add(entry);
         }
         doc.put("resources", resources);

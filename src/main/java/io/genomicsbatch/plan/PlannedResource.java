@@ -11,10 +11,13 @@ import java.util.Optional;
  * @param inputs        the inputs the provider would receive (values only known after
  *                      deployment appear as {@link PlanMocks#afterDeploy} placeholders)
  * @param dependsOn     logical names of explicit dependencies
- * @param ignoreChanges input paths Pulumi does not diff
+ * @param ignoreChanges  input paths Pulumi does not diff
+ * @param customTimeouts operation ("create", "update", "delete") -> how long Pulumi waits, as Pulumi
+ *                       writes durations ("7h0m0s"); empty where the provider's defaults apply
  */
 public record PlannedResource(String type, String name, Optional<String> parent, Map<String, Object> inputs,
-                              boolean protect, List<String> dependsOn, List<String> ignoreChanges) {
+                              boolean protect, List<String> dependsOn, List<String> ignoreChanges,
+                              Map<String, String> customTimeouts) {
 
     public boolean isComponent() {
         return !type.contains("/");

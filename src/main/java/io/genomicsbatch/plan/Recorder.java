@@ -1,6 +1,7 @@
 package io.genomicsbatch.plan;
 
 import com.pulumi.Context;
+import com.pulumi.resources.CustomTimeouts;
 import com.pulumi.resources.Resource;
 import com.pulumi.resources.ResourceOptions;
 import com.pulumi.resources.ResourceTransformation;
@@ -120,7 +121,19 @@ public final class Recorder {
                 inputs.getOrDefault(resource.pulumiResourceType() + "::" + resource.pulumiResourceName(), Map.of()),
                 options.isProtect(),
                 dependsOn == null ? List.of() : dependsOn.stream().map(Resource::pulumiResourceName).toList(),
-                List.copyOf(options.getIgnoreChanges()));
+                List.copyOf(options.getIgnoreChanges()),
+                timeouts(options.getCustomTimeouts()));
+    }
+
+    private static Map<String, String> timeouts(Optional<CustomTimeouts> timeouts) {
+        var out = new java.util.LinkedHashMap<String, String>();
+        timeouts.ifPresent(t -> {
+            // As the SDK sends them to the engine (Go durations).
+            t.getCreate().ifPresent(d -> out.put("create", CustomTimeouts.golangString(Optional.of(d))));
+            t.getUpdate().ifPresent(d -> out.put("update", CustomTimeouts.golangString(Optional.of(d))));
+            t.getDelete().ifPresent(d -> out.put("delete", CustomTimeouts.golangString(Optional.of(d))));
+        });
+        return java.util.Collections.unmodifiableMap(out);
     }
 
     /** Collects what the program logs at WARNING (ctx.log().warn) instead of printing it. */

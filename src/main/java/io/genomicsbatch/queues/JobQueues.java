@@ -15,20 +15,46 @@ import java.util.Map;
 
 /**
  * Job queues, one per {@link Settings.QueueSpec}, using their compute environments in order. A
- * RUNNABLE time limit cancels jobs that cannot be placed, so a shortage never strands them.
+ * RUNNABLE time limit cancels jobs that cannot be placed: at once (600 s) when they never can be,
+ * after {@code runnableTimeoutMinutes} when capacity is short, so no job blocks a queue for long.
  */
 public final class JobQueues {
     private JobQueues() {
     }
 
     /**
-     * The reasons a job can be stuck in RUNNABLE for which AWS Batch runs time-limit actions
-     * (a queue's action fires only when the job's status reason matches).
+     * The least time AWS Batch allows before a time-limit action (600 s): the
+     * {@code MISCONFIGURATION:*} reasons are permanent (the job asks for more than any instance
+     * type or the environment's cap allows), so waiting longer only blocks the jobs behind it.
      */
-    public static final List<String> STUCK_REASONS = List.of(
-            "CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY",
-            "MISCONFIGURATION:COMPUTE_ENVIRONMENT_MAX_RESOURCE",
-            "MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT");
+    public static final int MISCONFIGURATION_CANCEL_SECONDS = 600;
+
+    /**
+     * The reasons a job can be stuck at the head of a queue in RUNNABLE, for which AWS Batch runs
+     * time-limit actions, and whether the reason is permanent. Only a capacity shortage may pass.
+     */
+    public enum StuckReason {
+        INSUFFICIENT_CAPACITY("CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY", false),
+        COMPUTE_ENVIRONMENT_MAX_RESOURCE("MISCONFIGURATION:COMPUTE_ENVIRONMENT_MAX_RESOURCE", true),
+        JOB_RESOURCE_REQUIREMENT("MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT", true);
+
+        private final String reason;
+        private final boolean permanent;
+
+        StuckReason(String reason, boolean permanent) {
+            this.reason = reason;
+            this.permanent = permanent;
+        }
+
+        public String reason() {
+            return reason;
+        }
+
+        /** Seconds in RUNNABLE before the job is cancelled. */
+        public int cancelAfterSeconds(int runnableTimeoutMinutes) {
+            return permanent ? MISCONFIGURATION_CANCEL_SECONDS : runnableTimeoutMinutes * 60;
+        }
+    }
 
     /**
      * @param queueName    the AWS name: stable, so workflow configs can name it
@@ -47,12 +73,12 @@ public final class JobQueues {
                     .computeEnvironment(p.environments().get(i).arn())
                     .build());
         }
-        var timeLimits = STUCK_REASONS.stream()
+        var timeLimits = java.util.Arrays.stream(StuckReason.values())
                 .map(reason -> JobQueueJobStateTimeLimitActionArgs.builder()
                         .state("RUNNABLE")
                         .action("CANCEL")
-                        .reason(reason)
-                        .maxTimeSeconds(p.runnableTimeoutMinutes() * 60)
+                        .reason(reason.reason())
+                        .maxTimeSeconds(reason.cancelAfterSeconds(p.runnableTimeoutMinutes()))
                         .build())
                 .toList();
         return new JobQueue(p.logicalName(), JobQueueArgs.builder()

@@ -70,6 +70,16 @@ class ConfigValidationTest {
                 arguments("dataBucketNames", "[\"fast--use1-az4--x-s3\"]", "\"fast--use1-az4--x-s3\"",
                         "directory buckets"),
                 arguments("protect", "maybe", "\"maybe\"", "true or false"),
+                arguments("instanceTypes", "[\"a1\"]", "\"a1\"", "does not support A1"),
+                arguments("instanceTypes", "[\"m6g\",\"a1.large\"]", "\"a1.large\"", "does not support A1"),
+                arguments("instanceTypes", "[\"c6i\",\"g5\"]", "\"g5\"", "list them in genomics-batch:gpuInstanceTypes"),
+                arguments("instanceTypes", "[\"p4d.24xlarge\"]", "\"p4d.24xlarge\"", "genomics-batch:gpuMaxVcpus"),
+                arguments("gpuMaxVcpus", "-8", "-8", "0 (no gpu compute environment)"),
+                arguments("sharedFileSystemSecurityGroupIds", "[\"sg-12\"]", "\"sg-12\"", "8 or 17 hex digits"),
+                arguments("referenceBucketNames", "[\"s3://ngi-igenomes\"]", "\"s3://ngi-igenomes\"", "bare bucket name"),
+                arguments("dataKmsKeyArns", "[\"alias/genomics\"]", "\"alias/genomics\"", "not an alias"),
+                arguments("logRetentionDays", "45", "45", "retention periods"),
+                arguments("allowAllEgress", "sometimes", "\"sometimes\"", "true or false"),
                 arguments("spotMaxVcpu", "512", "spotMaxVcpu", "did you mean genomics-batch:spotMaxVcpus"));
     }
 
@@ -85,6 +95,64 @@ class ConfigValidationTest {
         assertThat(message).startsWith("genomics-batch:" + key).contains(shownValue).contains(allowed);
         assertThat(recording.resources()).as("resources registered").isEmpty();
         assertThat(answers.invokes()).as("lookups made").isEmpty();
+    }
+
+    /** Rules of the GPU environment, which only exists when gpuMaxVcpus is set. */
+    static Stream<Arguments> badGpuConfigs() {
+        return Stream.of(
+                arguments("[\"m6i\"]", "\"m6i\"", "expected NVIDIA GPU instance families or types only"),
+                arguments("[\"optimal\"]", "\"optimal\"", "expected NVIDIA GPU instance families or types only"),
+                arguments("[\"g4ad\"]", "\"g4ad\"", "AMD Radeon"),
+                arguments("[\"g5g.xlarge\"]", "\"g5g.xlarge\"", "x86_64 only"),
+                arguments("[\"p3.2xlarge\"]", "\"p3.2xlarge\"", "does not support p3"),
+                arguments("[\"g3s\"]", "\"g3s\"", "does not support g3s"),
+                arguments("[]", "[]", "at least one"));
+    }
+
+    @ParameterizedTest(name = "gpuInstanceTypes = {0}")
+    @MethodSource("badGpuConfigs")
+    void refusesWhatTheNvidiaAmiCannotRun(String value, String shownValue, String allowed) {
+        var recording = TestStacks.run("dev", Map.of("gpuMaxVcpus", "64", "gpuInstanceTypes", value));
+        var problems = invalidConfig(recording).problems();
+        assertThat(problems).singleElement().satisfies(p -> assertThat(p.message())
+                .startsWith("genomics-batch:gpuInstanceTypes").contains(shownValue).contains(allowed));
+        assertThat(recording.resources()).isEmpty();
+    }
+
+    @Test
+    void gpuQueueAndStrategyFollowTheRulesOfTheirKind() {
+        var priority = invalidConfig(TestStacks.run("dev", Map.of("gpuMaxVcpus", "64", "gpuQueuePriority", "1001")));
+        assertThat(priority.problems()).singleElement().satisfies(p -> assertThat(p.message())
+                .startsWith("genomics-batch:gpuQueuePriority: got 1001").contains("from 0 to 1000"));
+        var strategy = invalidConfig(TestStacks.run("dev", Map.of("gpuMaxVcpus", "64",
+                "gpuAllocationStrategy", "SPOT_CAPACITY_OPTIMIZED")));
+        assertThat(strategy.problems()).singleElement().satisfies(p -> assertThat(p.message())
+                .startsWith("genomics-batch:gpuAllocationStrategy: got \"SPOT_CAPACITY_OPTIMIZED\"")
+                .contains("[BEST_FIT, BEST_FIT_PROGRESSIVE]"));
+    }
+
+    @Test
+    void instanceTypeListsThatExpandBeyondWhatBatchLaunchesFromWarn() {
+        // Four 10-11 size families: at least 41 instance types.
+        assertThat(warnings(Map.of("instanceTypes", "[\"c6i\",\"m6i\",\"r6i\",\"r7i\"]"))).singleElement()
+                .satisfies(w -> assertThat(w).startsWith("genomics-batch:instanceTypes: 4 entries expand to at least"
+                        + " 41 instance types, more than the 40").contains("largest sizes"));
+        // Sizes count one each, categories expand inside Batch.
+        assertThat(warnings(Map.of("instanceTypes", "[\"c6i\",\"m6i\",\"r6i\",\"r7i.24xlarge\"]"))).isEmpty();
+        assertThat(warnings(Map.of("instanceTypes", "[\"default_x86_64\"]"))).isEmpty();
+        // Unknown families count 8, a floor: five of them are 40, six warn.
+        assertThat(warnings(Map.of("instanceTypes", "[\"x2idn\",\"x2iedn\",\"z1d\",\"i4i\",\"d3\"]"))).isEmpty();
+        assertThat(warnings(Map.of("instanceTypes", "[\"x2idn\",\"x2iedn\",\"z1d\",\"i4i\",\"d3\",\"m6id\"]")))
+                .singleElement().satisfies(w -> assertThat(w).contains("at least 48 instance types"));
+        assertThat(warnings(Map.of("gpuMaxVcpus", "32", "gpuInstanceTypes",
+                "[\"g4dn\",\"g5\",\"g6\",\"g6e\",\"gr6\",\"p5\"]"))).singleElement()
+                .satisfies(w -> assertThat(w).startsWith("genomics-batch:gpuInstanceTypes: 6 entries"));
+    }
+
+    @Test
+    void allowAllEgressWarns() {
+        assertThat(warnings(Map.of("allowAllEgress", "true"))).singleElement().satisfies(w -> assertThat(w)
+                .startsWith("genomics-batch:allowAllEgress = true").contains("sharedFileSystemSecurityGroupIds"));
     }
 
     static InvalidConfigException invalidConfig(Recorder.Recording recording) {

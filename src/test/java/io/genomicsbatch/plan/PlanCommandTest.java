@@ -51,7 +51,7 @@ class PlanCommandTest {
                 .contains("  + aws:batch/computeEnvironment:ComputeEnvironment  genomics-batch-spot\n")
                 .contains("computeResources.allocationStrategy = SPOT_CAPACITY_OPTIMIZED")
                 .contains("computeResources.maxVcpus = 64")
-                .contains("computeResources.instanceTypes = [c6i, m6i, r6i, c6a, m6a, r6a, c7i, m7i, r7i]")
+                .contains("computeResources.instanceTypes = [c6i, m6i, r6i]")
                 .contains("computeEnvironmentOrders[0].computeEnvironment = <after deploy: genomics-batch-spot.arn>")
                 .contains("computeResources.launchTemplate.version = 1  (the template's latest version; 1 for a new stack)")
                 .contains("priority = 1000")
@@ -89,7 +89,7 @@ class PlanCommandTest {
         assertThat(spot.getAsJsonObject("inputs").getAsJsonObject("computeResources").get("maxVcpus").getAsInt())
                 .isEqualTo(1024);
         assertThat(doc.getAsJsonObject("outputs").keySet())
-                .containsExactlyElementsOf(io.genomicsbatch.OutputContractTest.CONTRACT.keySet());
+                .containsExactlyElementsOf(io.genomicsbatch.EnvironmentOutputs.CONTRACT.stream().filter(s -> s.onlyWhen().isEmpty()).map(io.genomicsbatch.EnvironmentOutputs.Spec::name).toList());
         assertThat(doc.getAsJsonObject("outputs").getAsJsonArray("subnetIds")).hasSize(3);
     }
 
@@ -136,12 +136,84 @@ class PlanCommandTest {
         assertThat(plan("plan", "--help").out()).contains("usage: java -jar target/genomics-batch.jar plan");
     }
 
+    @Test
+    void helpIsOutputAndSuccessAndMistypedCommandsSayWhatWasWrong() {
+        for (var help : List.of(new String[]{"--help"}, new String[]{"-h"}, new String[]{"plan", "--help"})) {
+            var run = plan(help);
+            assertThat(run.status()).as(String.join(" ", help)).isZero();
+            assertThat(run.out()).startsWith("usage: ");
+            assertThat(run.err()).isEmpty();
+        }
+        var deploy = plan("deploy");
+        assertThat(deploy.status()).isEqualTo(2);
+        assertThat(deploy.err()).startsWith("unknown command \"deploy\"");
+        var positional = plan("plan", "dev");
+        assertThat(positional.status()).isEqualTo(2);
+        assertThat(positional.err()).startsWith("unexpected argument \"dev\"; did you mean --stack dev?");
+    }
+
+    /** Mistakes the Pulumi CLI would accept silently, or refuse, found before planning. */
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> stackFileMistakes() {
+        return java.util.stream.Stream.of(
+                org.junit.jupiter.params.provider.Arguments.of("near-miss namespace",
+                        "config:\n  aws:region: us-east-1\n  genomics_batch:spotMaxVcpus: 8\n", 1,
+                        "genomics_batch:spotMaxVcpus: namespace \"genomics_batch\" is not this project's"),
+                org.junit.jupiter.params.provider.Arguments.of("config block forgotten",
+                        "aws:region: us-east-1\ngenomics-batch:spotMaxVcpus: 8\n", 2,
+                        "unknown top-level keys aws:region, genomics-batch:spotMaxVcpus; a stack file holds config,"),
+                org.junit.jupiter.params.provider.Arguments.of("unknown top-level key",
+                        "config:\n  aws:region: us-east-1\nsecretsprovidr: awskms://x\n", 2,
+                        "unknown top-level key secretsprovidr;"),
+                org.junit.jupiter.params.provider.Arguments.of("bare key",
+                        "config:\n  aws:region: us-east-1\n  spotMaxVcpus: 8\n", 2,
+                        "config key spotMaxVcpus without a namespace; the Pulumi CLI refuses bare keys in a stack file:"
+                                + " write genomics-batch:spotMaxVcpus"));
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.MethodSource("stackFileMistakes")
+    void stackFileMistakesAreRefusedWithTheirCause(String what, String yaml, int status, String message,
+                                                  @TempDir Path dir) throws IOException {
+        project(dir, "mistake", yaml);
+        var run = plan("plan", "--stack", "mistake", "--dir", dir.toString());
+        assertThat(run.status()).isEqualTo(status);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err()).contains(message);
+    }
+
+    @Test
+    void anotherProjectsDirectoryIsRefused(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("Pulumi.yaml"), "name: web-shop\nruntime: nodejs\n");
+        Files.writeString(dir.resolve("Pulumi.dev.yaml"), "config:\n  aws:region: us-east-1\n");
+        var run = plan("plan", "--stack", "dev", "--dir", dir.toString());
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.err()).contains("is the project \"web-shop\", not genomics-batch");
+        var empty = plan("plan", "--stack", "dev", "--dir", dir.resolve("nowhere").toString());
+        assertThat(empty.status()).isEqualTo(2);
+        assertThat(empty.err()).contains("no Pulumi.yaml in");
+    }
+
+    @Test
+    void anUnsetRegionOrMissingConfigBlockIsAWarningInThePlan(@TempDir Path dir) throws IOException {
+        project(dir, "noregion", "config:\n  genomics-batch:spotMaxVcpus: 8\n");
+        var run = plan("plan", "--stack", "noregion", "--dir", dir.toString(), "--format", "json");
+        assertThat(run.status()).isZero();
+        var warnings = JsonParser.parseString(run.out()).getAsJsonObject().getAsJsonArray("warnings");
+        assertThat(warnings.asList()).extracting(com.google.gson.JsonElement::getAsString)
+                .anySatisfy(w -> assertThat(w).startsWith("aws:region is not set in Pulumi.noregion.yaml"));
+
+        Files.writeString(dir.resolve("Pulumi.empty.yaml"), "");
+        var empty = plan("plan", "--stack", "empty", "--dir", dir.toString());
+        assertThat(empty.status()).isZero();
+        assertThat(empty.out()).contains("Pulumi.empty.yaml has no `config:` block");
+    }
+
     /** The plan is the real program: it registers what the mock-engine tests see, with the same options. */
     @Test
     void planResourcesEqualThoseTheMockEngineTestsSee() {
         for (var stack : List.of("dev", "prod")) {
             var files = io.genomicsbatch.config.StackFiles.load(TestStacks.PROJECT_DIR, stack);
-            var plan = PlanEngine.run(stack, files.region(), ctx -> io.genomicsbatch.App.deploy(ctx, files.source()));
+            var plan = PlanEngine.run(stack, files.region(), files.warnings(), ctx -> io.genomicsbatch.App.deploy(ctx, files.source()));
             var tested = TestStacks.succeeded(TestStacks.runStackFile(stack, TestStacks.answersFor(stack)));
             assertThat(plan.resources()).extracting(PlanCommandTest::shape)
                     .containsExactlyElementsOf(tested.resources().stream().map(PlanCommandTest::shape).toList());
