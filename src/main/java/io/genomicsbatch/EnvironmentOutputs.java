@@ -29,21 +29,28 @@ public final class EnvironmentOutputs {
     public static final List<Spec> CONTRACT = List.of(
             always("defaultJobQueueArn"),
             always("highPriorityJobQueueArn"),
+            always("headJobQueueArn"),
             when("gpuJobQueueArn", GPU),
             always("defaultJobQueueName"),
             always("highPriorityJobQueueName"),
+            always("headJobQueueName"),
             when("gpuJobQueueName", GPU),
             always("spotComputeEnvironmentArn"),
             always("onDemandComputeEnvironmentArn"),
             when("gpuComputeEnvironmentArn", GPU),
             always("jobRoleArn"),
+            always("headJobRoleArn"),
             always("instanceRoleArn"),
             always("instanceProfileArn"),
             always("launchTemplateId"),
             when("gpuLaunchTemplateId", GPU),
             always("securityGroupId"),
             always("vpcId"),
-            new Spec("subnetIds", List.class, Optional.empty()));
+            new Spec("subnetIds", List.class, Optional.empty()),
+            always("jobLogGroupName"),
+            always("nextflowConfig"),
+            always("cromwellBackendConfig"),
+            always("snakemakeArgs"));
 
     private static Spec always(String name) {
         return new Spec(name, String.class, Optional.empty());

@@ -70,6 +70,9 @@ public final class Lineup {
         list.add(new Settings.QueueSpec(HIGH_PRIORITY_QUEUE, v.integer(HIGH_PRIORITY_QUEUE_PRIORITY),
                 spillover ? List.of(ON_DEMAND, SPOT) : List.of(ON_DEMAND), false,
                 Optional.of(HIGH_PRIORITY_QUEUE_PRIORITY)));
+        // Workflow engines' head jobs: On-Demand only, because a Spot reclaim would end the whole run.
+        list.add(new Settings.QueueSpec(HEAD_JOB_QUEUE, HEAD_JOB_QUEUE_PRIORITY, List.of(ON_DEMAND), true,
+                Optional.empty()));
         if (gpuEnabled(v)) {
             // GPU jobs only: CPU jobs never start GPU hosts, and GPU jobs never wait for CPU capacity.
             list.add(new Settings.QueueSpec(GPU_QUEUE, v.integer(GPU_QUEUE_PRIORITY), List.of(GPU), false,

@@ -41,13 +41,6 @@ public final class BatchIam {
     /** Lets the Spot fleet tag the instances it launches. */
     public static final String SPOT_FLEET_POLICY = "service-role/AmazonEC2SpotFleetTaggingRole";
 
-    /** What jobs may do in each data bucket: read, write, delete (workflow engines clean up), multipart uploads. */
-    static final List<String> BUCKET_ACTIONS = List.of(
-            "s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads");
-    static final List<String> OBJECT_ACTIONS = List.of(
-            "s3:GetObject", "s3:PutObject", "s3:DeleteObject",
-            "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts");
-
     /**
      * @param name          prefix of the logical names
      * @param data          buckets and keys the job role may use
@@ -102,13 +95,7 @@ public final class BatchIam {
                 .assumeRolePolicy(jobTrust)
                 .tags(tags)
                 .build(), options);
-        var dataBucketNames = p.data().dataBucketNames();
-        if (!dataBucketNames.isEmpty()) {
-            new RolePolicy(name + "-job-role-data-buckets", RolePolicyArgs.builder()
-                    .role(jobRole.id())
-                    .policy(partition.applyValue(part -> dataBucketPolicy(part, dataBucketNames)))
-                    .build(), CustomResourceOptions.builder().parent(parent).build());
-        }
+        attachDataAccess(name + "-job-role", jobRole, p.data(), partition, parent);
 
         Optional<Role> spotFleetRole = Optional.empty();
         if (p.spotFleetRole()) {
@@ -137,11 +124,15 @@ public final class BatchIam {
         return attachments;
     }
 
-    static String dataBucketPolicy(String partition, List<String> buckets) {
-        var bucketArns = buckets.stream().map(b -> "arn:" + partition + ":s3:::" + b).toList();
-        var objectArns = bucketArns.stream().map(arn -> arn + "/*").toList();
-        return PolicyDocuments.document(List.of(
-                PolicyDocuments.allow("ListDataBuckets", BUCKET_ACTIONS, bucketArns),
-                PolicyDocuments.allow("ReadWriteDataObjects", OBJECT_ACTIONS, objectArns)));
+    /** The data, reference and KMS policies ({@link DataAccessPolicies}) as inline policies of a role. */
+    static void attachDataAccess(String rolePrefix, Role role, Settings.DataAccess data, Output<String> partition,
+                                 Resource parent) {
+        // Which policies exist depends on config only, not on the partition's value.
+        for (var suffix : DataAccessPolicies.policies("aws", data).keySet()) {
+            new RolePolicy(rolePrefix + "-" + suffix, RolePolicyArgs.builder()
+                    .role(role.id())
+                    .policy(partition.applyValue(part -> DataAccessPolicies.policies(part, data).get(suffix)))
+                    .build(), CustomResourceOptions.builder().parent(parent).build());
+        }
     }
 }

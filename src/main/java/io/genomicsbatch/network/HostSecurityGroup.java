@@ -6,13 +6,17 @@ import com.pulumi.aws.ec2.inputs.SecurityGroupEgressArgs;
 import com.pulumi.core.Output;
 import com.pulumi.resources.CustomResourceOptions;
 import com.pulumi.resources.Resource;
+import io.genomicsbatch.config.Settings;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
  * The security group of the Batch hosts: no inbound rule at all (use SSM Session Manager, not SSH),
  * and explicit outbound rules, because Pulumi removes AWS's default allow-all egress and hosts
- * that cannot reach ECS never join the cluster.
+ * that cannot reach ECS never join the cluster. Jobs run in the host's network (Batch uses host
+ * network mode on EC2), so these rules are the jobs' rules too.
  */
 public final class HostSecurityGroup {
     private HostSecurityGroup() {
@@ -23,8 +27,29 @@ public final class HostSecurityGroup {
             443, "HTTPS: ECS, ECR, S3, SSM and CloudWatch APIs, container registries",
             80, "HTTP: OS package mirrors and public reference data");
 
-    public static SecurityGroup create(String name, Output<String> vpcId, Map<String, String> tags, Resource parent) {
-        var egress = EGRESS_PORTS.entrySet().stream()
+    /** A port range a shared file system needs, to the file system's security group. */
+    record FileSystemPort(int from, int to, String description) {
+    }
+
+    /** EFS (NFS) and FSx for Lustre: the ports their clients connect to. */
+    static final List<FileSystemPort> FILE_SYSTEM_PORTS = List.of(
+            new FileSystemPort(2049, 2049, "NFS: EFS (and FSx for OpenZFS/ONTAP) mounts"),
+            new FileSystemPort(988, 988, "Lustre: FSx for Lustre mounts"),
+            new FileSystemPort(1018, 1023, "Lustre: FSx for Lustre mounts"));
+
+    /**
+     * EC2 cannot change a group's description (a new one replaces the group, which the compute
+     * environments' instances still use), so it stays as first created whatever egress is added.
+     */
+    static final String DESCRIPTION = "AWS Batch genomics hosts: no inbound access; outbound HTTPS and HTTP only";
+
+    public record Props(String logicalName, Output<String> vpcId, Settings.Network network, Map<String, String> tags,
+                        Resource parent) {
+    }
+
+    public static SecurityGroup create(Props p) {
+        var egress = new ArrayList<SecurityGroupEgressArgs>();
+        EGRESS_PORTS.entrySet().stream()
                 .sorted(Map.Entry.comparingByKey())
                 .map(e -> SecurityGroupEgressArgs.builder()
                         .description(e.getValue())
@@ -33,13 +58,35 @@ public final class HostSecurityGroup {
                         .toPort(e.getKey())
                         .cidrBlocks("0.0.0.0/0")
                         .build())
-                .toList();
-        return new SecurityGroup(name, SecurityGroupArgs.builder()
-                .description("AWS Batch genomics hosts: no inbound access; outbound HTTPS and HTTP only")
-                .vpcId(vpcId)
+                .forEach(egress::add);
+        var fileSystems = p.network().sharedFileSystemSecurityGroupIds();
+        if (!fileSystems.isEmpty()) {
+            for (var port : FILE_SYSTEM_PORTS) {
+                egress.add(SecurityGroupEgressArgs.builder()
+                        .description(port.description())
+                        .protocol("tcp")
+                        .fromPort(port.from())
+                        .toPort(port.to())
+                        .securityGroups(fileSystems)
+                        .build());
+            }
+        }
+        if (p.network().allowAllEgress()) {
+            egress.add(SecurityGroupEgressArgs.builder()
+                    .description("All outbound traffic (allowAllEgress): FTP inputs, databases, other ports")
+                    .protocol("-1")
+                    .fromPort(0)
+                    .toPort(0)
+                    .cidrBlocks("0.0.0.0/0")
+                    .ipv6CidrBlocks("::/0")
+                    .build());
+        }
+        return new SecurityGroup(p.logicalName(), SecurityGroupArgs.builder()
+                .description(DESCRIPTION)
+                .vpcId(p.vpcId())
                 .egress(egress)
-                .tags(tags)
+                .tags(p.tags())
                 .build(),
-                CustomResourceOptions.builder().parent(parent).build());
+                CustomResourceOptions.builder().parent(p.parent()).build());
     }
 }

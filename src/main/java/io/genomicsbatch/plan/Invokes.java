@@ -26,13 +26,25 @@ public final class Invokes {
 
         /** The deploying account's ID. */
         String accountId();
+
+        /** The region the provider deploys to. */
+        String region();
+
+        /**
+         * Route tables of a VPC: those explicitly associated with {@code subnets}, or with
+         * {@code main} the VPC's main route table (which serves subnets without an association).
+         */
+        List<String> routeTables(String vpcId, List<String> subnets, boolean main);
     }
 
     public static final List<String> TOKENS = List.of(
             "aws:ec2/getVpc:getVpc",
             "aws:ec2/getSubnets:getSubnets",
             "aws:index/getPartition:getPartition",
-            "aws:index/getCallerIdentity:getCallerIdentity");
+            "aws:index/getCallerIdentity:getCallerIdentity",
+            "aws:index/getRegion:getRegion",
+            "aws:ec2/getRouteTables:getRouteTables",
+            "aws:ec2/getVpcEndpointService:getVpcEndpointService");
 
     /** The invoke's result, as the provider shapes it. */
     public static Map<String, Object> answer(String token, Map<String, Object> args, Account account) {
@@ -48,6 +60,18 @@ public final class Invokes {
             case "aws:index/getCallerIdentity:getCallerIdentity" -> {
                 var id = account.accountId();
                 yield Map.of("id", id, "accountId", id, "arn", "arn:aws:iam::" + id + ":user/deployer", "userId", id);
+            }
+            case "aws:index/getRegion:getRegion" -> {
+                var region = account.region();
+                yield Map.of("id", region, "name", region, "region", region, "endpoint", "ec2." + region + ".amazonaws.com",
+                        "description", region);
+            }
+            case "aws:ec2/getRouteTables:getRouteTables" -> routeTables(args, account);
+            case "aws:ec2/getVpcEndpointService:getVpcEndpointService" -> {
+                // The gateway services (S3, DynamoDB) are named after the region in every partition.
+                var name = "com.amazonaws." + account.region() + "." + args.get("service");
+                yield Map.of("id", name, "serviceName", name, "serviceType", String.valueOf(args.get("serviceType")),
+                        "serviceId", "vpce-svc-" + args.get("service"));
             }
             default -> throw new IllegalStateException("no answer for invoke " + token + "; add it to Invokes");
         };
@@ -65,6 +89,23 @@ public final class Invokes {
             }
         }
         return Map.of("id", String.valueOf(vpc), "ids", account.subnets(String.valueOf(vpc), Optional.ofNullable(wanted)));
+    }
+
+    private static Map<String, Object> routeTables(Map<String, Object> args, Account account) {
+        String vpc = args.get("vpcId") instanceof String v ? v : null;
+        var subnets = List.<String>of();
+        var main = false;
+        for (var filter : filters(args)) {
+            var values = strings(filter.get("values"));
+            if ("vpc-id".equals(filter.get("name")) && !values.isEmpty()) {
+                vpc = values.get(0);
+            } else if ("association.subnet-id".equals(filter.get("name"))) {
+                subnets = values;
+            } else if ("association.main".equals(filter.get("name"))) {
+                main = values.contains("true");
+            }
+        }
+        return Map.of("id", String.valueOf(vpc), "ids", account.routeTables(String.valueOf(vpc), subnets, main));
     }
 
     @SuppressWarnings("unchecked")

@@ -24,7 +24,8 @@ public final class PlanEngine {
         }
     }
 
-    private static final List<String> LOOKUP_ORDER = List.of("VPC", "subnets", "AWS partition", "account ID");
+    private static final List<String> LOOKUP_ORDER = List.of("VPC", "subnets", "route tables", "main route table",
+            "region", "AWS partition", "account ID");
 
     /**
      * @param fileWarnings what reading the stack files noticed; listed before the program's own warnings

@@ -89,6 +89,23 @@ final class PlanMocks implements Mocks, Invokes.Account {
         return account;
     }
 
+    @Override
+    public String region() {
+        var r = region.orElse(lookupPlaceholder("the region of the AWS environment"));
+        lookups.add(new Lookup("region", r, region.isPresent() ? "stack config (aws:region)"
+                : "placeholder: aws:region is unset"));
+        return r;
+    }
+
+    @Override
+    public List<String> routeTables(String vpcId, List<String> subnets, boolean main) {
+        var what = main ? "the VPC's main route table" : "route tables of the subnets";
+        var placeholder = lookupPlaceholder(what);
+        lookups.add(new Lookup(main ? "main route table" : "route tables", "[" + placeholder + "]",
+                "placeholder: looked up on deployment (s3GatewayEndpoint is on)"));
+        return List.of(placeholder);
+    }
+
     List<Lookup> lookups() {
         synchronized (lookups) {
             return List.copyOf(lookups);

@@ -89,6 +89,19 @@ public final class AwsAnswers implements Mocks, Invokes.Account {
         return ACCOUNT;
     }
 
+    @Override
+    public String region() {
+        return REGION;
+    }
+
+    /** Each subnet has its own route table ("rtb-" + the subnet's suffix); the main one is "rtb-main". */
+    @Override
+    public List<String> routeTables(String vpcId, List<String> subnets, boolean main) {
+        return main ? List.of(MAIN_ROUTE_TABLE) : subnets.stream().map(s -> "rtb-" + s.substring("subnet-".length())).toList();
+    }
+
+    public static final String MAIN_ROUTE_TABLE = "rtb-0mmmmmmmmmmmmmmm0";
+
     public List<String> invokes() {
         synchronized (invokes) {
             return List.copyOf(invokes);

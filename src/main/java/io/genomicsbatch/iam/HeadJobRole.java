@@ -1,0 +1,103 @@
+package io.genomicsbatch.iam;
+
+import com.pulumi.aws.iam.Role;
+import com.pulumi.aws.iam.RoleArgs;
+import com.pulumi.aws.iam.RolePolicy;
+import com.pulumi.aws.iam.RolePolicyArgs;
+import com.pulumi.core.Output;
+import com.pulumi.resources.CustomResourceOptions;
+import com.pulumi.resources.Resource;
+import io.genomicsbatch.config.Settings;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The role a workflow engine's head job (Nextflow, Cromwell, Snakemake run as a Batch job) runs
+ * as: it submits and watches the tasks of a run. Batch actions are scoped where AWS allows it: to
+ * this environment's queues, to job definitions whose names start with one of
+ * {@link #jobDefinitionPrefixes}, and to the job role for {@code iam:PassRole}. Describe and List
+ * actions cannot be scoped to resources. S3 is the job role's.
+ */
+public final class HeadJobRole {
+    private HeadJobRole() {
+    }
+
+    /**
+     * Job definition name prefixes the head job may register, use and deregister: the engines'
+     * own (Nextflow "nf-", Cromwell "cromwell_", Snakemake's plugin "snakejob-def-") and this
+     * environment's name prefix for definitions of your own.
+     */
+    public static List<String> jobDefinitionPrefixes(String namePrefix) {
+        return List.of("nf-", "cromwell_", "snakejob-def-", namePrefix + "-");
+    }
+
+    static final List<String> SUBMIT_ACTIONS = List.of("batch:SubmitJob");
+    static final List<String> JOB_DEFINITION_ACTIONS = List.of(
+            "batch:RegisterJobDefinition", "batch:DeregisterJobDefinition");
+    static final List<String> JOB_ACTIONS = List.of("batch:CancelJob", "batch:TerminateJob", "batch:TagResource");
+    /** Read-only calls engines make to follow a run; AWS does not scope them to resources. */
+    static final List<String> DESCRIBE_ACTIONS = List.of(
+            "batch:DescribeJobQueues", "batch:DescribeComputeEnvironments", "batch:DescribeJobDefinitions",
+            "batch:DescribeJobs", "batch:ListJobs",
+            "ecs:DescribeTasks", "ecs:DescribeContainerInstances",
+            "ec2:DescribeInstances", "ec2:DescribeInstanceTypes", "ec2:DescribeInstanceAttribute");
+    /** Task logs, which engines print when a task fails. */
+    static final List<String> LOG_ACTIONS = List.of("logs:GetLogEvents", "logs:FilterLogEvents",
+            "logs:DescribeLogStreams");
+
+    /** Where this environment's resources are, for ARNs the program builds itself. */
+    public record Account(String partition, String region, String accountId) {
+    }
+
+    /**
+     * @param queueArns the environment's job queues (the head job may submit to these only)
+     * @param jobRole   the only role the head job may pass (to the job definitions it registers)
+     */
+    public record Props(String name, String namePrefix, Settings.DataAccess data, Output<Account> account,
+                        Output<List<String>> queueArns, Output<String> jobRoleArn, String logGroupName,
+                        boolean protect, Map<String, String> tags, Resource parent) {
+    }
+
+    public static Role create(Props p) {
+        var options = CustomResourceOptions.builder().parent(p.parent()).protect(p.protect()).build();
+        var trust = p.account().applyValue(a -> PolicyDocuments.trust("ecs-tasks.amazonaws.com",
+                Map.of("StringEquals", Map.of("aws:SourceAccount", a.accountId()))));
+        var role = new Role(p.name(), RoleArgs.builder()
+                .description("Genomics Batch head jobs: run a workflow engine that submits this environment's jobs")
+                .assumeRolePolicy(trust)
+                .tags(p.tags())
+                .build(), options);
+        var policy = Output.tuple(p.account(), p.queueArns(), p.jobRoleArn())
+                .applyValue(t -> batchPolicy(t.t1, p.namePrefix(), t.t2, t.t3, p.logGroupName()));
+        new RolePolicy(p.name() + "-batch", RolePolicyArgs.builder()
+                .role(role.id())
+                .policy(policy)
+                .build(), CustomResourceOptions.builder().parent(p.parent()).build());
+        BatchIam.attachDataAccess(p.name(), role, p.data(), p.account().applyValue(Account::partition), p.parent());
+        return role;
+    }
+
+    static String batchPolicy(Account a, String namePrefix, List<String> queueArns, String jobRoleArn,
+                              String logGroupName) {
+        var batch = "arn:" + a.partition() + ":batch:" + a.region() + ":" + a.accountId() + ":";
+        var definitions = jobDefinitionPrefixes(namePrefix).stream().map(px -> batch + "job-definition/" + px + "*")
+                .toList();
+        var jobs = batch + "job/*";
+        var submitResources = new ArrayList<String>(queueArns);
+        submitResources.addAll(definitions);
+        submitResources.add(jobs);
+        var tagResources = new ArrayList<String>(definitions);
+        tagResources.add(jobs);
+        var logGroup = "arn:" + a.partition() + ":logs:" + a.region() + ":" + a.accountId() + ":log-group:"
+                + logGroupName;
+        return PolicyDocuments.document(List.of(
+                PolicyDocuments.allow("SubmitToThisEnvironmentsQueues", SUBMIT_ACTIONS, submitResources),
+                PolicyDocuments.allow("ManageEngineJobDefinitions", JOB_DEFINITION_ACTIONS, definitions),
+                PolicyDocuments.allow("ManageJobs", JOB_ACTIONS, tagResources),
+                PolicyDocuments.allow("FollowJobs", DESCRIBE_ACTIONS, List.of("*")),
+                PolicyDocuments.allow("ReadJobLogs", LOG_ACTIONS, List.of(logGroup, logGroup + ":log-stream:*")),
+                PolicyDocuments.allow("PassTheJobRoleOnly", List.of("iam:PassRole"), List.of(jobRoleArn))));
+    }
+}
