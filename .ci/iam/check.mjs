@@ -1,0 +1,262 @@
+#!/usr/bin/env node
+// Evaluates the IAM policies the Pulumi program registers, offline, with @cloud-copilot/iam-simulate.
+//
+// Input: target/iam/<stack>.json, written by IamExportTest (`./mvnw verify`): every role's trust
+// policy, inline and customer-managed policies and AWS-managed policy ARNs, the queues, the config's
+// buckets and keys. AWS-managed policy documents come from managed-policies/ beside this script.
+//
+// Usage: node .ci/iam/check.mjs [--skip-pending] [--dir DIR]
+//   --skip-pending  skip the scenarios of issue 10 (reference buckets, object tagging, KMS, the
+//                   head-job role) until the program registers what they test
+// Prints one line per scenario and a closing "iam: N passed, N failed" line; exits 1 on any failure.
+
+import { runSimulation } from '@cloud-copilot/iam-simulate'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const here = dirname(fileURLToPath(import.meta.url))
+const argv = process.argv.slice(2)
+const skipPending = argv.includes('--skip-pending')
+const dirFlag = argv.indexOf('--dir')
+const dir = dirFlag >= 0 ? resolve(argv[dirFlag + 1]) : resolve(here, '../../target/iam')
+const unknown = argv.filter((a, i) => !['--skip-pending', '--dir'].includes(a) && argv[i - 1] !== '--dir')
+if (unknown.length > 0) {
+  console.error(`usage: node .ci/iam/check.mjs [--skip-pending] [--dir DIR] (unknown: ${unknown.join(' ')})`)
+  process.exit(2)
+}
+
+const JOB_ROLE = 'genomics-batch-job-role'
+const INSTANCE_ROLE = 'genomics-batch-instance-role'
+const HEAD_JOB_ROLE = 'genomics-batch-head-job-role'
+/** An account that is neither this environment's nor a public dataset's. */
+const OTHER_ACCOUNT = '210987654321'
+/** The owner of public reference buckets (AWS Open Data): another account than ours. */
+const DATASET_ACCOUNT = '000011112222'
+const UNRELATED_BUCKET = 'someone-elses-genomics-bucket'
+const OBJECT_KEY = 'runs/sample-1/reads_R1.fastq.gz'
+const REFERENCE_KEYS = {
+  'ngi-igenomes': 'igenomes/Homo_sapiens/NCBI/GRCh38/Sequence/WholeGenomeFasta/genome.fa',
+  'annotation-cache': 'vep_cache/homo_sapiens/113_GRCh38/info.txt'
+}
+
+const document = (statements) => ({ Version: '2012-10-17', Statement: statements })
+/** A public dataset's bucket policy: anyone may read and list. */
+const publicReadPolicy = (bucket) =>
+  document([
+    {
+      Effect: 'Allow',
+      Principal: '*',
+      Action: ['s3:GetObject', 's3:ListBucket'],
+      Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`]
+    }
+  ])
+/** The worst bucket policy: anyone may do anything, so only our own role's policy can refuse a write. */
+const openBucketPolicy = (bucket) =>
+  document([
+    { Effect: 'Allow', Principal: '*', Action: 's3:*', Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`] }
+  ])
+/** A KMS key's default policy: the account's IAM policies decide. */
+const defaultKeyPolicy = (account) =>
+  document([{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: 'kms:*', Resource: '*' }])
+
+/** The scenarios that the program as it is must pass. */
+function currentScenarios(env) {
+  const s = []
+  const data = env.dataBucketNames
+  const someBucket = data[0] ?? 'acme-example-data'
+  s.push(trust(env, JOB_ROLE, 'ecs-tasks.amazonaws.com', env.account, 'Allowed'))
+  s.push(trust(env, JOB_ROLE, 'ecs-tasks.amazonaws.com', OTHER_ACCOUNT, 'Denied'))
+  s.push(trust(env, JOB_ROLE, 'ec2.amazonaws.com', env.account, 'Denied'))
+  s.push(trust(env, INSTANCE_ROLE, 'ec2.amazonaws.com', env.account, 'Allowed'))
+  for (const bucket of data) {
+    s.push(s3(env, JOB_ROLE, 's3:GetObject', bucket, OBJECT_KEY, 'Allowed'))
+    s.push(s3(env, JOB_ROLE, 's3:PutObject', bucket, OBJECT_KEY, 'Allowed'))
+    s.push(s3(env, JOB_ROLE, 's3:ListBucket', bucket, null, 'Allowed'))
+  }
+  if (data.length === 0) {
+    s.push({ ...s3(env, JOB_ROLE, 's3:GetObject', someBucket, OBJECT_KEY, 'Denied'), note: 'dataBucketNames is empty' })
+  }
+  for (const action of ['s3:GetObject', 's3:PutObject']) {
+    s.push(s3(env, JOB_ROLE, action, UNRELATED_BUCKET, OBJECT_KEY, 'Denied'))
+    s.push(s3(env, INSTANCE_ROLE, action, someBucket, OBJECT_KEY, 'Denied'))
+  }
+  return s
+}
+
+/** Issue 10: pass once the program registers the head-job role, reference and tagging access, KMS. */
+function pendingScenarios(env) {
+  const s = []
+  for (const role of [JOB_ROLE, HEAD_JOB_ROLE]) {
+    for (const bucket of env.referenceBucketNames) {
+      const key = REFERENCE_KEYS[bucket] ?? 'reference/genome.fa'
+      const read = { resourceAccount: DATASET_ACCOUNT, resourcePolicy: publicReadPolicy(bucket) }
+      const open = { resourceAccount: DATASET_ACCOUNT, resourcePolicy: openBucketPolicy(bucket) }
+      s.push({ ...s3(env, role, 's3:GetObject', bucket, key, 'Allowed'), ...read })
+      s.push({ ...s3(env, role, 's3:ListBucket', bucket, null, 'Allowed'), ...read })
+      s.push({ ...s3(env, role, 's3:PutObject', bucket, key, 'Denied'), ...open })
+      s.push({ ...s3(env, role, 's3:DeleteObject', bucket, key, 'Denied'), ...open })
+    }
+  }
+  for (const bucket of env.dataBucketNames) {
+    s.push(s3(env, JOB_ROLE, 's3:PutObjectTagging', bucket, OBJECT_KEY, 'Allowed'))
+    s.push(s3(env, JOB_ROLE, 's3:GetObjectTagging', bucket, OBJECT_KEY, 'Allowed'))
+    s.push(s3(env, HEAD_JOB_ROLE, 's3:GetObject', bucket, OBJECT_KEY, 'Allowed'))
+    s.push(s3(env, HEAD_JOB_ROLE, 's3:PutObject', bucket, OBJECT_KEY, 'Allowed'))
+  }
+  for (const key of env.kmsKeyArns) {
+    const keyAccount = key.split(':')[4]
+    for (const action of ['kms:Decrypt', 'kms:GenerateDataKey']) {
+      s.push(call(env, JOB_ROLE, action, key, 'Allowed', { resourceAccount: keyAccount, resourcePolicy: defaultKeyPolicy(keyAccount) }))
+    }
+  }
+  if (env.kmsKeyArns.length > 0) {
+    const otherKey = `arn:aws:kms:${env.region}:${env.account}:key/00000000-1111-2222-3333-444444444444`
+    s.push(call(env, JOB_ROLE, 'kms:Decrypt', otherKey, 'Denied', { resourcePolicy: defaultKeyPolicy(env.account) }))
+  }
+  s.push(trust(env, HEAD_JOB_ROLE, 'ecs-tasks.amazonaws.com', env.account, 'Allowed'))
+  s.push(trust(env, HEAD_JOB_ROLE, 'ecs-tasks.amazonaws.com', OTHER_ACCOUNT, 'Denied'))
+  for (const queue of Object.values(env.queues)) {
+    s.push(call(env, HEAD_JOB_ROLE, 'batch:SubmitJob', queue.arn, 'Allowed'))
+  }
+  // Another environment's queue in this account, and a queue of this name in another account.
+  const sibling = env.stack.startsWith('prod') ? 'dev' : 'prod'
+  s.push(call(env, HEAD_JOB_ROLE, 'batch:SubmitJob',
+    `arn:aws:batch:${env.region}:${env.account}:job-queue/genomics-batch-${sibling}-default`, 'Denied'))
+  const ours = Object.values(env.queues)[0]
+  s.push(call(env, HEAD_JOB_ROLE, 'batch:SubmitJob', ours.arn.replace(`:${env.account}:`, `:${OTHER_ACCOUNT}:`), 'Denied',
+    { resourceAccount: OTHER_ACCOUNT }))
+  s.push(call(env, HEAD_JOB_ROLE, 'iam:PassRole', roleArn(env, JOB_ROLE), 'Allowed'))
+  s.push(call(env, HEAD_JOB_ROLE, 'iam:PassRole', roleArn(env, INSTANCE_ROLE), 'Denied'))
+  s.push(call(env, HEAD_JOB_ROLE, 'iam:PassRole', `arn:aws:iam::${env.account}:role/OrganizationAccountAccessRole`, 'Denied'))
+  return s
+}
+
+function roleArn(env, role) {
+  const r = env.roles[role]
+  return r ? r.arn : `arn:aws:iam::${env.account}:role/${role}`
+}
+
+function call(env, role, action, resource, expect, extra = {}) {
+  return { role, action, resource, resourceAccount: env.account, expect, ...extra }
+}
+
+function s3(env, role, action, bucket, key, expect) {
+  return call(env, role, action, key === null ? `arn:aws:s3:::${bucket}` : `arn:aws:s3:::${bucket}/${key}`, expect)
+}
+
+/** A service assuming the role, judged by the role's trust policy. */
+function trust(env, role, service, sourceAccount, expect) {
+  return {
+    role,
+    trustedBy: service,
+    action: 'sts:AssumeRole',
+    resource: roleArn(env, role),
+    resourceAccount: env.account,
+    context: { 'aws:SourceAccount': sourceAccount },
+    expect,
+    note: sourceAccount === env.account ? undefined : `from account ${sourceAccount}`
+  }
+}
+
+const managedCache = new Map()
+function managedPolicy(arn) {
+  if (!managedCache.has(arn)) {
+    const path = arn.replace(/^arn:[^:]+:iam::aws:policy\//, '')
+    const file = join(here, 'managed-policies', `${path}.json`)
+    if (!existsSync(file)) {
+      throw new Error(`no document for the AWS-managed policy ${arn}: add managed-policies/${path}.json`)
+    }
+    managedCache.set(arn, JSON.parse(readFileSync(file, 'utf8')))
+  }
+  return managedCache.get(arn)
+}
+
+function identityPolicies(role) {
+  return [
+    ...role.inlinePolicies.map((p) => ({ name: p.name, policy: p.policy })),
+    ...role.customerManagedPolicies.map((p) => ({ name: p.name, policy: p.policy })),
+    ...role.managedPolicyArns.map((arn) => ({ name: arn, policy: managedPolicy(arn) }))
+  ]
+}
+
+async function evaluate(env, scenario) {
+  const role = env.roles[scenario.role]
+  if (!role) {
+    return { got: `no role ${scenario.role} registered` }
+  }
+  const simulation = scenario.trustedBy
+    ? {
+        request: {
+          principal: scenario.trustedBy,
+          action: scenario.action,
+          resource: { resource: scenario.resource, accountId: scenario.resourceAccount },
+          contextVariables: scenario.context ?? {}
+        },
+        identityPolicies: [],
+        serviceControlPolicies: [],
+        resourceControlPolicies: [],
+        resourcePolicy: role.trustPolicy
+      }
+    : {
+        request: {
+          principal: role.arn,
+          action: scenario.action,
+          resource: { resource: scenario.resource, accountId: scenario.resourceAccount },
+          contextVariables: scenario.context ?? {}
+        },
+        identityPolicies: identityPolicies(role),
+        serviceControlPolicies: [],
+        resourceControlPolicies: [],
+        ...(scenario.resourcePolicy ? { resourcePolicy: scenario.resourcePolicy } : {})
+      }
+  const response = await runSimulation(simulation, {})
+  if (response.resultType === 'error') {
+    return { got: `simulator error ${JSON.stringify(response.errors)}` }
+  }
+  return { got: response.overallResult === 'Allowed' ? 'Allowed' : 'Denied' }
+}
+
+function describe(scenario) {
+  const who = scenario.trustedBy ? `${scenario.trustedBy} ${scenario.action} ${scenario.role}` : `${scenario.role} ${scenario.action} ${scenario.resource}`
+  const verb = scenario.expect === 'Allowed' ? 'may' : 'may not'
+  return `${verb}: ${who}${scenario.note ? ` (${scenario.note})` : ''}`
+}
+
+const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')).sort() : []
+if (files.length === 0) {
+  console.error(`iam: no exports in ${dir}; run ./mvnw verify first (IamExportTest writes them)`)
+  process.exit(1)
+}
+
+let passed = 0
+let failed = 0
+let skipped = 0
+for (const file of files) {
+  const env = JSON.parse(readFileSync(join(dir, file), 'utf8'))
+  const scenarios = currentScenarios(env).map((s) => ({ ...s, pending: false }))
+  const pending = pendingScenarios(env).map((s) => ({ ...s, pending: true }))
+  if (skipPending) {
+    skipped += pending.length
+  } else {
+    scenarios.push(...pending)
+  }
+  for (const scenario of scenarios) {
+    let got
+    try {
+      ;({ got } = await evaluate(env, scenario))
+    } catch (e) {
+      got = `error: ${e.message}`
+    }
+    const ok = got === scenario.expect
+    ok ? passed++ : failed++
+    const tag = scenario.pending ? ' [issue 10]' : ''
+    console.log(`${ok ? 'ok  ' : 'FAIL'} ${env.stack}: ${describe(scenario)}${tag}${ok ? '' : ` -> got ${got}`}`)
+  }
+}
+const skippedNote = skipped > 0 ? `, ${skipped} skipped` : ''
+console.log(`iam: ${passed} passed, ${failed} failed${skippedNote}`)
+if (skipped > 0) {
+  console.log(`iam: ${skipped} issue-10 scenarios skipped (--skip-pending); drop the flag once the head-job role and reference access exist`)
+}
+process.exit(failed > 0 ? 1 : 0)

@@ -1,0 +1,85 @@
+package io.genomicsbatch.examples.nextflow;
+
+import io.genomicsbatch.engines.EngineConfigs;
+import io.genomicsbatch.engines.EngineInputs;
+import nextflow.config.ConfigParser;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The generated nextflow.config, read by Nextflow's own config parser (offline, no pipeline). */
+@SuppressWarnings("unchecked")
+class NextflowConfigTest {
+
+    static final String ACCOUNT = "123456789012";
+    static final String QUEUES = "arn:aws:batch:eu-west-1:" + ACCOUNT + ":job-queue/";
+    /** Shaped like the prod stack's outputs. */
+    static final EngineInputs PROD = EngineInputs.of("genomics-batch-prod", "eu-west-1",
+            "genomics-batch-prod-default", QUEUES + "genomics-batch-prod-default",
+            "genomics-batch-prod-high-priority", QUEUES + "genomics-batch-prod-high-priority",
+            "genomics-batch-prod-head-job", QUEUES + "genomics-batch-prod-head-job",
+            "arn:aws:iam::" + ACCOUNT + ":role/genomics-batch-job-role-9f8e7d6", "/aws/batch/genomics-batch-prod");
+
+    static Map<String, Object> parse(String text) {
+        return new ConfigParser().parse(text);
+    }
+
+    static Object at(Map<String, Object> config, String... path) {
+        Object current = config;
+        for (var key : path) {
+            assertThat(current).as(String.join(".", path)).isInstanceOf(Map.class);
+            current = ((Map<String, Object>) current).get(key);
+        }
+        return current;
+    }
+
+    @Test
+    void awsBatchExecutorWithTheEnvironmentsQueueRoleCliScratchSpotAndLogs() {
+        var config = parse(EngineConfigs.nextflowConfig(PROD));
+        assertThat(at(config, "process", "executor")).isEqualTo("awsbatch");
+        assertThat(at(config, "process", "queue")).isEqualTo(PROD.defaultQueueArn());
+        assertThat(at(config, "process", "withLabel:" + EngineConfigs.NEXTFLOW_HIGH_PRIORITY_LABEL, "queue"))
+                .isEqualTo(PROD.highPriorityQueueArn());
+        assertThat(at(config, "aws", "region")).isEqualTo("eu-west-1");
+        assertThat(at(config, "aws", "batch", "jobRole")).isEqualTo(PROD.jobRoleArn());
+        assertThat(at(config, "aws", "batch", "cliPath")).isEqualTo("/usr/local/aws-cli/v2/current/bin/aws");
+        assertThat(at(config, "aws", "batch", "volumes")).isEqualTo(List.of("/scratch:/tmp"));
+        assertThat(at(config, "aws", "batch", "maxSpotAttempts")).isEqualTo(5);
+        assertThat(at(config, "aws", "batch", "logsGroup")).isEqualTo("/aws/batch/genomics-batch-prod");
+        // The work directory is the user's (commented out), Fusion is opt-in (commented out).
+        assertThat(config).doesNotContainKeys("workDir", "fusion", "wave");
+    }
+
+    @Test
+    void workDirWhenTheStackKnowsOne() {
+        var config = parse(EngineConfigs.nextflowConfig(PROD.withWorkDir("s3://acme-genomics-results/pipelines/")));
+        assertThat(config.get("workDir")).isEqualTo("s3://acme-genomics-results/pipelines/nextflow/work");
+    }
+
+    @Test
+    void uncommentingFusionEnablesIt() {
+        var text = EngineConfigs.nextflowConfig(PROD).replace("// fusion.enabled", "fusion.enabled")
+                .replace("// wave.enabled", "wave.enabled");
+        var config = parse(text);
+        assertThat(at(config, "fusion", "enabled")).isEqualTo(true);
+        assertThat(at(config, "wave", "enabled")).isEqualTo(true);
+    }
+
+    @Test
+    void valuesWithQuotesDollarsAndBackslashesStayValues() {
+        var odd = new EngineInputs("it's ${env}", "eu-west-1", "q", "arn:q/it's ${HOME} \"x\" \\ $y", "h", "arn:h",
+                "hj", "arn:hj", "arn:aws:iam::1:role/o'brien\nnext", "/logs/a'b", "/opt/it's/bin/aws", "/data dir",
+                0, Optional.empty());
+        var config = parse(EngineConfigs.nextflowConfig(odd));
+        assertThat(at(config, "process", "queue")).isEqualTo(odd.defaultQueueArn());
+        assertThat(at(config, "aws", "batch", "jobRole")).isEqualTo(odd.jobRoleArn());
+        assertThat(at(config, "aws", "batch", "logsGroup")).isEqualTo("/logs/a'b");
+        assertThat(at(config, "aws", "batch", "cliPath")).isEqualTo("/opt/it's/bin/aws");
+        assertThat(at(config, "aws", "batch", "volumes")).isEqualTo(List.of("/data dir:/tmp"));
+        assertThat(at(config, "aws", "batch", "maxSpotAttempts")).isEqualTo(0);
+    }
+}

@@ -1,0 +1,110 @@
+package io.genomicsbatch.engines;
+
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * What the workflow engine configs are built from: the environment's real names and ARNs (plain
+ * strings; the program applies {@link EngineConfigs} to its outputs once they are known) and the
+ * facts of the hosts the engines must agree with.
+ *
+ * @param environment          a label for the generated files' headers, e.g. {@code genomics-batch-dev}
+ * @param region               the AWS region of the queues
+ * @param defaultQueueName     the default (Spot first) queue
+ * @param defaultQueueArn      its ARN
+ * @param highPriorityQueueName the high-priority (On-Demand first) queue
+ * @param highPriorityQueueArn its ARN
+ * @param headJobQueueName     the On-Demand-only queue for an engine run as a Batch job
+ * @param headJobQueueArn      its ARN
+ * @param jobRoleArn           the role tasks run as
+ * @param logGroupName         the CloudWatch log group of the environment's jobs
+ * @param awsCliPath           the self-contained AWS CLI v2 on the hosts (absolute, ends in {@code /bin/aws})
+ * @param scratchHostPath      the hosts' data storage, where task scratch must land (absolute)
+ * @param maxSpotAttempts      how often an engine resubmits a task lost to a Spot reclaim (0-20)
+ * @param workDir              an S3 prefix for the engines' work files ({@code s3://bucket/prefix}); empty: the
+ *                             user sets it (the configs say where)
+ */
+public record EngineInputs(String environment, String region,
+                           String defaultQueueName, String defaultQueueArn,
+                           String highPriorityQueueName, String highPriorityQueueArn,
+                           String headJobQueueName, String headJobQueueArn,
+                           String jobRoleArn, String logGroupName,
+                           String awsCliPath, String scratchHostPath, int maxSpotAttempts,
+                           Optional<String> workDir) {
+
+    /** Where the hosts install AWS CLI v2: the path Cromwell's AWS backend mounts into every job. */
+    public static final String HOST_AWS_CLI = "/usr/local/aws-cli/v2/current/bin/aws";
+    /** Where the hosts mount their data volume. */
+    public static final String HOST_SCRATCH = "/scratch";
+    /**
+     * Spot retries: Nextflow's default before 24.10, and AWS Batch's retry strategy allows up to 10
+     * attempts. A reclaimed task restarts from scratch, so a few retries are cheap insurance.
+     */
+    public static final int DEFAULT_MAX_SPOT_ATTEMPTS = 5;
+    public static final int MAX_SPOT_ATTEMPTS_LIMIT = 10;
+
+    private static final Pattern S3_PREFIX = Pattern.compile("s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/.*)?");
+
+    public EngineInputs {
+        for (var field : new String[][]{{"environment", environment}, {"region", region},
+                {"defaultQueueName", defaultQueueName}, {"defaultQueueArn", defaultQueueArn},
+                {"highPriorityQueueName", highPriorityQueueName}, {"highPriorityQueueArn", highPriorityQueueArn},
+                {"headJobQueueName", headJobQueueName}, {"headJobQueueArn", headJobQueueArn},
+                {"jobRoleArn", jobRoleArn}, {"logGroupName", logGroupName},
+                {"awsCliPath", awsCliPath}, {"scratchHostPath", scratchHostPath}}) {
+            if (field[1] == null || field[1].isBlank()) {
+                throw new IllegalArgumentException(field[0] + ": must not be empty");
+            }
+        }
+        // Nextflow refuses any other CLI path ("it must end with the `/bin/aws` suffix").
+        if (!awsCliPath.startsWith("/") || !awsCliPath.endsWith("/bin/aws")) {
+            throw new IllegalArgumentException("awsCliPath \"" + awsCliPath
+                    + "\": expected an absolute path ending in /bin/aws");
+        }
+        if (!scratchHostPath.startsWith("/") || scratchHostPath.contains(":")) {
+            throw new IllegalArgumentException("scratchHostPath \"" + scratchHostPath
+                    + "\": expected an absolute path without ':'");
+        }
+        if (maxSpotAttempts < 0 || maxSpotAttempts > MAX_SPOT_ATTEMPTS_LIMIT) {
+            throw new IllegalArgumentException("maxSpotAttempts " + maxSpotAttempts + ": expected 0-"
+                    + MAX_SPOT_ATTEMPTS_LIMIT);
+        }
+        workDir = workDir == null ? Optional.empty() : workDir.map(EngineInputs::trimSlash);
+        workDir.ifPresent(w -> {
+            if (!S3_PREFIX.matcher(w).matches()) {
+                throw new IllegalArgumentException("workDir \"" + w + "\": expected s3://BUCKET or s3://BUCKET/PREFIX");
+            }
+        });
+    }
+
+    /** The inputs with the hosts' CLI path, scratch path and {@value #DEFAULT_MAX_SPOT_ATTEMPTS} Spot attempts. */
+    public static EngineInputs of(String environment, String region,
+                                  String defaultQueueName, String defaultQueueArn,
+                                  String highPriorityQueueName, String highPriorityQueueArn,
+                                  String headJobQueueName, String headJobQueueArn,
+                                  String jobRoleArn, String logGroupName) {
+        return new EngineInputs(environment, region, defaultQueueName, defaultQueueArn, highPriorityQueueName,
+                highPriorityQueueArn, headJobQueueName, headJobQueueArn, jobRoleArn, logGroupName, HOST_AWS_CLI,
+                HOST_SCRATCH, DEFAULT_MAX_SPOT_ATTEMPTS, Optional.empty());
+    }
+
+    public EngineInputs withWorkDir(String s3Prefix) {
+        return new EngineInputs(environment, region, defaultQueueName, defaultQueueArn, highPriorityQueueName,
+                highPriorityQueueArn, headJobQueueName, headJobQueueArn, jobRoleArn, logGroupName, awsCliPath,
+                scratchHostPath, maxSpotAttempts, Optional.of(s3Prefix));
+    }
+
+    public EngineInputs withMaxSpotAttempts(int attempts) {
+        return new EngineInputs(environment, region, defaultQueueName, defaultQueueArn, highPriorityQueueName,
+                highPriorityQueueArn, headJobQueueName, headJobQueueArn, jobRoleArn, logGroupName, awsCliPath,
+                scratchHostPath, attempts, workDir);
+    }
+
+    private static String trimSlash(String s) {
+        var out = s.trim();
+        while (out.endsWith("/") && !out.endsWith("://")) {
+            out = out.substring(0, out.length() - 1);
+        }
+        return out;
+    }
+}

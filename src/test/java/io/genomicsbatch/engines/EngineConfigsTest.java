@@ -1,0 +1,172 @@
+package io.genomicsbatch.engines;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigIncludeContext;
+import com.typesafe.config.ConfigIncluder;
+import com.typesafe.config.ConfigIncluderClasspath;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigSyntax;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The engine configs, read back by the engines' own parsers where one runs here: Cromwell's HOCON
+ * with Typesafe Config (the library Cromwell uses), Snakemake's arguments with a real shell. The
+ * Nextflow config is parsed by Nextflow itself in {@code examples/nextflow}.
+ */
+class EngineConfigsTest {
+
+    static final String ACCOUNT = "123456789012";
+    static final EngineInputs DEV = EngineInputs.of("genomics-batch-dev", "eu-west-1",
+            "genomics-batch-dev-default", "arn:aws:batch:eu-west-1:" + ACCOUNT + ":job-queue/genomics-batch-dev-default",
+            "genomics-batch-dev-high-priority",
+            "arn:aws:batch:eu-west-1:" + ACCOUNT + ":job-queue/genomics-batch-dev-high-priority",
+            "genomics-batch-dev-head-job", "arn:aws:batch:eu-west-1:" + ACCOUNT + ":job-queue/genomics-batch-dev-head-job",
+            "arn:aws:iam::" + ACCOUNT + ":role/genomics-batch-job-role-1a2b3c4", "/aws/batch/genomics-batch-dev");
+
+    /** Values a format could misread if they were spliced in unquoted. */
+    static final EngineInputs HOSTILE = new EngineInputs("env\n} evil {", "eu-west-1",
+            "q", "arn:aws:batch:eu-west-1:1:job-queue/it's \"quoted\" ${HOME} $x \\ #not-a-comment // nor this",
+            "h", "arn:h\nnewline", "hj", "arn:hj", "arn:aws:iam::1:role/o'brien", "/logs/a b\tc",
+            "/opt/it's here/bin/aws", "/data dir", 3, Optional.empty());
+
+    // ---- Cromwell ----
+
+    /** Parses as Cromwell does, with Cromwell's {@code application} include answered by an empty config. */
+    static Config cromwell(String text, List<String> classpathIncludes) {
+        var includer = new StubClasspathIncluder(classpathIncludes);
+        var options = ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF).setIncluder(includer)
+                .setOriginDescription("cromwellBackendConfig");
+        return ConfigFactory.parseString(text, options).resolve();
+    }
+
+    @Test
+    void cromwellBackendPointsAtTheDefaultQueueWithS3Filesystems() {
+        var includes = new ArrayList<String>();
+        var c = cromwell(EngineConfigs.cromwellBackendConfig(DEV.withWorkDir("s3://acme-genomics-results/runs/")),
+                includes);
+        assertThat(includes).containsExactly("application"); // Cromwell's defaults first, then ours
+        assertThat(c.getString("aws.region")).isEqualTo("eu-west-1");
+        assertThat(c.getConfigList("aws.auths")).singleElement().satisfies(auth -> {
+            assertThat(auth.getString("name")).isEqualTo("default");
+            assertThat(auth.getString("scheme")).isEqualTo("default");
+        });
+        assertThat(c.getString("engine.filesystems.s3.auth")).isEqualTo("default");
+        assertThat(c.getString("backend.default")).isEqualTo("AWSBatch");
+        var backend = c.getConfig("backend.providers.AWSBatch");
+        assertThat(backend.getString("actor-factory"))
+                .isEqualTo("cromwell.backend.impl.aws.AwsBatchBackendLifecycleActorFactory");
+        assertThat(backend.getString("config.root")).isEqualTo("s3://acme-genomics-results/runs/cromwell-execution");
+        assertThat(backend.getString("config.auth")).isEqualTo("default");
+        assertThat(backend.getString("config.default-runtime-attributes.queueArn")).isEqualTo(DEV.defaultQueueArn());
+        assertThat(backend.getString("config.filesystems.s3.auth")).isEqualTo("default");
+        assertThat(backend.getInt("config.numSubmitAttempts")).isPositive();
+        // The auth names used must be defined in aws.auths.
+        assertThat(c.getConfigList("aws.auths").stream().map(a -> a.getString("name")))
+                .contains(backend.getString("config.auth"), c.getString("engine.filesystems.s3.auth"));
+    }
+
+    @Test
+    void cromwellRootIsAPlaceholderWithoutAWorkDir() {
+        var c = cromwell(EngineConfigs.cromwellBackendConfig(DEV), new ArrayList<>());
+        assertThat(c.getString("backend.providers.AWSBatch.config.root")).isEqualTo("s3://<data-bucket>/cromwell-execution");
+        // The job role goes in the workflow options; the comment shows them with the real ARN.
+        assertThat(EngineConfigs.cromwellBackendConfig(DEV)).contains("\"aws_batch_job_role_arn\": \"" + DEV.jobRoleArn() + "\"");
+    }
+
+    @Test
+    void cromwellValuesSurviveQuotesSubstitutionsAndCommentMarkers() {
+        var c = cromwell(EngineConfigs.cromwellBackendConfig(HOSTILE), new ArrayList<>());
+        assertThat(c.getString("backend.providers.AWSBatch.config.default-runtime-attributes.queueArn"))
+                .isEqualTo(HOSTILE.defaultQueueArn());
+        assertThat(c.root().keySet()).containsExactlyInAnyOrder("aws", "engine", "backend");
+    }
+
+    // ---- Snakemake ----
+
+    /** The words a POSIX shell makes of the argument line. */
+    static List<String> shellWords(String line) throws IOException, InterruptedException {
+        var process = new ProcessBuilder("bash", "-c", "printf '%s\\0' " + line).redirectErrorStream(true).start();
+        var out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(out).isZero();
+        return Arrays.asList(out.split("\0"));
+    }
+
+    @Test
+    void snakemakeArgsNameTheExecutorRegionQueueAndRole() throws Exception {
+        var words = shellWords(EngineConfigs.snakemakeArgs(DEV));
+        assertThat(words).containsExactly("--executor", "aws-batch", "--aws-batch-region", "eu-west-1",
+                "--aws-batch-job-queue", DEV.defaultQueueArn(), "--aws-batch-job-role", DEV.jobRoleArn(),
+                "--default-storage-provider", "s3");
+        assertThat(shellWords(EngineConfigs.snakemakeArgs(DEV.withWorkDir("s3://acme-genomics-results"))))
+                .endsWith("--default-storage-prefix", "s3://acme-genomics-results/snakemake");
+    }
+
+    @Test
+    void snakemakeArgsAreOneWordPerValueWhateverTheValue() throws Exception {
+        assertThat(shellWords(EngineConfigs.snakemakeArgs(HOSTILE))).isEqualTo(EngineConfigs.snakemakeArgList(HOSTILE));
+    }
+
+    // ---- Nextflow (structure only here; examples/nextflow parses it with Nextflow) ----
+
+    @Test
+    void nextflowConfigCarriesEveryRealValue() {
+        var text = EngineConfigs.nextflowConfig(DEV);
+        assertThat(text).contains("'" + DEV.jobRoleArn() + "'", "'" + DEV.defaultQueueArn() + "'",
+                "'" + DEV.highPriorityQueueArn() + "'", "'/scratch:/tmp'", "'" + EngineInputs.HOST_AWS_CLI + "'",
+                "maxSpotAttempts = 5", "'" + DEV.logGroupName() + "'");
+        assertThat(text).doesNotContainPattern("(?m)^workDir").contains("// workDir = "); // the user's, with how
+        assertThat(EngineConfigs.nextflowConfig(DEV.withWorkDir("s3://acme-genomics-results/x")))
+                .contains("workDir = 's3://acme-genomics-results/x/nextflow/work'");
+    }
+
+    @Test
+    void groovyStringsEscapeQuotesAndBackslashes() {
+        assertThat(EngineConfigs.groovy("it's a \\ $x\n")).isEqualTo("'it\\'s a \\\\ $x\\n'");
+    }
+
+    // ---- inputs ----
+
+    @Test
+    void inputsRefuseWhatTheEnginesWouldRefuse() {
+        assertThatThrownBy(() -> new EngineInputs("e", "r", "q", "a", "h", "a", "hj", "a", "role", "logs",
+                "/usr/bin/aws2", "/scratch", 5, Optional.empty())).hasMessageContaining("/bin/aws");
+        assertThatThrownBy(() -> DEV.withMaxSpotAttempts(11)).hasMessageContaining("0-10");
+        assertThatThrownBy(() -> DEV.withWorkDir("acme-bucket/work")).hasMessageContaining("s3://");
+        assertThatThrownBy(() -> EngineInputs.of("e", "", "q", "a", "h", "a", "hj", "a", "role", "logs"))
+                .hasMessageContaining("region");
+        assertThat(DEV.withMaxSpotAttempts(0).maxSpotAttempts()).isZero();
+    }
+
+    /** Answers {@code include classpath("...")} with an empty object and records what was asked for. */
+    private record StubClasspathIncluder(List<String> seen) implements ConfigIncluder, ConfigIncluderClasspath {
+        @Override
+        public ConfigIncluder withFallback(ConfigIncluder fallback) {
+            return this;
+        }
+
+        @Override
+        public ConfigObject include(ConfigIncludeContext context, String what) {
+            throw new AssertionError("unexpected heuristic include " + what);
+        }
+
+        @Override
+        public ConfigObject includeResources(ConfigIncludeContext context, String what) {
+            seen.add(what);
+            return ConfigFactory.empty().root();
+        }
+    }
+}

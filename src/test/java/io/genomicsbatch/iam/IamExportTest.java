@@ -1,0 +1,156 @@
+package io.genomicsbatch.iam;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonParser;
+import io.genomicsbatch.config.ConfigReader;
+import io.genomicsbatch.config.ConfigSource;
+import io.genomicsbatch.config.StackFiles;
+import io.genomicsbatch.plan.PlannedResource;
+import io.genomicsbatch.plan.Recorder;
+import io.genomicsbatch.support.AwsAnswers;
+import io.genomicsbatch.support.TestStacks;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+import static io.genomicsbatch.support.TestStacks.succeeded;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Writes what the real program registers for IAM, per stack, to {@code target/iam/<stack>.json}:
+ * every role with its trust policy, inline policies (on the role, or as {@code aws:iam/rolePolicy}),
+ * customer-managed policies attached to it and AWS-managed policy ARNs; the queues' ARNs; the
+ * stack outputs; the buckets and keys the config names. {@code .ci/iam/check.mjs} evaluates those
+ * documents with an offline IAM simulator. ARNs are the mock engine's ({@link AwsAnswers#arn}).
+ */
+class IamExportTest {
+
+    static final Path OUT = Path.of("target", "iam");
+    static final String ROLE = "aws:iam/role:Role";
+    static final String ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
+    static final String ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment";
+    static final String POLICY = "aws:iam/policy:Policy";
+    static final String QUEUE = "aws:batch/jobQueue:JobQueue";
+
+    /** An export: which shipped stack file it starts from, and the values it changes. */
+    record Variant(String name, String stackFile, Map<String, String> overrides) {
+    }
+
+    static final List<Variant> VARIANTS = List.of(
+            new Variant("dev", "dev", Map.of()),
+            new Variant("prod", "prod", Map.of()),
+            // Data buckets in dev, one reference bucket, a KMS key, and the Spot fleet role (BEST_FIT).
+            new Variant("dev-variant", "dev", Map.of("dataBucketNames", "[\"acme-dev-work\"]",
+                    "referenceBucketNames", "[\"ngi-igenomes\"]", "spotAllocationStrategy", "BEST_FIT",
+                    "dataKmsKeyArns", "[\"arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab\"]")));
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void writesTheIamOfEveryStackForTheSimulator() throws IOException {
+        Files.createDirectories(OUT);
+        var gson = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
+        for (var variant : VARIANTS) {
+            var stackFile = StackFiles.load(TestStacks.PROJECT_DIR, variant.stackFile()).source();
+            var values = new TreeMap<String, String>();
+            stackFile.keys().forEach(k -> values.put(k, stackFile.get(k).orElseThrow()));
+            values.putAll(variant.overrides());
+            var source = ConfigSource.of(values);
+            var recording = succeeded(TestStacks.run(variant.stackFile(), source,
+                    TestStacks.answersFor(variant.stackFile())));
+            var export = export(variant.name(), recording, source);
+            assertThat(((Map<String, ?>) export.get("roles")).keySet()).as(variant.name())
+                    .contains("genomics-batch-job-role", "genomics-batch-instance-role");
+            Files.writeString(OUT.resolve(variant.name() + ".json"), gson.toJson(export) + "\n",
+                    StandardCharsets.UTF_8);
+        }
+    }
+
+    static Map<String, Object> export(String stack, Recorder.Recording r, ConfigSource source) {
+        var data = ConfigReader.read(source).orThrow().data();
+        var roles = new TreeMap<String, Map<String, Object>>();
+        var roleByRef = new LinkedHashMap<String, String>();
+        for (var role : TestStacks.ofType(r, ROLE)) {
+            var entry = new LinkedHashMap<String, Object>();
+            entry.put("arn", AwsAnswers.arn(ROLE, role.name()));
+            entry.put("trustPolicy", document(role.inputs().get("assumeRolePolicy")));
+            entry.put("inlinePolicies", new ArrayList<Map<String, Object>>());
+            entry.put("customerManagedPolicies", new ArrayList<Map<String, Object>>());
+            entry.put("managedPolicyArns", new ArrayList<String>());
+            if (role.inputs().get("inlinePolicies") instanceof List<?> inline) {
+                for (var p : inline) {
+                    var m = (Map<?, ?>) p;
+                    list(entry, "inlinePolicies").add(Map.of("name", String.valueOf(m.get("name")),
+                            "policy", document(m.get("policy"))));
+                }
+            }
+            if (role.inputs().get("managedPolicyArns") instanceof List<?> arns) {
+                arns.forEach(a -> list(entry, "managedPolicyArns").add(String.valueOf(a)));
+            }
+            roles.put(role.name(), entry);
+            // Other resources refer to a role by its id or its name; the mock engine derives both from the logical name.
+            roleByRef.put(AwsAnswers.id(role.name()), role.name());
+            roleByRef.put(Objects.toString(role.inputs().get("name"), role.name() + "-generated"), role.name());
+        }
+        var customerPolicies = new LinkedHashMap<String, PlannedResource>();
+        TestStacks.ofType(r, POLICY).forEach(p -> customerPolicies.put(AwsAnswers.arn(POLICY, p.name()), p));
+        for (var policy : TestStacks.ofType(r, ROLE_POLICY)) {
+            list(roles.get(owner(roleByRef, policy)), "inlinePolicies").add(Map.of("name", policy.name(),
+                    "policy", document(policy.inputs().get("policy"))));
+        }
+        for (var attachment : TestStacks.ofType(r, ATTACHMENT)) {
+            var role = roles.get(owner(roleByRef, attachment));
+            var arn = String.valueOf(attachment.inputs().get("policyArn"));
+            var customer = customerPolicies.get(arn);
+            if (customer != null) {
+                list(role, "customerManagedPolicies").add(Map.of("name", customer.name(), "arn", arn,
+                        "policy", document(customer.inputs().get("policy"))));
+            } else {
+                list(role, "managedPolicyArns").add(arn);
+            }
+        }
+        var queues = new TreeMap<String, Object>();
+        for (var queue : TestStacks.ofType(r, QUEUE)) {
+            queues.put(queue.name(), Map.of("arn", AwsAnswers.arn(QUEUE, queue.name()),
+                    "name", String.valueOf(queue.inputs().get("name"))));
+        }
+        var export = new LinkedHashMap<String, Object>();
+        export.put("stack", stack);
+        export.put("account", AwsAnswers.ACCOUNT);
+        export.put("partition", "aws");
+        export.put("region", AwsAnswers.REGION);
+        export.put("dataBucketNames", data.dataBucketNames());
+        export.put("referenceBucketNames", data.referenceBucketNames());
+        export.put("kmsKeyArns", data.kmsKeyArns());
+        export.put("roles", roles);
+        export.put("queues", queues);
+        export.put("outputs", r.outputs());
+        return export;
+    }
+
+    private static String owner(Map<String, String> roleByRef, PlannedResource resource) {
+        var ref = String.valueOf(resource.inputs().get("role"));
+        var role = roleByRef.get(ref);
+        assertThat(role).as(resource.name() + " refers to role \"" + ref + "\", which the program did not register")
+                .isNotNull();
+        return role;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> List<T> list(Map<String, Object> role, String key) {
+        return (List<T>) role.get(key);
+    }
+
+    /** A policy input as parsed JSON (Pulumi passes documents as strings; anything else is kept as is). */
+    private static Object document(Object input) {
+        return input instanceof String json ? JsonParser.parseString(json) : input;
+    }
+}
