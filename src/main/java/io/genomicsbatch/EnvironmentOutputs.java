@@ -61,11 +61,17 @@ public final class EnvironmentOutputs {
     }
 
     public static String queueArn(String queue) {
-        return camel(queue) + "JobQueueArn";
+        return jobQueue(queue) + "Arn";
     }
 
     public static String queueName(String queue) {
-        return camel(queue) + "JobQueueName";
+        return jobQueue(queue) + "Name";
+    }
+
+    /** "default" -> "defaultJobQueue"; "head-job" -> "headJobQueue", not "headJobJobQueue". */
+    private static String jobQueue(String queue) {
+        var camel = camel(queue);
+        return camel + (camel.endsWith("Job") ? "Queue" : "JobQueue");
     }
 
     public static String computeEnvironmentArn(String computeEnvironment) {

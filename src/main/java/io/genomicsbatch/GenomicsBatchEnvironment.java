@@ -14,6 +14,21 @@ import io.genomicsbatch.config.Settings;
 import io.genomicsbatch.config.SettingsValidator;
 import io.genomicsbatch.iam.BatchIam;
 import io.genomicsbatch.network.HostSecurityGroup;
+import io.genomicsbatch.network.S3GatewayEndpoint;
+import io.genomicsbatch.engines.EngineConfigs;
+import io.genomicsbatch.engines.EngineInputs;
+import io.genomicsbatch.iam.HeadJobRole;
+import io.genomicsbatch.logs.JobLogGroup;
+import io.genomicsbatch.config.Lineup;
+import com.pulumi.aws.AwsFunctions;
+import com.pulumi.aws.inputs.GetCallerIdentityArgs;
+import com.pulumi.aws.inputs.GetPartitionArgs;
+import com.pulumi.aws.inputs.GetRegionArgs;
+import com.pulumi.aws.outputs.GetCallerIdentityResult;
+import com.pulumi.aws.outputs.GetPartitionResult;
+import com.pulumi.aws.outputs.GetRegionResult;
+import com.pulumi.deployment.InvokeOutputOptions;
+import com.pulumi.resources.Resource;
 import io.genomicsbatch.network.Network;
 import io.genomicsbatch.queues.JobQueues;
 
@@ -73,7 +88,12 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
         var values = new LinkedHashMap<String, Output<?>>();
 
         var network = Network.lookUp(settings.network(), this);
-        var securityGroup = HostSecurityGroup.create(name + "-host-security-group", network.vpcId(), tags, this);
+        var securityGroup = HostSecurityGroup.create(new HostSecurityGroup.Props(name + "-host-security-group",
+                network.vpcId(), settings.network(), tags, this));
+        if (settings.network().s3GatewayEndpoint()) {
+            S3GatewayEndpoint.create(new S3GatewayEndpoint.Props(name + "-s3-gateway-endpoint", network.vpcId(),
+                    network.subnetIds(), tags, this));
+        }
         var launchTemplates = new EnumMap<ImageType, LaunchTemplate>(ImageType.class);
         for (var ce : settings.computeEnvironments()) {
             launchTemplates.computeIfAbsent(ce.imageType(), image -> HostLaunchTemplate.create(
@@ -93,6 +113,8 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
             environments.put(spec.name(), ce);
             values.put(EnvironmentOutputs.computeEnvironmentArn(spec.name()), ce.arn());
         }
+        var queueArns = new java.util.ArrayList<Output<String>>();
+        var queues = new LinkedHashMap<String, com.pulumi.aws.batch.JobQueue>();
         for (var spec : settings.queues()) {
             var queue = JobQueues.create(new JobQueues.Props(name + "-" + spec.name(),
                     args.namePrefix() + "-" + spec.name(), spec,
@@ -100,9 +122,20 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
                     settings.runnableTimeoutMinutes(), tags, settings.protect(), this));
             values.put(EnvironmentOutputs.queueArn(spec.name()), queue.arn());
             values.put(EnvironmentOutputs.queueName(spec.name()), queue.name());
+            queueArns.add(queue.arn());
+            queues.put(spec.name(), queue);
         }
 
+        var logGroupName = JobLogGroup.groupName(args.namePrefix());
+        var logGroup = JobLogGroup.create(new JobLogGroup.Props(name + "-job-logs", logGroupName,
+                settings.logRetentionDays(), settings.protect(), tags, this));
+        var account = accountFacts(this);
+        var headJobRole = HeadJobRole.create(new HeadJobRole.Props(name + "-head-job-role", args.namePrefix(),
+                settings.data(), account, Output.all(queueArns), iam.jobRole().arn(), logGroupName,
+                settings.protect(), tags, this));
+
         values.put("jobRoleArn", iam.jobRole().arn());
+        values.put("headJobRoleArn", headJobRole.arn());
         values.put("instanceRoleArn", iam.instanceRole().arn());
         values.put("instanceProfileArn", iam.instanceProfile().arn());
         values.put("launchTemplateId", launchTemplates.get(ImageType.ECS_AL2023).id());
@@ -111,6 +144,11 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
         values.put("securityGroupId", securityGroup.id());
         values.put("vpcId", network.vpcId());
         values.put("subnetIds", network.subnetIds());
+        values.put("jobLogGroupName", logGroup.name());
+        var engines = engineInputs(args.namePrefix(), settings, account, queues, iam.jobRole().arn(), logGroup.name());
+        values.put("nextflowConfig", engines.applyValue(EngineConfigs::nextflowConfig));
+        values.put("cromwellBackendConfig", engines.applyValue(EngineConfigs::cromwellBackendConfig));
+        values.put("snakemakeArgs", engines.applyValue(EngineConfigs::snakemakeArgs));
         outputs = EnvironmentOutputs.ordered(values);
         registerOutputs(outputs);
     }
@@ -118,6 +156,39 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
     /** The outputs by their stack output names, in the order of {@link EnvironmentOutputs#CONTRACT}. */
     public Map<String, Output<?>> outputs() {
         return outputs;
+    }
+
+    /** Partition, region and account of the deployment, looked up once. */
+    private static Output<HeadJobRole.Account> accountFacts(Resource parent) {
+        var options = InvokeOutputOptions.builder().parent(parent).build();
+        var partition = AwsFunctions.getPartition(GetPartitionArgs.builder().build(), options)
+                .applyValue(GetPartitionResult::partition);
+        var region = AwsFunctions.getRegion(GetRegionArgs.builder().build(), options).applyValue(GetRegionResult::name);
+        var accountId = AwsFunctions.getCallerIdentity(GetCallerIdentityArgs.builder().build(), options)
+                .applyValue(GetCallerIdentityResult::accountId);
+        return Output.tuple(partition, region, accountId).applyValue(t -> new HeadJobRole.Account(t.t1, t.t2, t.t3));
+    }
+
+    /**
+     * What the engine configs are built from: the real queue names and ARNs, roles and log group.
+     * With data buckets, the work directory is a prefix of the first one.
+     */
+    private static Output<EngineInputs> engineInputs(String namePrefix, Settings.Environment settings,
+                                                     Output<HeadJobRole.Account> account,
+                                                     Map<String, com.pulumi.aws.batch.JobQueue> queues,
+                                                     Output<String> jobRoleArn, Output<String> logGroupName) {
+        var defaultQueue = queues.get(Lineup.DEFAULT_QUEUE);
+        var highPriority = queues.get(Lineup.HIGH_PRIORITY_QUEUE);
+        var headJob = queues.get(Lineup.HEAD_JOB_QUEUE);
+        var workDir = settings.data().dataBucketNames().stream().findFirst().map(b -> "s3://" + b + "/" + namePrefix);
+        return Output.all(account.applyValue(HeadJobRole.Account::region), defaultQueue.name(), defaultQueue.arn(),
+                        highPriority.name(), highPriority.arn(), headJob.name(), headJob.arn(), jobRoleArn,
+                        logGroupName)
+                .applyValue(v -> {
+                    var in = EngineInputs.of(namePrefix, v.get(0), v.get(1), v.get(2), v.get(3), v.get(4), v.get(5),
+                            v.get(6), v.get(7), v.get(8));
+                    return workDir.map(in::withWorkDir).orElse(in);
+                });
     }
 
     /** The template of CPU hosts keeps its original name; other AMI families get their own. */

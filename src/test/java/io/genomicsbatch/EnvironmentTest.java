@@ -71,13 +71,18 @@ class EnvironmentTest {
                 "genomics-batch-instance-role-AmazonEC2ContainerServiceforEC2Role",
                 "genomics-batch-instance-role-AmazonSSMManagedInstanceCore", "genomics-batch-instance-profile",
                 "genomics-batch-job-role", "genomics-batch-spot", "genomics-batch-on-demand",
-                "genomics-batch-default", "genomics-batch-high-priority"));
+                "genomics-batch-default", "genomics-batch-high-priority", "genomics-batch-head-job",
+                "genomics-batch-job-logs", "genomics-batch-head-job-role", "genomics-batch-head-job-role-batch",
+                // the public reference buckets (the default), read-only for both job roles
+                "genomics-batch-job-role-reference-buckets", "genomics-batch-head-job-role-reference-buckets"));
         if (stack.equals("prod")) {
-            expected.add("genomics-batch-job-role-data-buckets"); // prod names data buckets
+            // prod names data buckets and has private subnets
+            expected.addAll(List.of("genomics-batch-job-role-data-buckets", "genomics-batch-head-job-role-data-buckets",
+                    "genomics-batch-s3-gateway-endpoint"));
         }
         assertThat(r.resources()).extracting(PlannedResource::name).containsExactlyInAnyOrderElementsOf(expected);
         assertThat(ofType(r, CE)).hasSize(2);
-        assertThat(ofType(r, QUEUE)).hasSize(2);
+        assertThat(ofType(r, QUEUE)).hasSize(3);
     }
 
     @Test
@@ -230,7 +235,8 @@ class EnvironmentTest {
     @Test
     void spotFleetRoleOnlyWhereAwsNeedsOne() {
         assertThat(ofType(dev(), ROLE)).extracting(PlannedResource::name)
-                .containsExactlyInAnyOrder("genomics-batch-instance-role", "genomics-batch-job-role");
+                .containsExactlyInAnyOrder("genomics-batch-instance-role", "genomics-batch-job-role",
+                        "genomics-batch-head-job-role");
 
         var r = succeeded(run("dev", Map.of("spotAllocationStrategy", "BEST_FIT")));
         var fleetRole = resource(r, "genomics-batch-spot-fleet-role");
@@ -291,7 +297,8 @@ class EnvironmentTest {
         assertThat(ofType(r, CE)).extracting(PlannedResource::name)
                 .containsExactlyInAnyOrder("genomics-batch-spot", "genomics-batch-on-demand");
         assertThat(ofType(r, QUEUE)).extracting(PlannedResource::name)
-                .containsExactlyInAnyOrder("genomics-batch-default", "genomics-batch-high-priority");
+                .containsExactlyInAnyOrder("genomics-batch-default", "genomics-batch-high-priority",
+                        "genomics-batch-head-job");
         assertThat(ofType(r, LT)).extracting(PlannedResource::name)
                 .containsExactly("genomics-batch-host-launch-template");
     }
@@ -436,20 +443,28 @@ class EnvironmentTest {
     @ValueSource(strings = {"dev", "prod"})
     void exportsTheOutputContract(String stack) {
         var r = stack(stack);
-        assertThat(r.outputs()).containsExactly(
+        var engineConfigs = List.of("nextflowConfig", "cromwellBackendConfig", "snakemakeArgs");
+        assertThat(r.outputs()).containsKeys(engineConfigs.toArray(String[]::new));
+        var outputs = new java.util.LinkedHashMap<>(r.outputs());
+        engineConfigs.forEach(outputs::remove); // their contents: EngineConfigsTest and the engines' parsers
+        assertThat(outputs).containsExactly(
                 Map.entry("defaultJobQueueArn", arn(QUEUE, "genomics-batch-default")),
                 Map.entry("highPriorityJobQueueArn", arn(QUEUE, "genomics-batch-high-priority")),
+                Map.entry("headJobQueueArn", arn(QUEUE, "genomics-batch-head-job")),
                 Map.entry("defaultJobQueueName", "genomics-batch-" + stack + "-default"),
                 Map.entry("highPriorityJobQueueName", "genomics-batch-" + stack + "-high-priority"),
+                Map.entry("headJobQueueName", "genomics-batch-" + stack + "-head-job"),
                 Map.entry("spotComputeEnvironmentArn", arn(CE, "genomics-batch-spot")),
                 Map.entry("onDemandComputeEnvironmentArn", arn(CE, "genomics-batch-on-demand")),
                 Map.entry("jobRoleArn", arn(ROLE, "genomics-batch-job-role")),
+                Map.entry("headJobRoleArn", arn(ROLE, "genomics-batch-head-job-role")),
                 Map.entry("instanceRoleArn", arn(ROLE, "genomics-batch-instance-role")),
                 Map.entry("instanceProfileArn", arn(PROFILE, "genomics-batch-instance-profile")),
                 Map.entry("launchTemplateId", id("genomics-batch-host-launch-template")),
                 Map.entry("securityGroupId", id("genomics-batch-host-security-group")),
                 Map.entry("vpcId", stack.equals("dev") ? AwsAnswers.DEFAULT_VPC : PROD_VPC),
-                Map.entry("subnetIds", stack.equals("dev") ? AwsAnswers.DEFAULT_VPC_SUBNETS : PROD_SUBNETS));
+                Map.entry("subnetIds", stack.equals("dev") ? AwsAnswers.DEFAULT_VPC_SUBNETS : PROD_SUBNETS),
+                Map.entry("jobLogGroupName", "/aws/batch/genomics-batch-" + stack));
     }
 
     @ParameterizedTest

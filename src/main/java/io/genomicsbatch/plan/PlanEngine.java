@@ -38,7 +38,7 @@ public final class PlanEngine {
             var cause = recording.exceptions().get(0);
             throw new ProgramFailedException(programMessage(cause), cause);
         }
-        var lookups = new ArrayList<>(mocks.lookups());
+        var lookups = new ArrayList<>(new java.util.LinkedHashSet<>(mocks.lookups()));
         lookups.sort(Comparator.comparingInt(l -> LOOKUP_ORDER.indexOf(l.what())));
         var warnings = new ArrayList<>(fileWarnings);
         warnings.addAll(recording.warnings());

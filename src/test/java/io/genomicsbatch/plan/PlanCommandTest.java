@@ -80,7 +80,7 @@ class PlanCommandTest {
         assertThat(doc.get("stack").getAsString()).isEqualTo("prod");
         assertThat(doc.get("offline").getAsBoolean()).isTrue();
         var resources = doc.getAsJsonArray("resources").asList().stream().map(e -> e.getAsJsonObject()).toList();
-        assertThat(resources).hasSize(13);
+        assertThat(resources).hasSize(21);
         var spot = resources.stream().filter(r -> r.get("name").getAsString().equals("genomics-batch-spot"))
                 .findFirst().orElseThrow();
         assertThat(spot.get("type").getAsString()).isEqualTo("aws:batch/computeEnvironment:ComputeEnvironment");
@@ -100,13 +100,17 @@ class PlanCommandTest {
                 .contains("genomics_batch_default -->|1| genomics_batch_spot\n")
                 .contains("genomics_batch_default -->|2| genomics_batch_on_demand\n")
                 .contains("genomics_batch_high_priority -->|1| genomics_batch_on_demand\n")
-                .contains("genomics_batch_high_priority -->|2| genomics_batch_spot\n");
+                .contains("genomics_batch_high_priority -->|2| genomics_batch_spot\n")
+                // A head job never lands on Spot, spillover or not.
+                .contains("genomics_batch_head_job -->|1| genomics_batch_on_demand\n")
+                .doesNotContain("genomics_batch_head_job -->|2|");
 
         project(dir, "solo", "config:\n  aws:region: eu-west-1\n  genomics-batch:queueSpillover: false\n");
         var without = plan("plan", "--stack", "solo", "--format", "mermaid", "--dir", dir.toString()).out();
         assertThat(without.lines().filter(l -> l.contains("-->"))).containsExactly(
                 "  genomics_batch_default -->|1| genomics_batch_spot",
-                "  genomics_batch_high_priority -->|1| genomics_batch_on_demand");
+                "  genomics_batch_high_priority -->|1| genomics_batch_on_demand",
+                "  genomics_batch_head_job -->|1| genomics_batch_on_demand");
     }
 
     @Test
