@@ -138,6 +138,14 @@ class EngineConfigsTest {
         assertThat(EngineConfigs.groovy("it's a \\ $x\n")).isEqualTo("'it\\'s a \\\\ $x\\n'");
     }
 
+    @Test
+    void byOutputNameGivesEachConfigUnderItsStackOutput() {
+        assertThat(EngineConfigs.byOutputName(DEV)).containsExactly(
+                java.util.Map.entry("nextflowConfig", EngineConfigs.nextflowConfig(DEV)),
+                java.util.Map.entry("cromwellBackendConfig", EngineConfigs.cromwellBackendConfig(DEV)),
+                java.util.Map.entry("snakemakeArgs", EngineConfigs.snakemakeArgs(DEV)));
+    }
+
     // ---- inputs ----
 
     @Test
