@@ -159,6 +159,18 @@ class EngineConfigsTest {
         assertThat(DEV.withMaxSpotAttempts(0).maxSpotAttempts()).isZero();
     }
 
+    /** examples/nextflow compiles this package alone, next to Nextflow's own dependencies. */
+    @Test
+    void thePackageDependsOnTheJdkOnly() throws IOException {
+        try (var files = java.nio.file.Files.list(java.nio.file.Path.of("src/main/java/io/genomicsbatch/engines"))) {
+            for (var file : files.toList()) {
+                assertThat(java.nio.file.Files.readAllLines(file)).as(file.toString())
+                        .filteredOn(line -> line.startsWith("import "))
+                        .allMatch(line -> line.startsWith("import java.") || line.startsWith("import static java."));
+            }
+        }
+    }
+
     /** Answers {@code include classpath("...")} with an empty object and records what was asked for. */
     private record StubClasspathIncluder(List<String> seen) implements ConfigIncluder, ConfigIncluderClasspath {
         @Override
