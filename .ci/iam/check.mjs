@@ -35,6 +35,8 @@ const OTHER_ACCOUNT = '210987654321'
 const DATASET_ACCOUNT = '000011112222'
 const UNRELATED_BUCKET = 'someone-elses-genomics-bucket'
 const OBJECT_KEY = 'runs/sample-1/reads_R1.fastq.gz'
+/** A job definition as Nextflow registers it for a task image (nf-<image, normalized>). */
+const NEXTFLOW_JOB_DEFINITION = 'nf-quay-io-biocontainers-fastqc-0-12-1--hdfd78af-0'
 const REFERENCE_KEYS = {
   'ngi-igenomes': 'igenomes/Homo_sapiens/NCBI/GRCh38/Sequence/WholeGenomeFasta/genome.fa',
   'annotation-cache': 'vep_cache/homo_sapiens/113_GRCh38/info.txt'
@@ -126,6 +128,28 @@ function pendingScenarios(env) {
   const ours = Object.values(env.queues)[0]
   s.push(call(env, HEAD_JOB_ROLE, 'batch:SubmitJob', ours.arn.replace(`:${env.account}:`, `:${OTHER_ACCOUNT}:`), 'Denied',
     { resourceAccount: OTHER_ACCOUNT }))
+  // What Nextflow documents for a head job inside Batch (shared/docs/workflow-engines.md). Describe and
+  // List calls take no resource-level scoping; Nextflow names its task job definitions nf-<image>.
+  for (const action of ['batch:DescribeJobQueues', 'batch:DescribeJobs', 'batch:ListJobs',
+    'batch:DescribeComputeEnvironments', 'batch:DescribeJobDefinitions', 'ecs:DescribeTasks',
+    'ecs:DescribeContainerInstances', 'ec2:DescribeInstances', 'ec2:DescribeInstanceTypes',
+    'ec2:DescribeInstanceAttribute']) {
+    s.push(call(env, HEAD_JOB_ROLE, action, '*', 'Allowed'))
+  }
+  const taskDefinition = `arn:aws:batch:${env.region}:${env.account}:job-definition/${NEXTFLOW_JOB_DEFINITION}`
+  s.push(call(env, HEAD_JOB_ROLE, 'batch:RegisterJobDefinition', taskDefinition, 'Allowed'))
+  s.push(call(env, HEAD_JOB_ROLE, 'batch:SubmitJob', `${taskDefinition}:1`, 'Allowed'))
+  const job = `arn:aws:batch:${env.region}:${env.account}:job/4d3c2b1a-0000-4000-8000-123456789abc`
+  s.push(call(env, HEAD_JOB_ROLE, 'batch:CancelJob', job, 'Allowed'))
+  s.push(call(env, HEAD_JOB_ROLE, 'batch:TerminateJob', job, 'Allowed'))
+  const logGroup = env.outputs.jobLogGroupName
+  const stream = (group) => `arn:aws:logs:${env.region}:${env.account}:log-group:${group}:log-stream:default/task/abc123`
+  if (logGroup) {
+    s.push(call(env, HEAD_JOB_ROLE, 'logs:GetLogEvents', stream(logGroup), 'Allowed'))
+  } else {
+    s.push({ ...call(env, HEAD_JOB_ROLE, 'logs:GetLogEvents', stream('<jobLogGroupName>'), 'Allowed'), missing: 'no stack output jobLogGroupName' })
+  }
+  s.push(call(env, HEAD_JOB_ROLE, 'logs:GetLogEvents', stream('/aws/batch/job'), 'Denied'))
   s.push(call(env, HEAD_JOB_ROLE, 'iam:PassRole', roleArn(env, JOB_ROLE), 'Allowed'))
   s.push(call(env, HEAD_JOB_ROLE, 'iam:PassRole', roleArn(env, INSTANCE_ROLE), 'Denied'))
   s.push(call(env, HEAD_JOB_ROLE, 'iam:PassRole', `arn:aws:iam::${env.account}:role/OrganizationAccountAccessRole`, 'Denied'))
@@ -181,6 +205,9 @@ function identityPolicies(role) {
 }
 
 async function evaluate(env, scenario) {
+  if (scenario.missing) {
+    return { got: scenario.missing }
+  }
   const role = env.roles[scenario.role]
   if (!role) {
     return { got: `no role ${scenario.role} registered` }

@@ -1,7 +1,9 @@
 package io.genomicsbatch.engines;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -19,6 +21,23 @@ public final class EngineConfigs {
     public static final String CROMWELL_ACTOR_FACTORY = "cromwell.backend.impl.aws.AwsBatchBackendLifecycleActorFactory";
     /** The label a Nextflow process carries to run on the high-priority (On-Demand first) queue. */
     public static final String NEXTFLOW_HIGH_PRIORITY_LABEL = "high_priority";
+
+    /** The stack outputs the configs are exported as. */
+    public static final String NEXTFLOW_OUTPUT = "nextflowConfig";
+    public static final String CROMWELL_OUTPUT = "cromwellBackendConfig";
+    public static final String SNAKEMAKE_OUTPUT = "snakemakeArgs";
+
+    /**
+     * Every engine's config by its stack output name, in that order: one call for the program to
+     * apply to the environment's resolved values.
+     */
+    public static Map<String, String> byOutputName(EngineInputs in) {
+        var configs = new LinkedHashMap<String, String>();
+        configs.put(NEXTFLOW_OUTPUT, nextflowConfig(in));
+        configs.put(CROMWELL_OUTPUT, cromwellBackendConfig(in));
+        configs.put(SNAKEMAKE_OUTPUT, snakemakeArgs(in));
+        return java.util.Collections.unmodifiableMap(configs);
+    }
 
     /**
      * A complete {@code nextflow.config}. Tasks run as the job role (without it they would get the

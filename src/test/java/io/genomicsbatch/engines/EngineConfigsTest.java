@@ -138,6 +138,14 @@ class EngineConfigsTest {
         assertThat(EngineConfigs.groovy("it's a \\ $x\n")).isEqualTo("'it\\'s a \\\\ $x\\n'");
     }
 
+    @Test
+    void byOutputNameGivesEachConfigUnderItsStackOutput() {
+        assertThat(EngineConfigs.byOutputName(DEV)).containsExactly(
+                java.util.Map.entry("nextflowConfig", EngineConfigs.nextflowConfig(DEV)),
+                java.util.Map.entry("cromwellBackendConfig", EngineConfigs.cromwellBackendConfig(DEV)),
+                java.util.Map.entry("snakemakeArgs", EngineConfigs.snakemakeArgs(DEV)));
+    }
+
     // ---- inputs ----
 
     @Test
@@ -149,6 +157,18 @@ class EngineConfigsTest {
         assertThatThrownBy(() -> EngineInputs.of("e", "", "q", "a", "h", "a", "hj", "a", "role", "logs"))
                 .hasMessageContaining("region");
         assertThat(DEV.withMaxSpotAttempts(0).maxSpotAttempts()).isZero();
+    }
+
+    /** examples/nextflow compiles this package alone, next to Nextflow's own dependencies. */
+    @Test
+    void thePackageDependsOnTheJdkOnly() throws IOException {
+        try (var files = java.nio.file.Files.list(java.nio.file.Path.of("src/main/java/io/genomicsbatch/engines"))) {
+            for (var file : files.toList()) {
+                assertThat(java.nio.file.Files.readAllLines(file)).as(file.toString())
+                        .filteredOn(line -> line.startsWith("import "))
+                        .allMatch(line -> line.startsWith("import java.") || line.startsWith("import static java."));
+            }
+        }
     }
 
     /** Answers {@code include classpath("...")} with an empty object and records what was asked for. */
