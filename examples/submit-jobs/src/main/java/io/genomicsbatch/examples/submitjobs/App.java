@@ -107,11 +107,14 @@ public final class App {
         Output<String> highPriorityQueueArn =
                 environment.requireOutput("highPriorityJobQueueArn").applyValue(String::valueOf);
         Output<String> jobRoleArn = environment.requireOutput("jobRoleArn").applyValue(String::valueOf);
+        // The environment's log group keeps logs for logRetentionDays, not forever like /aws/batch/job.
+        Output<String> logGroup = environment.requireOutput("jobLogGroupName").applyValue(String::valueOf);
 
         var jobDefinition = new JobDefinition("bwa-mem2-align", JobDefinitionArgs.builder()
                 .type("container")
                 .platformCapabilities("EC2")
-                .containerProperties(jobRoleArn.applyValue(App::containerProperties))
+                .containerProperties(Output.tuple(jobRoleArn, logGroup)
+                        .applyValue(t -> containerProperties(t.t1, t.t2)))
                 .retryStrategy(JobDefinitionRetryStrategyArgs.builder()
                         .attempts(ATTEMPTS)
                         // First match wins: retry only when the host went away (a Spot
@@ -136,7 +139,7 @@ public final class App {
     }
 
     /** The Batch containerProperties document, serialised by Gson. */
-    static String containerProperties(String jobRoleArn) {
+    static String containerProperties(String jobRoleArn, String logGroup) {
         var command = new ArrayList<>(List.of("sh", "-c", SCRIPT, "bwa-mem2-align"));
         PARAMETERS.forEach(name -> command.add("Ref::" + name));
 
@@ -152,6 +155,8 @@ public final class App {
         properties.put("volumes", List.of(Map.of("name", "scratch", "host", Map.of("sourcePath", SCRATCH))));
         properties.put("mountPoints", List.of(
                 Map.of("sourceVolume", "scratch", "containerPath", SCRATCH, "readOnly", false)));
+        properties.put("logConfiguration", Map.of("logDriver", "awslogs",
+                "options", Map.of("awslogs-group", logGroup, "awslogs-stream-prefix", "bwa-mem2-align")));
         return GSON.toJson(properties);
     }
 }

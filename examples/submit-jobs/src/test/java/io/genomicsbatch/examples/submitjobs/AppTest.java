@@ -30,6 +30,7 @@ class AppTest {
     private static final String JOB_ROLE = "arn:aws:iam::123456789012:role/genomics-batch-job-7e4b";
 
     private static final String STACK_REFERENCE = "pulumi:pulumi:StackReference";
+    private static final String LOG_GROUP = "/aws/batch/genomics-batch-dev";
     private static final String JOB_DEFINITION = "aws:batch/jobDefinition:JobDefinition";
 
     /** Answers the StackReference with the given outputs and records every resource. */
@@ -69,6 +70,7 @@ class AppTest {
                 "defaultJobQueueArn", DEFAULT_QUEUE,
                 "highPriorityJobQueueArn", HIGH_QUEUE,
                 "jobRoleArn", JOB_ROLE,
+                "jobLogGroupName", LOG_GROUP,
                 "vpcId", "vpc-0abc");
     }
 
@@ -118,6 +120,9 @@ class AppTest {
 
         assertThat(props.get("image").getAsString()).isEqualTo("quay.io/biocontainers/bwa-mem2:2.2.1--he513fc3_0");
         assertThat(props.get("jobRoleArn").getAsString()).isEqualTo(JOB_ROLE);
+        var logs = props.getAsJsonObject("logConfiguration");
+        assertThat(logs.get("logDriver").getAsString()).isEqualTo("awslogs");
+        assertThat(logs.getAsJsonObject("options").get("awslogs-group").getAsString()).isEqualTo(LOG_GROUP);
 
         var resources = byKey(props.getAsJsonArray("resourceRequirements"), "type", "value");
         assertThat(resources).containsOnly(Map.entry("VCPU", "4"), Map.entry("MEMORY", "16384"));

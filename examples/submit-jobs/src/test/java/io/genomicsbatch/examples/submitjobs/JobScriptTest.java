@@ -49,7 +49,7 @@ class JobScriptTest {
                 """);
         Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
 
-        var props = JsonParser.parseString(App.containerProperties("arn:aws:iam::1:role/r")).getAsJsonObject();
+        var props = JsonParser.parseString(App.containerProperties("arn:aws:iam::1:role/r", "/aws/batch/genomics-batch-dev")).getAsJsonObject();
         var shipped = props.getAsJsonArray("command").get(2).getAsString();
         assertThat(shipped).contains("\"/scratch/${AWS_BATCH_JOB_ID");
         script = shipped.replace("\"/scratch/", "\"" + scratch + "/");
