@@ -5,9 +5,7 @@
 // policy, inline and customer-managed policies and AWS-managed policy ARNs, the queues, the config's
 // buckets and keys. AWS-managed policy documents come from managed-policies/ beside this script.
 //
-// Usage: node .ci/iam/check.mjs [--skip-pending] [--dir DIR]
-//   --skip-pending  skip the scenarios of issue 10 (reference buckets, object tagging, KMS, the
-//                   head-job role) until the program registers what they test
+// Usage: node .ci/iam/check.mjs [--dir DIR]
 // Prints one line per scenario and a closing "iam: N passed, N failed" line; exits 1 on any failure.
 
 import { runSimulation } from '@cloud-copilot/iam-simulate'
@@ -17,12 +15,11 @@ import { fileURLToPath } from 'node:url'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const argv = process.argv.slice(2)
-const skipPending = argv.includes('--skip-pending')
 const dirFlag = argv.indexOf('--dir')
 const dir = dirFlag >= 0 ? resolve(argv[dirFlag + 1]) : resolve(here, '../../target/iam')
-const unknown = argv.filter((a, i) => !['--skip-pending', '--dir'].includes(a) && argv[i - 1] !== '--dir')
+const unknown = argv.filter((a, i) => !['--dir'].includes(a) && argv[i - 1] !== '--dir')
 if (unknown.length > 0) {
-  console.error(`usage: node .ci/iam/check.mjs [--skip-pending] [--dir DIR] (unknown: ${unknown.join(' ')})`)
+  console.error(`usage: node .ci/iam/check.mjs [--dir DIR] (unknown: ${unknown.join(' ')})`)
   process.exit(2)
 }
 
@@ -86,8 +83,8 @@ function currentScenarios(env) {
   return s
 }
 
-/** Issue 10: pass once the program registers the head-job role, reference and tagging access, KMS. */
-function pendingScenarios(env) {
+/** Workflow engines: the head-job role, reference buckets, object tagging, KMS. */
+function engineScenarios(env) {
   const s = []
   for (const role of [JOB_ROLE, HEAD_JOB_ROLE]) {
     for (const bucket of env.referenceBucketNames) {
@@ -258,16 +255,9 @@ if (files.length === 0) {
 
 let passed = 0
 let failed = 0
-let skipped = 0
 for (const file of files) {
   const env = JSON.parse(readFileSync(join(dir, file), 'utf8'))
-  const scenarios = currentScenarios(env).map((s) => ({ ...s, pending: false }))
-  const pending = pendingScenarios(env).map((s) => ({ ...s, pending: true }))
-  if (skipPending) {
-    skipped += pending.length
-  } else {
-    scenarios.push(...pending)
-  }
+  const scenarios = [...currentScenarios(env), ...engineScenarios(env)]
   for (const scenario of scenarios) {
     let got
     try {
@@ -277,13 +267,8 @@ for (const file of files) {
     }
     const ok = got === scenario.expect
     ok ? passed++ : failed++
-    const tag = scenario.pending ? ' [issue 10]' : ''
-    console.log(`${ok ? 'ok  ' : 'FAIL'} ${env.stack}: ${describe(scenario)}${tag}${ok ? '' : ` -> got ${got}`}`)
+    console.log(`${ok ? 'ok  ' : 'FAIL'} ${env.stack}: ${describe(scenario)}${ok ? '' : ` -> got ${got}`}`)
   }
 }
-const skippedNote = skipped > 0 ? `, ${skipped} skipped` : ''
-console.log(`iam: ${passed} passed, ${failed} failed${skippedNote}`)
-if (skipped > 0) {
-  console.log(`iam: ${skipped} issue-10 scenarios skipped (--skip-pending); drop the flag once the head-job role and reference access exist`)
-}
+console.log(`iam: ${passed} passed, ${failed} failed`)
 process.exit(failed > 0 ? 1 : 0)

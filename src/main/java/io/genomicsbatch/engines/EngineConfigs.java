@@ -175,46 +175,33 @@ public final class EngineConfigs {
 
     /** A Groovy single-quoted string: no interpolation; backslash, quote and control characters escaped. */
     static String groovy(String value) {
-        var out = new StringBuilder("'");
-        for (var c : value.toCharArray()) {
-            switch (c) {
-                case '\\' -> out.append("\\\\");
-                case '\'' -> out.append("\\'");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.append('\'').toString();
+        return quoted(value, '\'');
     }
 
     /** A HOCON quoted string (JSON string syntax). */
     static String hocon(String value) {
-        var out = new StringBuilder("\"");
+        return quoted(value, '"');
+    }
+
+    /** Both formats escape the same way: backslash, the quote itself, and control characters. */
+    private static String quoted(String value, char quote) {
+        var out = new StringBuilder().append(quote);
         for (var c : value.toCharArray()) {
-            switch (c) {
-                case '\\' -> out.append("\\\\");
-                case '"' -> out.append("\\\"");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
+            if (c == '\\' || c == quote) {
+                out.append('\\').append(c);
+            } else if (c == '\n') {
+                out.append("\\n");
+            } else if (c == '\r') {
+                out.append("\\r");
+            } else if (c == '\t') {
+                out.append("\\t");
+            } else if (c < 0x20) {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
             }
         }
-        return out.append('"').toString();
+        return out.append(quote).toString();
     }
 
     private static final Pattern SHELL_SAFE = Pattern.compile("[A-Za-z0-9@%+=:,./_-]+");
