@@ -23,13 +23,17 @@ fail() { echo "launcher-test: $*" >&2; exit 1; }
 [ -x "$launcher" ] || fail "$launcher missing or not executable: run ./mvnw -B package"
 [ -s "$archive" ] || fail "$archive missing: the training run at package time failed (see $archive.log)"
 
-# What the plan prints with the jar alone: the reference for every case below.
-args=(plan --stack dev --format mermaid)
-set +e
-java -jar "$jar" "${args[@]}" --dir "$root" >"$scratch/want.out" 2>"$scratch/want.err"
-want_rc=$?
-set -e
-if [ "$want_rc" -ne 0 ] || [ ! -s "$scratch/want.out" ]; then fail "java -jar $jar ${args[*]} failed ($want_rc)"; fi
+# reference NAME ARGS...: what the jar alone prints for ARGS, the reference for later runs.
+reference() {
+  local name=$1
+  shift
+  args=("$@")
+  set +e
+  java -jar "$jar" "${args[@]}" >"$scratch/want.out" 2>"$scratch/want.err"
+  want_rc=$?
+  set -e
+  if [ ! -s "$scratch/want.out" ] && [ ! -s "$scratch/want.err" ]; then fail "$name: java -jar $jar ${args[*]} printed nothing"; fi
+}
 
 # run NAME LAUNCHER [DIR]: the launcher's stdout, stderr and status must equal the jar's; the
 # class-load log (written to a file, through JDK_JAVA_OPTIONS) says where Main came from.
@@ -37,7 +41,7 @@ run() {
   local name=$1 cmd=$2 dir=${3:-$root} rc
   set +e
   (cd "$dir" && JDK_JAVA_OPTIONS="-Xlog:class+load=info:file=$scratch/$name.classes" \
-    "$cmd" "${args[@]}" --dir "$root" >"$scratch/$name.out" 2>"$scratch/$name.err")
+    "$cmd" "${args[@]}" >"$scratch/$name.out" 2>"$scratch/$name.err")
   rc=$?
   set -e
   grep -v '^NOTE: Picked up JDK_JAVA_OPTIONS' "$scratch/$name.err" >"$scratch/$name.err2" || true
@@ -47,8 +51,14 @@ run() {
 }
 archived() { grep -q 'io.genomicsbatch.Main source: shared objects file (top)' "$scratch/$1.classes"; }
 
+# The whole plan once, through the archive.
+reference plan plan --stack dev --format mermaid --dir "$root"
+[ "$want_rc" -eq 0 ] || fail "java -jar $jar ${args[*]} failed ($want_rc)"
 run fresh "$root/$launcher"
 archived fresh || fail "fresh: the archive was not used (Main not loaded from it)"
+
+# The rest with a short command (usage), which loads Main from the archive or the jar all the same.
+reference usage --help
 run elsewhere "$root/$launcher" "$scratch"
 archived elsewhere || fail "elsewhere: the archive was not used when started from another directory"
 

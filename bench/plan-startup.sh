@@ -24,8 +24,8 @@ if [ ! -f "$jar" ] || [ ! -x "$launcher" ]; then echo "build first: ./mvnw -B pa
 pulumi_flags="-XX:SharedArchiveFile=$archive -Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off -XX:TieredStopAtLevel=1"
 
 # The archive must really be in use, or this measures the fallback.
-if [ ! -f "$archive" ] || ! java -XX:SharedArchiveFile="$archive" -Xlog:class+load=info -jar "$jar" --help 2>/dev/null \
-    | grep -q 'io.genomicsbatch.Main source: shared objects file (top)'; then
+classes=$(java -XX:SharedArchiveFile="$archive" -Xlog:class+load=info -jar "$jar" --help 2>/dev/null || true)
+if [ ! -f "$archive" ] || ! grep -q "io.genomicsbatch.Main source: shared objects file (top)" <<<"$classes"; then
   echo "warning: $archive is missing or stale (refused by this JVM); the launcher runs without it" >&2
 fi
 
