@@ -1,32 +1,66 @@
 #!/usr/bin/env bash
-# Measures, in one run on this machine, the cold `plan` of a stack and a bare JVM start on the
-# same jar (`--help`: opens the jar, loads two classes, exits), and prints medians and the ratio.
+# Measures, in one run on this machine, how long the offline plan takes from a cold JVM (a new
+# process each time; the OS file cache is warm), next to the floor: a bare JVM start on the
+# same jar (`java -jar target/genomics-batch.jar --help`: opens the jar, loads two classes, exits).
 #   bash bench/plan-startup.sh [stack] [runs]     (after ./mvnw -B package)
+#
+# Each round runs all variants once, in an order that rotates from round to round, so a busy
+# machine (other builds) slows every variant alike; the figures are medians over the rounds.
+#   launcher  target/genomics-batch plan ...        the README's command: class-data archive + C1
+#   jar       java -jar target/genomics-batch.jar plan ...   the jar alone, no options
+#   pulumi    JDK_JAVA_OPTIONS=<the archive flags> java -jar target/genomics-batch.jar plan ...
+#             how `pulumi preview`/`up` start the program (runtime.options.binary: `java -jar
+#             target/genomics-batch.jar` in the project directory) with the flags the workflows
+#             set: the program's own evaluation (config, App.deploy, every resource registered)
+#             under the SDK's mock engine, without the engine's gRPC round trips.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 stack="${1:-dev}"
-runs="${2:-7}"
+runs="${2:-9}"
 jar=target/genomics-batch.jar
-[ -f "$jar" ] || { echo "build the jar first: ./mvnw -B package" >&2; exit 1; }
+launcher=target/genomics-batch
+archive=target/genomics-batch.jsa
+if [ ! -f "$jar" ] || [ ! -x "$launcher" ]; then echo "build first: ./mvnw -B package" >&2; exit 1; fi
+pulumi_flags="-XX:SharedArchiveFile=$archive -Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off -XX:TieredStopAtLevel=1"
+
+# The archive must really be in use, or this measures the fallback.
+classes=$(java -XX:SharedArchiveFile="$archive" -Xlog:class+load=info -jar "$jar" --help 2>/dev/null || true)
+if [ ! -f "$archive" ] || ! grep -q "io.genomicsbatch.Main source: shared objects file (top)" <<<"$classes"; then
+  echo "warning: $archive is missing or stale (refused by this JVM); the launcher runs without it" >&2
+fi
 
 millis() { date +%s%3N; }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-plan_times=()
-bare_times=()
-c1_times=()
-for _ in $(seq 1 "$runs"); do
-  start=$(millis); java -jar "$jar" --help >/dev/null 2>&1 || true; bare_times+=($(( $(millis) - start )))
-  start=$(millis); java -jar "$jar" plan --stack "$stack" >/dev/null; plan_times+=($(( $(millis) - start )))
-  start=$(millis); JDK_JAVA_OPTIONS=-XX:TieredStopAtLevel=1 java -jar "$jar" plan --stack "$stack" >/dev/null 2>&1
-  c1_times+=($(( $(millis) - start )))
+variants=(bare launcher jar pulumi)
+run_variant() {
+  case "$1" in
+    bare) java -jar "$jar" --help >/dev/null 2>&1 || true ;;
+    launcher) "$launcher" plan --stack "$stack" >/dev/null ;;
+    jar) java -jar "$jar" plan --stack "$stack" >/dev/null ;;
+    pulumi) JDK_JAVA_OPTIONS="$pulumi_flags" java -jar "$jar" plan --stack "$stack" >/dev/null 2>&1 ;;
+  esac
+}
+
+declare -A times
+load_before=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo '?')
+for round in $(seq 0 $((runs - 1))); do
+  for k in 0 1 2 3; do
+    v=${variants[$(((round + k) % 4))]}
+    start=$(millis); run_variant "$v"; times[$v]+="$(($(millis) - start)) "
+  done
 done
-bare=$(printf '%s\n' "${bare_times[@]}" | median)
-plan=$(printf '%s\n' "${plan_times[@]}" | median)
-c1=$(printf '%s\n' "${c1_times[@]}" | median)
-echo "bare JVM start (java -jar $jar --help): median ${bare} ms over $runs runs"
-echo "cold plan (java -jar $jar plan --stack $stack): median ${plan} ms over $runs runs"
-echo "cold plan, JDK_JAVA_OPTIONS=-XX:TieredStopAtLevel=1: median ${c1} ms over $runs runs"
-awk -v p="$plan" -v c="$c1" -v b="$bare" \
-  'BEGIN {printf "ratio plan / bare start: %.1fx (budget: about 10x); with C1 only: %.1fx\n", p / b, c / b}'
-echo "machine: $(nproc) cores, $(java -version 2>&1 | head -1)"
+load_after=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo '?')
+
+declare -A med
+for v in "${variants[@]}"; do med[$v]=$(tr ' ' '\n' <<<"${times[$v]}" | grep . | median); done
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.1fx", a / b}'; }
+
+echo "machine: $(nproc) cores, $(java -version 2>&1 | head -1); load average ${load_before} before, ${load_after} after"
+echo "cold runs (a new JVM each), $runs rounds, variants interleaved; medians:"
+printf '  %-66s %5s ms\n' "bare JVM start: java -jar $jar --help" "${med[bare]}"
+printf '  %-66s %5s ms  %s the bare start\n' "$launcher plan --stack $stack" "${med[launcher]}" "$(ratio "${med[launcher]}" "${med[bare]}")"
+printf '  %-66s %5s ms  %s\n' "java -jar $jar plan --stack $stack (the jar alone)" "${med[jar]}" "$(ratio "${med[jar]}" "${med[bare]}")"
+printf '  %-66s %5s ms  %s\n' "as pulumi preview/up start it, JDK_JAVA_OPTIONS set (see README)" "${med[pulumi]}" "$(ratio "${med[pulumi]}" "${med[bare]}")"
+echo "ratio launcher plan / bare start: $(ratio "${med[launcher]}" "${med[bare]}") (budget: 7x); the jar alone: $(ratio "${med[jar]}" "${med[bare]}")"
+for v in "${variants[@]}"; do echo "  all $v: ${times[$v]}"; done

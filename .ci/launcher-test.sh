@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Checks the launcher that `./mvnw package` puts in target/ (after a package or verify):
+#   - it uses the class-data archive made at package time, also when started from elsewhere;
+#   - it prints exactly what `java -jar target/genomics-batch.jar` prints, with the same exit status;
+#   - with a stale archive (the jar is newer), a corrupt one or none, it still does, silently.
+# A handful of JVM starts: a few seconds. No timing here (that is bench/plan-startup.sh).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+jar=target/genomics-batch.jar
+launcher=target/genomics-batch
+archive=target/genomics-batch.jsa
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/launcher-test.XXXXXX")
+mtime_ref="$scratch/jar-mtime"
+touch -r "$jar" "$mtime_ref"
+cleanup() {
+  touch -r "$mtime_ref" "$jar"   # undo the staleness test's touch: the archive stays valid
+  rm -rf "$scratch"
+}
+trap cleanup EXIT
+
+fail() { echo "launcher-test: $*" >&2; exit 1; }
+[ -x "$launcher" ] || fail "$launcher missing or not executable: run ./mvnw -B package"
+[ -s "$archive" ] || fail "$archive missing: the training run at package time failed (see $archive.log)"
+
+# reference NAME ARGS...: what the jar alone prints for ARGS, the reference for later runs.
+reference() {
+  local name=$1
+  shift
+  args=("$@")
+  set +e
+  java -jar "$jar" "${args[@]}" >"$scratch/want.out" 2>"$scratch/want.err"
+  want_rc=$?
+  set -e
+  if [ ! -s "$scratch/want.out" ] && [ ! -s "$scratch/want.err" ]; then fail "$name: java -jar $jar ${args[*]} printed nothing"; fi
+}
+
+# run NAME LAUNCHER [DIR]: the launcher's stdout, stderr and status must equal the jar's; the
+# class-load log (written to a file, through JDK_JAVA_OPTIONS) says where Main came from.
+run() {
+  local name=$1 cmd=$2 dir=${3:-$root} rc
+  set +e
+  (cd "$dir" && JDK_JAVA_OPTIONS="-Xlog:class+load=info:file=$scratch/$name.classes" \
+    "$cmd" "${args[@]}" >"$scratch/$name.out" 2>"$scratch/$name.err")
+  rc=$?
+  set -e
+  grep -v '^NOTE: Picked up JDK_JAVA_OPTIONS' "$scratch/$name.err" >"$scratch/$name.err2" || true
+  [ "$rc" -eq "$want_rc" ] || fail "$name: exit status $rc, the jar alone: $want_rc"
+  cmp -s "$scratch/$name.out" "$scratch/want.out" || fail "$name: stdout differs from the jar's"
+  cmp -s "$scratch/$name.err2" "$scratch/want.err" || fail "$name: stderr differs from the jar's: $(head -3 "$scratch/$name.err2")"
+}
+archived() { grep -q 'io.genomicsbatch.Main source: shared objects file (top)' "$scratch/$1.classes"; }
+
+# The whole plan once, through the archive.
+reference plan plan --stack dev --format mermaid --dir "$root"
+[ "$want_rc" -eq 0 ] || fail "java -jar $jar ${args[*]} failed ($want_rc)"
+run fresh "$root/$launcher"
+archived fresh || fail "fresh: the archive was not used (Main not loaded from it)"
+
+# The rest with a short command (usage), which loads Main from the archive or the jar all the same.
+reference usage --help
+run elsewhere "$root/$launcher" "$scratch"
+archived elsewhere || fail "elsewhere: the archive was not used when started from another directory"
+
+# A stale archive: the jar changed after the training run.
+touch "$jar"
+run stale "$root/$launcher"
+archived stale && fail "stale: the JVM used an archive made for another jar"
+touch -r "$mtime_ref" "$jar"
+
+# A corrupt archive, and none: a copy of the launcher and the jar in a scratch directory.
+mkdir "$scratch/copy"
+cp "$launcher" "$jar" "$scratch/copy/"
+run missing "$scratch/copy/genomics-batch"
+echo "not an archive" >"$scratch/copy/genomics-batch.jsa"
+run corrupt "$scratch/copy/genomics-batch"
+
+echo "launcher-test: archive used (also from another directory); stale, corrupt and missing archives fall back silently; output equals the jar's"
