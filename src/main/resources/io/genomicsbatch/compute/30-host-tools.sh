@@ -87,9 +87,10 @@ chmod 0755 "$R/usr/local/bin/fetch_and_run.sh"
 
 step="recording the instance ID"
 if [ ! -s "$R/var/lib/cloud/data/instance-id" ]; then
-  token=$(curl -fsS -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 300' http://169.254.169.254/latest/api/token)
+  imds="X-aws-ec2-metadata-token: $(curl -fsS -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 300' \
+    http://169.254.169.254/latest/api/token)"
   mkdir -p "$R/var/lib/cloud/data"
-  curl -fsS -H "X-aws-ec2-metadata-token: $token" http://169.254.169.254/latest/meta-data/instance-id \
+  curl -fsS -H "$imds" http://169.254.169.254/latest/meta-data/instance-id \
     > "$R/var/lib/cloud/data/instance-id"
 fi
 [ -s "$R/var/lib/cloud/data/instance-id" ]

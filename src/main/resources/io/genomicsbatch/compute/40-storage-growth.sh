@@ -16,7 +16,7 @@ add_device() {
 }
 
 new_volume() {
-  local size=$1 iops tp token iid az vol dev l ec2
+  local size=$1 iops tp imds iid az vol dev l ec2
   iops=$((size * 500 < GB_IOPS ? size * 500 : GB_IOPS))
   iops=$((iops < 3000 ? 3000 : iops))
   tp=$((GB_THROUGHPUT > iops / 4 ? iops / 4 : GB_THROUGHPUT))
@@ -24,11 +24,12 @@ new_volume() {
     dev=/dev/xvd$l
     [ -e "$R$dev" ] || grep -qx "$dev" "$state/devices" 2>/dev/null || break
   done
-  token=$(curl -fsS -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 300' http://169.254.169.254/latest/api/token)
-  imds() { curl -fsS -H "X-aws-ec2-metadata-token: $token" "http://169.254.169.254/latest/meta-data/$1"; }
-  iid=$(imds instance-id)
-  az=$(imds placement/availability-zone)
-  ec2=(aws --region "$(imds placement/region)" ec2)
+  imds="X-aws-ec2-metadata-token: $(curl -fsS -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 300' \
+    http://169.254.169.254/latest/api/token)"
+  meta() { curl -fsS -H "$imds" "http://169.254.169.254/latest/meta-data/$1"; }
+  iid=$(meta instance-id)
+  az=$(meta placement/availability-zone)
+  ec2=(aws --region "$(meta placement/region)" ec2)
   vol=$("${ec2[@]}" create-volume --availability-zone "$az" --volume-type gp3 --size "$size" --iops "$iops" \
     --throughput "$tp" --encrypted --query VolumeId --output text \
     --tag-specifications "ResourceType=volume,Tags=[{Key=$GB_TAG_KEY,Value=$GB_TAG_VALUE}]")

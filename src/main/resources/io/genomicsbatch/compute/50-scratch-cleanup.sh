@@ -20,7 +20,7 @@ clean() {
     # shellcheck disable=SC2086 # one argument per container
     env=$(docker inspect --format '{{range .Config.Env}}{{println .}}{{end}}' $ids) \
       || { log "docker inspect failed: removing nothing"; return 1; }
-    for d in $(sed -n 's/^AWS_BATCH_JOB_ID=//p' <<< "$env"); do live+="$d ${d%%:*} "; done
+    while read -r d; do live+="$d ${d%%:*} "; done < <(sed -n 's/^AWS_BATCH_JOB_ID=//p' <<< "$env")
   fi
   for d in "${candidates[@]}"; do
     if [[ $live != *" $d "* ]]; then
