@@ -11,7 +11,7 @@ log() { echo "genomics-batch: $*" >&2; logger -t genomics-batch "$*" || true; }
 fail() {
   local msg="genomics-batch: provisioning failed: $*; shutting down"
   echo "$msg" >&2
-  echo "$msg" > "$R/dev/console" 2>/dev/null || true
+  echo "$msg" >> "$R/dev/console" 2>/dev/null || true
   logger -t genomics-batch -p user.crit "$msg" || true
   shutdown -h now || true
   exit 1
@@ -23,6 +23,7 @@ finished() { mkdir -p "$R/run/genomics-batch" && touch "$R/run/genomics-batch/$1
 install_service() {
   local name=genomics-batch-$1 what=$2 arg=$3 timer=${4:-} unit=$R/etc/systemd/system/genomics-batch-$1
   install -D -m 0755 "$0" "$R/usr/local/sbin/$name"
+  mkdir -p "$R/etc/systemd/system"
   printf '[Unit]\nDescription=genomics-batch: %s\nAfter=docker.service network-online.target\n\n[Service]\n' \
     "$what" > "$unit.service"
   if [ -n "$timer" ]; then

@@ -24,7 +24,7 @@ ebs_device() {
 
 step="finding the data disks"
 mapfile -t disks < <(for d in "$R"/dev/disk/by-id/nvme-Amazon_EC2_NVMe_Instance_Storage_*; do
-  [[ -e $d && $d != *-part* ]] && readlink -f "$d"; done | sort -u)
+  if [[ -e $d && $d != *-part* ]]; then readlink -f "$d"; fi; done | sort -u)
 if [ "${#disks[@]}" -gt 0 ]; then
   # Faster and already paid for; the gp3 volume is kept for the first growth.
   spare=$(ebs_device 1) || spare=""
