@@ -17,8 +17,8 @@ clean() {
   ids=$(docker ps -q --no-trunc -f status=created -f status=running -f status=restarting -f status=paused) \
     || { log "docker ps failed: removing nothing"; return 1; }
   if [ -n "$ids" ]; then
-    # shellcheck disable=SC2086 # one argument per container
-    env=$(docker inspect --format '{{range .Config.Env}}{{println .}}{{end}}' $ids) \
+    mapfile -t ids <<< "$ids"
+    env=$(docker inspect --format '{{range .Config.Env}}{{println .}}{{end}}' "${ids[@]}") \
       || { log "docker inspect failed: removing nothing"; return 1; }
     while read -r d; do live+="$d ${d%%:*} "; done < <(sed -n 's/^AWS_BATCH_JOB_ID=//p' <<< "$env")
   fi

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Checks of the host user data that need more than a JDK (issue 9): the boot scripts run under bats
+# with stubbed system commands, and the launch templates' MIME user data, taken from the offline
+# plan of each shipped stack, parsed by cloud-init's own code. Quiet on success but for one line.
+# Needs target/genomics-batch.jar (./mvnw -B verify builds it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Debian bookworm's versions; cloud-init takes its stable updates (deb12uN), so it is not pinned.
+need=()
+command -v bats >/dev/null || need+=(bats=1.8.2-1)
+command -v shellcheck >/dev/null || need+=(shellcheck=0.9.0-1)
+[ -e /usr/lib/python3/dist-packages/cloudinit/user_data.py ] || need+=(cloud-init)
+if [ "${#need[@]}" -gt 0 ]; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+[ -f target/genomics-batch.jar ] || ./mvnw -B -q package -DskipTests
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# 1. The boot scripts, for real, in a temporary root.
+if ! bats --tap src/test/bats > "$work/bats.tap" 2>&1; then
+  cat "$work/bats.tap"
+  echo "host-checks: bats failed" >&2
+  exit 1
+fi
+passed=$(grep -c '^ok ' "$work/bats.tap")
+
+# 2. The user data as the launch templates carry it, read by cloud-init (Debian's python3, where
+#    cloud-init lives); the delivered parts (comments dropped) must still be valid bash.
+for stack in dev prod; do
+  java -jar target/genomics-batch.jar plan --stack "$stack" --format json > "$work/$stack.json"
+  /usr/bin/python3 .ci/check-user-data.py "$work/$stack.json" "$work/$stack"
+  for part in "$work/$stack"/*/*.sh; do
+    bash -n "$part"
+  done
+  # Sourcing paths and variables come from the other parts: only those findings are excused.
+  shellcheck -s bash -e SC1090,SC1091,SC2034,SC2154 "$work/$stack"/*/*.sh
+done
+echo "host-checks: bats $passed passed, 0 failed; user data of dev and prod parsed by cloud-init"
