@@ -50,6 +50,16 @@ boot() { # every part, in cloud-init's order
   [ ! -e "$GB_ROOT/.powered-off" ]
 }
 
+@test "NVMe present without the gp3 volume: no spare, and the host still comes up" {
+  nvme_disk nvme1n1 nvme-Amazon_EC2_NVMe_Instance_Storage_AWS1111
+  boot
+  [ ! -e "$BATS_TEST_TMPDIR/failed" ]
+  [ "$(calls pvcreate)" = "pvcreate -y -ff $GB_ROOT/dev/nvme1n1" ]
+  [ ! -s "$GB_ROOT/var/lib/genomics-batch/spare-device" ]
+  [ ! -e "$GB_ROOT/.powered-off" ]
+  [ -e "$GB_ROOT/run/genomics-batch/ready" ]
+}
+
 @test "lvm2 missing: installed from the OS repositories before use" {
   ebs_data_volume nvme1n1
   rm "$STUBS/lvcreate"
@@ -70,12 +80,14 @@ B
   [ ! -e "$BATS_TEST_TMPDIR/failed" ]
   hold=$(line_of '^systemctl daemon-reload$')
   ecs_stop=$(line_of '^systemctl stop ecs.service$')
-  docker_stop=$(line_of '^systemctl stop docker.socket docker.service$')
+  socket_stop=$(line_of '^systemctl stop docker.socket$')
+  docker_stop=$(line_of '^systemctl stop docker.service$')
   mount_docker=$(line_of '^mount /var/lib/docker$')
   docker_start=$(line_of '^systemctl start docker.service$')
   ecs_start=$(line_of '^systemctl start --no-block ecs.service$')
   [ "$hold" -lt "$ecs_stop" ]
-  [ "$ecs_stop" -lt "$docker_stop" ]
+  [ "$ecs_stop" -lt "$socket_stop" ]
+  [ "$socket_stop" -lt "$docker_stop" ]
   [ "$docker_stop" -lt "$mount_docker" ]
   [ "$mount_docker" -lt "$docker_start" ]
   [ "$docker_start" -lt "$ecs_start" ]

@@ -33,7 +33,8 @@ public final class PlanEngine {
             var cause = recording.exceptions().get(0);
             throw new ProgramFailedException(programMessage(cause), cause);
         }
-        var lookups = new ArrayList<>(mocks.lookups());
+        // The same lookup made by two components (the partition) is listed once.
+        var lookups = new ArrayList<>(new java.util.LinkedHashSet<>(mocks.lookups()));
         lookups.sort(Comparator.comparingInt(l -> LOOKUP_ORDER.indexOf(l.what())));
         return new Plan(ConfigKey.NAMESPACE, stack, region, recording.resources(), lookups, recording.warnings(),
                 recording.outputs());

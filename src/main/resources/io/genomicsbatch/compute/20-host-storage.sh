@@ -29,7 +29,7 @@ if [ "${#disks[@]}" -gt 0 ]; then
   # Faster and already paid for; the gp3 volume is kept for the first growth.
   spare=$(ebs_device 1) || spare=""
   mkdir -p "$R/var/lib/genomics-batch"
-  echo "$spare" > "$R/var/lib/genomics-batch/spare-device"
+  if [ -n "$spare" ]; then echo "$spare" > "$R/var/lib/genomics-batch/spare-device"; fi
 else
   ebs=$(ebs_device 120) || fail "no data storage: no NVMe instance storage and $GB_EBS_DEVICE never appeared"
   disks=("$ebs")
@@ -59,7 +59,8 @@ chmod 1777 "$R$GB_DATA_DIR/scratch"
 
 step="moving Docker's data root onto the data storage"
 # Docker may already run (ECS-optimized AMI): stop it and its socket, keep its files, mount, restart.
-systemctl stop docker.socket docker.service
+systemctl stop docker.socket 2>/dev/null || true  # not every Docker package has the socket unit
+systemctl stop docker.service
 if [ -n "$(ls -A "$R/var/lib/docker")" ]; then cp -a "$R/var/lib/docker/." "$R$GB_DATA_DIR/docker/"; fi
 mount /var/lib/docker
 mount /scratch
