@@ -134,8 +134,11 @@ B
   calls curl | grep -q -- "-o .*/awscliv2.zip https://awscli.amazonaws.com/awscli-exe-linux-$(uname -m).zip$"
   calls curl | grep -q -- "-o .*/awscliv2.zip.sig https://awscli.amazonaws.com/awscli-exe-linux-$(uname -m).zip.sig$"
   [ "$(line_of '^gpg .*--verify')" -lt "$(line_of '^unzip ')" ]
+  calls aws/install | grep -qx "aws/install --install-dir $GB_ROOT/usr/local/aws-cli --bin-dir $GB_ROOT/usr/local/aws-cli/bin --update"
+  # Cromwell's path, and Nextflow's cliPath (whose grandparent, /usr/local/aws-cli, holds the whole CLI)
   [ "$("$GB_ROOT/usr/local/aws-cli/v2/current/bin/aws" --version | cut -d' ' -f1)" = aws-cli/2.99.0 ]
-  [ -x "$GB_ROOT/usr/local/bin/aws" ]
+  [ "$("$GB_ROOT/usr/local/aws-cli/bin/aws" --version | cut -d' ' -f1)" = aws-cli/2.99.0 ]
+  [ "$(readlink "$GB_ROOT/usr/local/bin/aws")" = /usr/local/aws-cli/bin/aws ]
   [ -x "$GB_ROOT/usr/local/bin/fetch_and_run.sh" ]
   [ "$(cat "$GB_ROOT/var/lib/cloud/data/instance-id")" = i-0123456789abcdef0 ]
   [ -e "$GB_ROOT/run/genomics-batch/tools.done" ]

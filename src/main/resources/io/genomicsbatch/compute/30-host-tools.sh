@@ -59,13 +59,18 @@ grep -q "^\[GNUPG:\] VALIDSIG .*$fingerprint\$" "$work/status" \
 
 step="installing the AWS CLI"
 unzip -q "$work/awscliv2.zip" -d "$work"
-"$work/aws/install" --install-dir "$R/usr/local/aws-cli" --bin-dir "$R/usr/local/bin" --update
-version=$("$R/usr/local/aws-cli/v2/current/bin/aws" --version)
-[[ $version == aws-cli/2.* ]] || fail "the installed AWS CLI reports \"$version\""
+# Its bin directory inside /usr/local/aws-cli: Nextflow's cliPath /usr/local/aws-cli/bin/aws has the
+# whole installation as grandparent, so the links resolve in containers; Cromwell mounts it too.
+"$work/aws/install" --install-dir "$R/usr/local/aws-cli" --bin-dir "$R/usr/local/aws-cli/bin" --update
+mkdir -p "$R/usr/local/bin"
+ln -sfn /usr/local/aws-cli/bin/aws "$R/usr/local/bin/aws"
+for cli in "$R/usr/local/aws-cli/bin/aws" "$R/usr/local/aws-cli/v2/current/bin/aws"; do
+  version=$("$cli" --version)
+  [[ $version == aws-cli/2.* ]] || fail "$cli reports \"$version\""
+done
 rm -rf "$work"
 
 step="installing Cromwell's fetch_and_run.sh"
-mkdir -p "$R/usr/local/bin"
 cat > "$R/usr/local/bin/fetch_and_run.sh" <<'FETCH'
 #!/bin/bash
 # Cromwell (AWS Batch backend) runs this in task containers: fetch the task script and run it.
