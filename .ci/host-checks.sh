@@ -20,7 +20,9 @@ fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# 1. The boot scripts, for real, in a temporary root.
+# 1. The boot scripts and their test helpers are shellcheck-clean; then they run for real, in a
+#    temporary root.
+shellcheck -s bash src/main/resources/io/genomicsbatch/compute/*.sh src/test/bats/helpers.bash
 if ! bats --tap src/test/bats > "$work/bats.tap" 2>&1; then
   cat "$work/bats.tap"
   echo "host-checks: bats failed" >&2
