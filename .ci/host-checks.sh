@@ -20,17 +20,7 @@ fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# 1. The boot scripts and their test helpers are shellcheck-clean; then they run for real, in a
-#    temporary root.
-shellcheck -s bash src/main/resources/io/genomicsbatch/compute/*.sh src/test/bats/helpers.bash
-if ! bats --tap src/test/bats > "$work/bats.tap" 2>&1; then
-  cat "$work/bats.tap"
-  echo "host-checks: bats failed" >&2
-  exit 1
-fi
-passed=$(grep -c '^ok ' "$work/bats.tap")
-
-# 2. The user data as the launch templates carry it, read by cloud-init (Debian's python3, where
+# 1. The user data as the launch templates carry it, read by cloud-init (Debian's python3, where
 #    cloud-init lives); the delivered parts (comments dropped) must still be valid bash.
 for stack in dev prod; do
   java -jar target/genomics-batch.jar plan --stack "$stack" --format json > "$work/$stack.json"
@@ -41,4 +31,17 @@ for stack in dev prod; do
   # Sourcing paths and variables come from the other parts: only those findings are excused.
   shellcheck -s bash -e SC1090,SC1091,SC2034,SC2154 "$work/$stack"/*/*.sh
 done
-echo "host-checks: bats $passed passed, 0 failed; user data of dev and prod parsed by cloud-init"
+
+# 2. The boot scripts and their test helpers are shellcheck-clean; then they run for real, in a
+#    temporary root: as in the repository, and as the dev launch template delivers them.
+shellcheck -s bash src/main/resources/io/genomicsbatch/compute/*.sh src/test/bats/helpers.bash
+passed=0
+for parts in "" "$work/dev/genomics-batch-host-launch-template"; do
+  if ! GB_PARTS_DIR=$parts bats --tap src/test/bats > "$work/bats.tap" 2>&1; then
+    cat "$work/bats.tap"
+    echo "host-checks: bats failed on the parts ${parts:-in the repository}" >&2
+    exit 1
+  fi
+  passed=$((passed + $(grep -c '^ok ' "$work/bats.tap")))
+done
+echo "host-checks: bats $passed passed, 0 failed (repository and delivered parts); user data of dev and prod parsed by cloud-init"

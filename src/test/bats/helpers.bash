@@ -2,7 +2,10 @@
 # use replaced by a stub on PATH. Each stub logs "name args" to $CALLS, then acts as described below.
 # shellcheck shell=bash
 
-SRC="$BATS_TEST_DIRNAME/../../main/resources/io/genomicsbatch/compute"
+# The parts as in the repository, or (GB_PARTS_DIR) as a launch template delivers them: host-checks.sh
+# runs the tests on both. The first part is always filled in from its template, with test values.
+TEMPLATES="$BATS_TEST_DIRNAME/../../main/resources/io/genomicsbatch/compute"
+SRC=${GB_PARTS_DIR:-$TEMPLATES}
 
 # Commands the scripts may run that touch the machine or the cloud: all stubbed, none real.
 STUBBED=(systemctl shutdown logger blkid sleep dnf pvcreate vgcreate vgextend lvcreate lvextend vgs mkfs.xfs
@@ -39,7 +42,7 @@ host_env() {
   sed -e 's/@TAG_KEY@/genomics-batch-environment/' -e 's/@TAG_VALUE@/genomics-batch-test/' \
     -e "s/@INITIAL_GIB@/$1/" -e "s/@IOPS@/$2/" -e "s/@THROUGHPUT@/$3/" -e "s/@MAX_GIB@/$4/" \
     -e 's/@MIN_FREE_PERCENT@/15/' -e 's|@EBS_DEVICE@|/dev/xvdb|' -e 's|@DATA_DIR@|/var/lib/genomics-batch/data|' \
-    "$SRC/00-host-env.sh" > "$BATS_TEST_TMPDIR/00-host-env.sh"
+    "$TEMPLATES/00-host-env.sh" > "$BATS_TEST_TMPDIR/00-host-env.sh"
   bash "$BATS_TEST_TMPDIR/00-host-env.sh"
 }
 
