@@ -6,14 +6,21 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian bookworm's versions; cloud-init takes its stable updates (deb12uN), so it is not pinned.
+# Pinned to Debian bookworm's versions on bookworm (this project's machines); elsewhere (a GitHub
+# Ubuntu runner) the distribution's own. cloud-init takes its stable updates (deb12uN): not pinned.
+bats_pkg=bats shellcheck_pkg=shellcheck
+if grep -qx 'VERSION_CODENAME=bookworm' /etc/os-release 2>/dev/null; then
+  bats_pkg=bats=1.8.2-1 shellcheck_pkg=shellcheck=0.9.0-1
+fi
 need=()
-command -v bats >/dev/null || need+=(bats=1.8.2-1)
-command -v shellcheck >/dev/null || need+=(shellcheck=0.9.0-1)
+command -v bats >/dev/null || need+=("$bats_pkg")
+command -v shellcheck >/dev/null || need+=("$shellcheck_pkg")
 [ -e /usr/lib/python3/dist-packages/cloudinit/user_data.py ] || need+=(cloud-init)
 if [ "${#need[@]}" -gt 0 ]; then
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  sudo=()
+  [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+  "${sudo[@]}" apt-get update -qq
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 [ -f target/genomics-batch.jar ] || ./mvnw -B -q package -DskipTests
 
