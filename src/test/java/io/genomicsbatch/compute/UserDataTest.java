@@ -59,6 +59,14 @@ class UserDataTest {
     }
 
     @Test
+    void everyScriptInTheResourceDirectoryIsAPart() throws java.io.IOException {
+        try (var files = java.nio.file.Files.list(java.nio.file.Path.of("src/main/resources/io/genomicsbatch/compute"))) {
+            assertThat(files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".sh")))
+                    .containsExactlyInAnyOrderElementsOf(UserData.PARTS);
+        }
+    }
+
+    @Test
     void deliveredPartsKeepEveryLineOfCodeAndEveryHereDocument() {
         for (var part : UserData.PARTS) {
             var source = UserData.script(part).replaceAll("@[A-Z_]+@", "X");
