@@ -6,13 +6,16 @@ import com.pulumi.aws.ec2.LaunchTemplate;
 import com.pulumi.core.Output;
 import com.pulumi.resources.ComponentResource;
 import com.pulumi.resources.ComponentResourceOptions;
+import com.pulumi.resources.Resource;
 import io.genomicsbatch.compute.ComputeEnvironments;
 import io.genomicsbatch.compute.HostLaunchTemplate;
+import io.genomicsbatch.compute.UserData;
 import io.genomicsbatch.config.ImageType;
 import io.genomicsbatch.config.InvalidConfigException;
 import io.genomicsbatch.config.Settings;
 import io.genomicsbatch.config.SettingsValidator;
 import io.genomicsbatch.iam.BatchIam;
+import io.genomicsbatch.iam.HostStorageGrowth;
 import io.genomicsbatch.network.HostSecurityGroup;
 import io.genomicsbatch.network.S3GatewayEndpoint;
 import io.genomicsbatch.engines.EngineConfigs;
@@ -32,6 +35,7 @@ import com.pulumi.resources.Resource;
 import io.genomicsbatch.network.Network;
 import io.genomicsbatch.queues.JobQueues;
 
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -97,19 +101,24 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
         var launchTemplates = new EnumMap<ImageType, LaunchTemplate>(ImageType.class);
         for (var ce : settings.computeEnvironments()) {
             launchTemplates.computeIfAbsent(ce.imageType(), image -> HostLaunchTemplate.create(
-                    new HostLaunchTemplate.Props(launchTemplateName(name, image), image, settings.storage(), tags,
-                            this)));
+                    new HostLaunchTemplate.Props(launchTemplateName(name, image), image, settings.storage(),
+                            args.namePrefix(), tags, this)));
         }
         var iam = BatchIam.create(new BatchIam.Props(name, settings.data(),
                 settings.computeEnvironments().stream().anyMatch(Settings.ComputeEnvironmentSpec::needsSpotFleetRole),
                 settings.protect(), tags, this));
+        // Hosts grow their data storage with volumes tagged for this environment only.
+        var storageGrowth = HostStorageGrowth.create(new HostStorageGrowth.Props(name + "-instance-role-storage-growth",
+                iam.instanceRole(), UserData.TAG_KEY, args.namePrefix(), settings.storage().maxGiB(), this));
+        var hostPolicies = new ArrayList<Resource>(iam.attachments());
+        hostPolicies.add(storageGrowth);
 
         var environments = new LinkedHashMap<String, ComputeEnvironment>();
         for (var spec : settings.computeEnvironments()) {
             var ce = ComputeEnvironments.create(new ComputeEnvironments.Props(name + "-" + spec.name(),
                     args.namePrefix() + "-" + spec.name() + "-", spec, network.subnetIds(), securityGroup.id(),
                     iam.instanceProfile().arn(), launchTemplates.get(spec.imageType()), iam.spotFleetRole(),
-                    iam.attachments(), tags, settings.protect(), this));
+                    hostPolicies, tags, settings.protect(), this));
             environments.put(spec.name(), ce);
             values.put(EnvironmentOutputs.computeEnvironmentArn(spec.name()), ce.arn());
         }

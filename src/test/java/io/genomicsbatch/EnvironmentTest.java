@@ -4,6 +4,8 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.genomicsbatch.compute.HostLaunchTemplate;
 import io.genomicsbatch.compute.UserData;
+import io.genomicsbatch.config.ConfigReader;
+import io.genomicsbatch.config.StackFiles;
 import io.genomicsbatch.plan.PlannedResource;
 import io.genomicsbatch.plan.Recorder;
 import io.genomicsbatch.support.AwsAnswers;
@@ -20,6 +22,7 @@ import java.util.Map;
 import static io.genomicsbatch.support.AwsAnswers.arn;
 import static io.genomicsbatch.support.AwsAnswers.id;
 import static io.genomicsbatch.support.TestStacks.PROD_SUBNETS;
+import static io.genomicsbatch.support.TestStacks.PROJECT_DIR;
 import static io.genomicsbatch.support.TestStacks.PROD_VPC;
 import static io.genomicsbatch.support.TestStacks.answersFor;
 import static io.genomicsbatch.support.TestStacks.input;
@@ -70,6 +73,7 @@ class EnvironmentTest {
                 "genomics-batch-host-launch-template", "genomics-batch-instance-role",
                 "genomics-batch-instance-role-AmazonEC2ContainerServiceforEC2Role",
                 "genomics-batch-instance-role-AmazonSSMManagedInstanceCore", "genomics-batch-instance-profile",
+                "genomics-batch-instance-role-storage-growth",
                 "genomics-batch-job-role", "genomics-batch-spot", "genomics-batch-on-demand",
                 "genomics-batch-default", "genomics-batch-high-priority", "genomics-batch-head-job",
                 "genomics-batch-job-logs", "genomics-batch-head-job-role", "genomics-batch-head-job-role-batch",
@@ -149,12 +153,21 @@ class EnvironmentTest {
             // Security Hub EC2.3 / Checkov CKV_AWS_8: every EBS volume encrypted ("true" is a String in the SDK).
             assertThat(ebs.get("encrypted")).isEqualTo("true");
             assertThat(ebs.get("volumeType")).isEqualTo("gp3");
+            assertThat(ebs.get("deleteOnTermination")).isEqualTo("true");
         });
-        var scratch = devices.stream().map(d -> (Map<String, Object>) d)
-                .filter(d -> HostLaunchTemplate.SCRATCH_DEVICE.equals(d.get("deviceName"))).findFirst().orElseThrow();
-        assertThat(number(((Map<String, Object>) scratch.get("ebs")).get("volumeSize"))).isEqualTo(stack.equals("dev") ? 100 : 500);
-        // Checkov CKV_AWS_79 / Security Hub EC2.170: IMDSv2 required, hop limit 1.
+        var root = device(devices, HostLaunchTemplate.ROOT_DEVICE);
+        assertThat(number(root.get("volumeSize"))).isEqualTo(50);
+        assertThat(root).doesNotContainKeys("iops", "throughput"); // gp3 baseline for the OS
+        var data = device(devices, HostLaunchTemplate.SCRATCH_DEVICE);
+        assertThat(number(data.get("volumeSize"))).isEqualTo(stack.equals("dev") ? 100 : 500);
+        assertThat(number(data.get("iops"))).isEqualTo(3000);
+        assertThat(number(data.get("throughput"))).isEqualTo(250);
+        // A host whose provisioning fails powers off; that must end the instance so Batch replaces it.
+        assertThat(input(lt, "instanceInitiatedShutdownBehavior")).isEqualTo("terminate");
+        // IMDSv2 required (Checkov CKV_AWS_79 / Security Hub EC2.170). The hop limit does not keep jobs
+        // (host network mode) away from IMDS; it is kept at 1 for anything in a bridge network.
         assertThat(input(lt, "metadataOptions", "httpTokens")).isEqualTo("required");
+        assertThat(input(lt, "metadataOptions", "httpEndpoint")).isEqualTo("enabled");
         assertThat(number(input(lt, "metadataOptions", "httpPutResponseHopLimit"))).isEqualTo(1);
         assertThat(lt.inputs()).doesNotContainKeys("networkInterfaces", "iamInstanceProfile", "instanceType",
                 "instanceMarketOptions"); // Batch ignores these in a template
@@ -162,9 +175,99 @@ class EnvironmentTest {
         assertThat(tagSpecs).extracting(t -> ((Map<String, Object>) t).get("resourceType")).contains("instance", "volume");
         assertThat(tagSpecs).allSatisfy(t -> assertThat((Map<String, Object>) ((Map<String, Object>) t).get("tags"))
                 .containsEntry("Environment", stack).containsEntry("Project", "genomics-batch"));
+        // Instances and volumes carry the tag that storage growth's IAM is scoped by.
+        assertThat(tagSpecs).map(t -> (Map<String, Object>) t)
+                .filteredOn(t -> List.of("instance", "volume").contains(t.get("resourceType")))
+                .hasSize(2).allSatisfy(t -> assertThat((Map<String, Object>) t.get("tags"))
+                        .containsEntry(UserData.TAG_KEY, "genomics-batch-" + stack));
         var userData = new String(Base64.getDecoder().decode((String) input(lt, "userData")), StandardCharsets.US_ASCII);
-        assertThat(userData).isEqualTo(UserData.mime());
+        var storage = ConfigReader.read(StackFiles.load(PROJECT_DIR, stack).source()).orThrow().storage();
+        assertThat(userData).isEqualTo(UserData.mime(new UserData.Host("genomics-batch-" + stack, storage)))
+                .contains("GB_TAG_VALUE=genomics-batch-" + stack + "\n", "GB_MAX_GIB=" + (stack.equals("dev") ? 1000 : 5000) + "\n");
+        assertThat(userData.getBytes(StandardCharsets.US_ASCII).length).isLessThanOrEqualTo(UserData.MAX_BYTES);
         assertThat(r.outputs()).containsEntry("launchTemplateId", id("genomics-batch-host-launch-template"));
+    }
+
+    static Map<String, Object> device(List<Object> devices, String name) {
+        return devices.stream().map(d -> (Map<String, Object>) d).filter(d -> name.equals(d.get("deviceName")))
+                .map(d -> (Map<String, Object>) d.get("ebs")).findFirst().orElseThrow();
+    }
+
+    @Test
+    void cpuAndGpuLaunchTemplatesBothFitEc2sUserDataLimit() {
+        var r = succeeded(run("dev", Map.of("gpuMaxVcpus", "64", "scratchVolumeGiB", "65536",
+                "scratchVolumeIops", "80000", "scratchVolumeThroughput", "1000", "scratchMaxGiB", "655360")));
+        var templates = ofType(r, LT);
+        assertThat(templates).extracting(PlannedResource::name).containsExactlyInAnyOrder(
+                "genomics-batch-host-launch-template", "genomics-batch-gpu-host-launch-template");
+        for (var lt : templates) {
+            var raw = Base64.getDecoder().decode((String) input(lt, "userData"));
+            assertThat(raw.length).as(lt.name() + " raw user data").isLessThanOrEqualTo(UserData.MAX_BYTES);
+            assertThat(input(lt, "instanceInitiatedShutdownBehavior")).isEqualTo("terminate");
+            var data = device((List<Object>) input(lt, "blockDeviceMappings"), HostLaunchTemplate.SCRATCH_DEVICE);
+            assertThat(number(data.get("iops"))).isEqualTo(80000);
+            assertThat(number(data.get("throughput"))).isEqualTo(1000);
+            assertThat(number(data.get("volumeSize"))).isEqualTo(65536);
+        }
+        var gpuRoot = device((List<Object>) input(resource(r, "genomics-batch-gpu-host-launch-template"),
+                "blockDeviceMappings"), HostLaunchTemplate.ROOT_DEVICE);
+        assertThat(number(gpuRoot.get("volumeSize"))).isEqualTo(100);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void storageGrowthMayTouchOnlyThisEnvironmentsTaggedVolumesAndInstances(String stack) {
+        var r = stack(stack);
+        var policy = resource(r, "genomics-batch-instance-role-storage-growth");
+        assertThat(policy.type()).isEqualTo("aws:iam/rolePolicy:RolePolicy");
+        assertThat(input(policy, "role")).isEqualTo(id("genomics-batch-instance-role"));
+        var tag = "genomics-batch-" + stack;
+        var statements = new java.util.LinkedHashMap<String, JsonObject>();
+        for (var s : JsonParser.parseString((String) input(policy, "policy")).getAsJsonObject().getAsJsonArray("Statement")) {
+            var st = s.getAsJsonObject();
+            assertThat(st.get("Effect").getAsString()).isEqualTo("Allow");
+            for (var a : st.getAsJsonArray("Action")) {
+                assertThat(statements.put(a.getAsString(), st)).as("one statement per action").isNull();
+            }
+        }
+        assertThat(statements).containsOnlyKeys("ec2:CreateVolume", "ec2:CreateTags", "ec2:AttachVolume",
+                "ec2:DeleteVolume", "ec2:ModifyInstanceAttribute", "ec2:DescribeVolumes");
+        var create = statements.get("ec2:CreateVolume");
+        assertThat(resources(create)).containsExactly("arn:aws:ec2:*:*:volume/*");
+        var createCondition = create.getAsJsonObject("Condition");
+        assertThat(createCondition.getAsJsonObject("StringEquals").get("aws:RequestTag/" + UserData.TAG_KEY).getAsString())
+                .isEqualTo(tag);
+        assertThat(createCondition.getAsJsonObject("StringEquals").get("ec2:VolumeType").getAsString()).isEqualTo("gp3");
+        assertThat(createCondition.getAsJsonObject("Bool").get("ec2:Encrypted").getAsString()).isEqualTo("true");
+        assertThat(createCondition.getAsJsonObject("NumericLessThanEquals").get("ec2:VolumeSize").getAsInt())
+                .isEqualTo(stack.equals("dev") ? 1000 : 5000);
+        assertThat(createCondition.getAsJsonObject("ForAllValues:StringEquals").getAsJsonArray("aws:TagKeys").asList())
+                .extracting(e -> e.getAsString()).containsExactly(UserData.TAG_KEY);
+        // Tags only as part of CreateVolume: no re-tagging another environment's volume into this one.
+        assertThat(statements.get("ec2:CreateTags").getAsJsonObject("Condition").getAsJsonObject("StringEquals")
+                .get("ec2:CreateAction").getAsString()).isEqualTo("CreateVolume");
+        for (var action : List.of("ec2:AttachVolume", "ec2:DeleteVolume", "ec2:ModifyInstanceAttribute")) {
+            var st = statements.get(action);
+            assertThat(st.getAsJsonObject("Condition").getAsJsonObject("StringEquals").entrySet())
+                    .as(action).singleElement().satisfies(e -> {
+                        assertThat(e.getKey()).isEqualTo("ec2:ResourceTag/" + UserData.TAG_KEY);
+                        assertThat(e.getValue().getAsString()).isEqualTo(tag);
+                    });
+            assertThat(resources(st)).as(action).allMatch(a -> a.startsWith("arn:aws:ec2:*:*:"));
+        }
+        assertThat(resources(statements.get("ec2:AttachVolume")))
+                .containsExactly("arn:aws:ec2:*:*:volume/*", "arn:aws:ec2:*:*:instance/*");
+        // Only DescribeVolumes (no resource-level permissions exist for it) is on "*".
+        assertThat(statements).allSatisfy((action, st) -> assertThat(resources(st).contains("*"))
+                .as(action).isEqualTo(action.equals("ec2:DescribeVolumes")));
+        // The compute environments wait for it like for the managed policies.
+        for (var ce : ofType(r, CE)) {
+            assertThat(ce.dependsOn()).contains("genomics-batch-instance-role-storage-growth");
+        }
+    }
+
+    static List<String> resources(JsonObject statement) {
+        return statement.getAsJsonArray("Resource").asList().stream().map(e -> e.getAsString()).toList();
     }
 
     @ParameterizedTest

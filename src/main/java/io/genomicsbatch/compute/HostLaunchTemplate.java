@@ -13,11 +13,12 @@ import io.genomicsbatch.config.Settings;
 
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The EC2 launch template of the genomics hosts. Batch ignores instance type, profile, market
  * options and network interfaces here, so the template carries only storage, metadata options,
- * user data and tags.
+ * shutdown behaviour, user data and tags.
  */
 public final class HostLaunchTemplate {
     private HostLaunchTemplate() {
@@ -25,51 +26,69 @@ public final class HostLaunchTemplate {
 
     /** Root device of the ECS-optimized Amazon Linux 2023 AMIs (with and without GPU). */
     public static final String ROOT_DEVICE = "/dev/xvda";
-    /** The scratch volume; 20-scratch-volume.sh mounts it at /scratch. */
+    /**
+     * The gp3 data volume: the data storage of hosts without NVMe instance storage, and their first
+     * growth step on hosts with it (20-host-storage.sh, 40-storage-growth.sh).
+     */
     public static final String SCRATCH_DEVICE = "/dev/xvdb";
     public static final String SCRATCH_MOUNT = "/scratch";
-    /** IMDSv2 only; hop limit 1 keeps containers (one hop further) off the instance credentials. */
+    /**
+     * IMDSv2 only (session tokens), hop limit 1. This does NOT keep jobs away from the instance
+     * metadata: AWS Batch runs EC2 jobs in host network mode, where a container is no extra hop. What
+     * protects the instance credentials is that the instance role can do little (see BatchIam and
+     * HostStorageGrowth) and that jobs get their own credentials from ECS task roles.
+     */
     public static final int METADATA_HOP_LIMIT = 1;
+    /** A host whose provisioning fails powers itself off; this makes that a termination, so Batch replaces it. */
+    public static final String SHUTDOWN_BEHAVIOR = "terminate";
 
     /**
-     * @param imageType the AMI family the template's hosts run (its root volume size)
-     * @param storage   the data volume
+     * @param imageType      the AMI family the template's hosts run (its root volume size)
+     * @param storage        the data volume and its growth
+     * @param environmentTag the value of {@link UserData#TAG_KEY} on instances and volumes (scopes storage growth)
      */
-    public record Props(String logicalName, ImageType imageType, Settings.Storage storage, Map<String, String> tags,
-                        Resource parent) {
+    public record Props(String logicalName, ImageType imageType, Settings.Storage storage, String environmentTag,
+                        Map<String, String> tags, Resource parent) {
     }
 
     public static LaunchTemplate create(Props p) {
         var tags = p.tags();
+        // Instances and volumes carry the environment tag: the only ones storage growth may touch.
+        var withEnvironment = new TreeMap<>(tags);
+        withEnvironment.put(UserData.TAG_KEY, p.environmentTag());
         var tagged = List.of("instance", "volume", "network-interface").stream()
-                .map(type -> LaunchTemplateTagSpecificationArgs.builder().resourceType(type).tags(tags).build())
+                .map(type -> LaunchTemplateTagSpecificationArgs.builder().resourceType(type)
+                        .tags(type.equals("network-interface") ? tags : withEnvironment).build())
                 .toList();
         return new LaunchTemplate(p.logicalName(), LaunchTemplateArgs.builder()
-                .description("Genomics Batch hosts: encrypted gp3 root and scratch volumes, IMDSv2, ECS agent settings")
+                .description("Genomics Batch hosts: encrypted gp3 root and data volumes, IMDSv2, fail-closed provisioning")
                 .updateDefaultVersion(true)
+                .instanceInitiatedShutdownBehavior(SHUTDOWN_BEHAVIOR)
                 .blockDeviceMappings(
-                        encryptedGp3(ROOT_DEVICE, p.imageType().rootVolumeGiB()),
-                        encryptedGp3(SCRATCH_DEVICE, p.storage().initialGiB()))
+                        encryptedGp3(ROOT_DEVICE, p.imageType().rootVolumeGiB(), null),
+                        encryptedGp3(SCRATCH_DEVICE, p.storage().initialGiB(), p.storage()))
                 .metadataOptions(LaunchTemplateMetadataOptionsArgs.builder()
                         .httpEndpoint("enabled")
                         .httpTokens("required")
                         .httpPutResponseHopLimit(METADATA_HOP_LIMIT)
                         .build())
-                .userData(UserData.base64())
+                .userData(UserData.base64(new UserData.Host(p.environmentTag(), p.storage())))
                 .tagSpecifications(tagged)
                 .tags(tags)
                 .build(), CustomResourceOptions.builder().parent(p.parent()).build());
     }
 
-    private static LaunchTemplateBlockDeviceMappingArgs encryptedGp3(String device, int sizeGiB) {
-        return LaunchTemplateBlockDeviceMappingArgs.builder()
-                .deviceName(device)
-                .ebs(LaunchTemplateBlockDeviceMappingEbsArgs.builder()
-                        .volumeType("gp3")
-                        .volumeSize(sizeGiB)
-                        .encrypted("true")
-                        .deleteOnTermination("true")
-                        .build())
-                .build();
+    /** An encrypted gp3 volume; with {@code performance}, its IOPS and throughput (else gp3's baseline). */
+    private static LaunchTemplateBlockDeviceMappingArgs encryptedGp3(String device, int sizeGiB,
+                                                                    Settings.Storage performance) {
+        var ebs = LaunchTemplateBlockDeviceMappingEbsArgs.builder()
+                .volumeType("gp3")
+                .volumeSize(sizeGiB)
+                .encrypted("true")
+                .deleteOnTermination("true");
+        if (performance != null) {
+            ebs.iops(performance.iops()).throughput(performance.throughputMiB());
+        }
+        return LaunchTemplateBlockDeviceMappingArgs.builder().deviceName(device).ebs(ebs.build()).build();
     }
 }

@@ -3,7 +3,7 @@
 # same file, so this part only ever appends (>>); overwriting it leaves the host outside the cluster.
 set -euo pipefail
 
-cat >> /etc/ecs/ecs.config <<'ECS'
+cat >> "${GB_ROOT:-}/etc/ecs/ecs.config" <<'ECS'
 ECS_ENABLE_SPOT_INSTANCE_DRAINING=true
 ECS_IMAGE_PULL_BEHAVIOR=prefer-cached
 ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION=10m
@@ -13,3 +13,5 @@ ECS_IMAGE_MINIMUM_CLEANUP_AGE=1h
 ECS_NUM_IMAGES_DELETE_PER_CYCLE=10
 ECS_CONTAINER_STOP_TIMEOUT=90s
 ECS
+mkdir -p "${GB_ROOT:-}/run/genomics-batch"
+touch "${GB_ROOT:-}/run/genomics-batch/ecs-config.done"

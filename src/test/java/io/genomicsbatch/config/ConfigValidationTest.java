@@ -48,6 +48,8 @@ class ConfigValidationTest {
                 arguments("runnableTimeoutMinutes", "1441", "1441", "from 10 to 1440"),
                 arguments("scratchVolumeGiB", "0", "0", "from 1 to 65536"),
                 arguments("scratchVolumeGiB", "70000", "70000", "from 1 to 65536"),
+                // pulumi-aws 6.83.0 validates launch template gp3 throughput as 125-1000 MiB/s
+                arguments("scratchVolumeThroughput", "1001", "1001", "from 125 to 1000"),
                 arguments("vpcId", "vpc-123", "\"vpc-123\"", "8 or 17 hex digits"),
                 arguments("vpcId", "VPC-0A1B2C3D", "\"VPC-0A1B2C3D\"", "8 or 17 hex digits"),
                 arguments("vpcId", "vpc-0a1b2c3d4e5f6789", "\"vpc-0a1b2c3d4e5f6789\"", "8 or 17 hex digits"),

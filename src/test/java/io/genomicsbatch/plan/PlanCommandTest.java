@@ -57,7 +57,9 @@ class PlanCommandTest {
                 .contains("priority = 1000")
                 .contains("blockDeviceMappings[1].ebs.volumeSize = 100")
                 .contains("policyArn = arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role")
-                .contains("userData = multipart/mixed with parts [10-ecs-agent.sh, 20-scratch-volume.sh]")
+                .contains("userData = multipart/mixed with parts [00-host-env.sh, 05-host-lib.sh, 10-ecs-agent.sh, "
+                        + "20-host-storage.sh, 30-host-tools.sh, 40-storage-growth.sh, 50-scratch-cleanup.sh, 90-release-ecs.sh]")
+                .contains("instanceInitiatedShutdownBehavior = terminate")
                 .contains("tags = {Environment=dev, ManagedBy=pulumi, Project=genomics-batch}")
                 .contains("[ignoreChanges] [computeResources.desiredVcpus]")
                 .contains("defaultJobQueueName = genomics-batch-dev-default");
@@ -80,7 +82,7 @@ class PlanCommandTest {
         assertThat(doc.get("stack").getAsString()).isEqualTo("prod");
         assertThat(doc.get("offline").getAsBoolean()).isTrue();
         var resources = doc.getAsJsonArray("resources").asList().stream().map(e -> e.getAsJsonObject()).toList();
-        assertThat(resources).hasSize(21);
+        assertThat(resources).hasSize(22);
         var spot = resources.stream().filter(r -> r.get("name").getAsString().equals("genomics-batch-spot"))
                 .findFirst().orElseThrow();
         assertThat(spot.get("type").getAsString()).isEqualTo("aws:batch/computeEnvironment:ComputeEnvironment");

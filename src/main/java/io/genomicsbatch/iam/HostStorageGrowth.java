@@ -1,0 +1,78 @@
+package io.genomicsbatch.iam;
+
+import com.pulumi.aws.AwsFunctions;
+import com.pulumi.aws.iam.Role;
+import com.pulumi.aws.iam.RolePolicy;
+import com.pulumi.aws.iam.RolePolicyArgs;
+import com.pulumi.aws.inputs.GetPartitionArgs;
+import com.pulumi.aws.outputs.GetPartitionResult;
+import com.pulumi.deployment.InvokeOutputOptions;
+import com.pulumi.resources.CustomResourceOptions;
+import com.pulumi.resources.Resource;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the hosts' storage-growth service (40-storage-growth.sh) may do, as an inline policy of the
+ * instance role: create encrypted gp3 volumes only if they carry this environment's tag (and no other
+ * tag, and no larger than the cap), tag nothing but volumes being created, and attach, delete or mark
+ * delete-on-termination only volumes and instances with this environment's tag. DescribeVolumes
+ * (what the CLI's waiters call) cannot be scoped to resources.
+ */
+public final class HostStorageGrowth {
+    private HostStorageGrowth() {
+    }
+
+    /**
+     * @param name           logical name of the role policy
+     * @param instanceRole   the hosts' role
+     * @param tagKey         the environment tag's key on instances and volumes
+     * @param tagValue       this environment's value of it
+     * @param maxVolumeGiB   the largest volume a host may create (its storage cap)
+     */
+    public record Props(String name, Role instanceRole, String tagKey, String tagValue, int maxVolumeGiB,
+                        Resource parent) {
+    }
+
+    public static RolePolicy create(Props p) {
+        var partition = AwsFunctions.getPartition(GetPartitionArgs.builder().build(),
+                        InvokeOutputOptions.builder().parent(p.parent()).build())
+                .applyValue(GetPartitionResult::partition);
+        return new RolePolicy(p.name(), RolePolicyArgs.builder()
+                .role(p.instanceRole().id())
+                .policy(partition.applyValue(part -> policy(part, p.tagKey(), p.tagValue(), p.maxVolumeGiB())))
+                .build(), CustomResourceOptions.builder().parent(p.parent()).build());
+    }
+
+    static String policy(String partition, String tagKey, String tagValue, int maxVolumeGiB) {
+        var volumes = "arn:" + partition + ":ec2:*:*:volume/*";
+        var instances = "arn:" + partition + ":ec2:*:*:instance/*";
+        var tagged = Map.<String, Object>of("StringEquals", Map.of("ec2:ResourceTag/" + tagKey, tagValue));
+
+        var create = new LinkedHashMap<String, Object>();
+        create.put("StringEquals", Map.of("aws:RequestTag/" + tagKey, tagValue, "ec2:VolumeType", "gp3"));
+        create.put("ForAllValues:StringEquals", Map.of("aws:TagKeys", List.of(tagKey)));
+        create.put("Bool", Map.of("ec2:Encrypted", "true"));
+        create.put("NumericLessThanEquals", Map.of("ec2:VolumeSize", maxVolumeGiB));
+
+        return PolicyDocuments.document(List.of(
+                conditional(PolicyDocuments.allow("CreateTaggedEncryptedGp3Volumes", List.of("ec2:CreateVolume"),
+                        List.of(volumes)), create),
+                conditional(PolicyDocuments.allow("TagVolumesOnlyWhileCreatingThem", List.of("ec2:CreateTags"),
+                        List.of(volumes)), Map.of("StringEquals", Map.of("ec2:CreateAction", "CreateVolume"))),
+                conditional(PolicyDocuments.allow("AttachTaggedVolumesToTaggedInstances",
+                        List.of("ec2:AttachVolume"), List.of(volumes, instances)), tagged),
+                conditional(PolicyDocuments.allow("DeleteTaggedVolumes", List.of("ec2:DeleteVolume"),
+                        List.of(volumes)), tagged),
+                conditional(PolicyDocuments.allow("DeleteOnTerminationOnTaggedInstances",
+                        List.of("ec2:ModifyInstanceAttribute"), List.of(instances)), tagged),
+                PolicyDocuments.allow("DescribeVolumesForWaiters", List.of("ec2:DescribeVolumes"), List.of("*"))));
+    }
+
+    private static Map<String, Object> conditional(Map<String, Object> statement, Map<String, Object> condition) {
+        statement.put("Condition", condition);
+        return statement;
+    }
+}
