@@ -32,8 +32,12 @@ public record EngineInputs(String environment, String region,
                            String awsCliPath, String scratchHostPath, int maxSpotAttempts,
                            Optional<String> workDir) {
 
-    /** Where the hosts install AWS CLI v2: the path Cromwell's AWS backend mounts into every job. */
-    public static final String HOST_AWS_CLI = "/usr/local/aws-cli/v2/current/bin/aws";
+    /**
+     * The hosts' AWS CLI v2 for Nextflow's {@code aws.batch.cliPath}: Nextflow mounts the CLI's
+     * grandparent, here the whole {@code /usr/local/aws-cli} installation, so its links resolve in
+     * any task image (Cromwell mounts the same directory itself).
+     */
+    public static final String HOST_AWS_CLI = "/usr/local/aws-cli/bin/aws";
     /** Where the hosts mount their data volume. */
     public static final String HOST_SCRATCH = "/scratch";
     /**
