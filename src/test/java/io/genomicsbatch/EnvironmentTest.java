@@ -389,7 +389,7 @@ class EnvironmentTest {
     static List<Map.Entry<Integer, Object>> orders(PlannedResource queue) {
         return ((List<Object>) input(queue, "computeEnvironmentOrders")).stream()
                 .map(o -> (Map<String, Object>) o)
-                .map(o -> Map.entry(number(o.get("order")), (Object) o.get("computeEnvironment")))
+                .map(o -> Map.<Integer, Object>entry(number(o.get("order")), o.get("computeEnvironment")))
                 .sorted(Map.Entry.comparingByKey())
                 .toList();
     }

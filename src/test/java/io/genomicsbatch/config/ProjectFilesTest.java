@@ -36,6 +36,7 @@ class ProjectFilesTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
     void pulumiYamlValidatesAgainstThePulumiProjectSchema() throws IOException {
         var mapper = new ObjectMapper();
         var schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
