@@ -10,7 +10,6 @@ import com.pulumi.aws.ec2.LaunchTemplate;
 import com.pulumi.aws.iam.Role;
 import com.pulumi.core.Output;
 import com.pulumi.resources.CustomResourceOptions;
-import com.pulumi.resources.CustomTimeouts;
 import com.pulumi.resources.Resource;
 import io.genomicsbatch.config.Settings;
 
@@ -31,11 +30,12 @@ public final class ComputeEnvironments {
      */
     public static final int UPDATE_TIMEOUT_MINUTES = 360;
     /**
-     * How long {@code pulumi up} waits for an in-place update: the provider's default is 20
-     * minutes, but Batch may wait {@link #UPDATE_TIMEOUT_MINUTES} for running jobs before it
-     * replaces their instances, and then needs time to start new ones and report VALID.
+     * How long {@code pulumi up} waits for an update to report VALID: fixed at the Terraform SDK's
+     * default. terraform-provider-aws's compute environment declares no timeouts, so Pulumi's
+     * bridge ignores a {@code customTimeouts} option on it (with a warning): none is set here, and
+     * the README says what a drain longer than this looks like.
      */
-    public static final Duration UPDATE_WAIT = Duration.ofMinutes(UPDATE_TIMEOUT_MINUTES + 60);
+    public static final Duration PROVIDER_UPDATE_WAIT = Duration.ofMinutes(20);
     /** Batch moves desiredVcpus itself; managing it would show drift on every preview. */
     public static final String IGNORED_DESIRED_VCPUS = "computeResources.desiredVcpus";
 
@@ -96,7 +96,6 @@ public final class ComputeEnvironments {
                 // Deleting the environment before its policies avoids one stuck in DELETING.
                 .dependsOn(dependencies)
                 .ignoreChanges(IGNORED_DESIRED_VCPUS)
-                .customTimeouts(CustomTimeouts.builder().update(UPDATE_WAIT).build())
                 .protect(p.protect())
                 .build());
     }

@@ -176,11 +176,17 @@ public final class SettingsValidator {
                                 + ce.maxVcpus() + "); expected " + minKey.key() + " <= " + keys.maxVcpus().key())));
         if (!ce.capacity().allowedStrategies().contains(ce.allocationStrategy())) {
             problems.add(ConfigProblem.of(keys.allocationStrategy(), ce.allocationStrategy().name(), "expected one of "
-                    + ce.capacity().allowedStrategies() + " for the " + ce.capacity().label() + " " + ce.name()
+                    + ce.capacity().allowedStrategies() + " for the " + environmentLabel(ce)
                     + " compute environment (SPOT_* strategies apply to Spot only)"));
         }
         ce.bidPercentage().ifPresent(bid -> range(keys.bidPercentage().orElseThrow(), bid, MIN_BID_PERCENTAGE,
                 MAX_BID_PERCENTAGE, " (the Spot price cap as a percentage of the On-Demand price)", problems));
+    }
+
+    /** "On-Demand" for the on-demand environment, "On-Demand gpu" for the GPU one. */
+    private static String environmentLabel(Settings.ComputeEnvironmentSpec ce) {
+        var label = ce.capacity().label();
+        return label.replace("-", "").equalsIgnoreCase(ce.name().replace("-", "")) ? label : label + " " + ce.name();
     }
 
     private static void instanceTypes(Settings.ComputeEnvironmentSpec ce, List<ConfigProblem> problems) {

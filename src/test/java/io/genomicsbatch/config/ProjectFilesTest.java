@@ -154,10 +154,17 @@ class ProjectFilesTest {
     }
 
     @Test
-    void readmeDocumentsEveryKey() throws IOException {
+    void readmeKeyTableListsExactlyTheConfigKeysWithTheirTypes() throws IOException {
         var readme = Files.readString(Path.of("README.md"));
+        var table = readme.substring(readme.indexOf("| key | type | default | allowed | meaning |"));
+        table = table.substring(0, table.indexOf("\n\n"));
+        var rows = java.util.regex.Pattern.compile("(?m)^\\| `([A-Za-z0-9]+)` \\| (\\w+) \\|").matcher(table).results()
+                .collect(java.util.stream.Collectors.toMap(m -> m.group(1), m -> m.group(2),
+                        (a, b) -> a, java.util.LinkedHashMap::new));
+        assertThat(rows.keySet()).containsExactlyElementsOf(
+                java.util.Arrays.stream(ConfigKey.values()).map(ConfigKey::key).toList());
         for (var key : ConfigKey.values()) {
-            assertThat(readme).as(key.key()).contains("| `" + key.key() + "` |");
+            assertThat(rows.get(key.key())).as(key.key()).isEqualTo(key.type().yamlName());
         }
     }
 }
