@@ -30,6 +30,7 @@ boot() { # every part, in cloud-init's order
   grep -qx "/var/lib/genomics-batch/data/scratch /scratch none bind 0 0" "$GB_ROOT/etc/fstab"
   [ "$(cat "$GB_ROOT/.mounts")" = "$(printf '/var/lib/genomics-batch/data\n/var/lib/docker\n/scratch')" ]
   [ "$(stat -c %a "$GB_ROOT/var/lib/genomics-batch/data/scratch")" = 1777 ]
+  [ "$(stat -c %a "$GB_ROOT/var/lib/genomics-batch/data/scratch/tasks")" = 1777 ]   # the tasks' shared /tmp
   [ -z "$(calls dnf)" ]            # lvm2 present (stubbed): nothing installed
   [ ! -e "$GB_ROOT/.powered-off" ]
   [ ! -s "$GB_ROOT/var/lib/genomics-batch/spare-device" ]
@@ -295,6 +296,20 @@ cleanup() { install_lib; bash "$SRC/50-scratch-cleanup.sh" run; }
   [ ! -e "$GB_ROOT/scratch/$ARRAY:4" ]
   [ -d "$GB_ROOT/scratch/$ARRAY" ]          # the parent's directory while a child runs
   [ -f "$GB_ROOT/scratch/shared-reference/reference.fa" ]
+}
+
+@test "scratch cleanup: the tasks' shared /tmp is kept while any job runs, emptied when none does" {
+  mkdir -p "$GB_ROOT/scratch/tasks/nxf.abc123" "$GB_ROOT/scratch/tasks/.fusion"
+  echo partial > "$GB_ROOT/scratch/tasks/nxf.abc123/sorted.bam"
+  container c1 "$RUNNING"
+  run cleanup
+  [ "$status" -eq 0 ]
+  [ -f "$GB_ROOT/scratch/tasks/nxf.abc123/sorted.bam" ]
+  rm "$STUBS/containers/c1"
+  run cleanup
+  [ "$status" -eq 0 ]
+  [ -d "$GB_ROOT/scratch/tasks" ]
+  [ -z "$(ls -A "$GB_ROOT/scratch/tasks")" ]
 }
 
 @test "scratch cleanup: when Docker cannot be asked, nothing is removed" {

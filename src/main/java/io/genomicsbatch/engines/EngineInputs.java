@@ -38,8 +38,11 @@ public record EngineInputs(String environment, String region,
      * any task image (Cromwell mounts the same directory itself).
      */
     public static final String HOST_AWS_CLI = "/usr/local/aws-cli/bin/aws";
-    /** Where the hosts mount their data volume. */
-    public static final String HOST_SCRATCH = "/scratch";
+    /**
+     * The part of the hosts' data storage that tasks share as their /tmp: the hosts empty it only when
+     * no job runs (per-job work goes in /scratch/$AWS_BATCH_JOB_ID).
+     */
+    public static final String HOST_SCRATCH = "/scratch/tasks";
     /**
      * Spot retries: Nextflow's default before 24.10, and AWS Batch's retry strategy allows up to 10
      * attempts. A reclaimed task restarts from scratch, so a few retries are cheap insurance.

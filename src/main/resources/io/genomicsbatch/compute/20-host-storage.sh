@@ -54,8 +54,8 @@ mkdir -p "$R$GB_DATA_DIR" "$R/var/lib/docker" "$R/scratch"
   echo "$GB_DATA_DIR/scratch /scratch none bind 0 0"
 } >> "$R/etc/fstab"
 mount "$GB_DATA_DIR"
-mkdir -p "$R$GB_DATA_DIR/docker" "$R$GB_DATA_DIR/scratch"
-chmod 1777 "$R$GB_DATA_DIR/scratch"
+mkdir -p "$R$GB_DATA_DIR/docker" "$R$GB_DATA_DIR/scratch/tasks"
+chmod 1777 "$R$GB_DATA_DIR/scratch" "$R$GB_DATA_DIR/scratch/tasks"
 
 step="moving Docker's data root onto the data storage"
 # Docker may already run (ECS-optimized AMI): stop it and its socket, keep its files, mount, restart.

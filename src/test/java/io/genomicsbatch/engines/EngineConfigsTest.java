@@ -126,7 +126,7 @@ class EngineConfigsTest {
     void nextflowConfigCarriesEveryRealValue() {
         var text = EngineConfigs.nextflowConfig(DEV);
         assertThat(text).contains("'" + DEV.jobRoleArn() + "'", "'" + DEV.defaultQueueArn() + "'",
-                "'" + DEV.highPriorityQueueArn() + "'", "'/scratch:/tmp'", "'" + EngineInputs.HOST_AWS_CLI + "'",
+                "'" + DEV.highPriorityQueueArn() + "'", "'/scratch/tasks:/tmp'", "'" + EngineInputs.HOST_AWS_CLI + "'",
                 "maxSpotAttempts = 5", "'" + DEV.logGroupName() + "'");
         assertThat(text).doesNotContainPattern("(?m)^workDir").contains("// workDir = "); // the user's, with how
         assertThat(EngineConfigs.nextflowConfig(DEV.withWorkDir("s3://acme-genomics-results/x")))

@@ -47,7 +47,7 @@ class NextflowConfigTest {
         assertThat(at(config, "aws", "region")).isEqualTo("eu-west-1");
         assertThat(at(config, "aws", "batch", "jobRole")).isEqualTo(PROD.jobRoleArn());
         assertThat(at(config, "aws", "batch", "cliPath")).isEqualTo("/usr/local/aws-cli/bin/aws");
-        assertThat(at(config, "aws", "batch", "volumes")).isEqualTo(List.of("/scratch:/tmp"));
+        assertThat(at(config, "aws", "batch", "volumes")).isEqualTo(List.of("/scratch/tasks:/tmp"));
         assertThat(at(config, "aws", "batch", "maxSpotAttempts")).isEqualTo(5);
         assertThat(at(config, "aws", "batch", "logsGroup")).isEqualTo("/aws/batch/genomics-batch-prod");
         // The work directory is the user's (commented out), Fusion is opt-in (commented out).
