@@ -2,7 +2,8 @@
 # Checks of the host user data that need more than a JDK (issue 9): the boot scripts run under bats
 # with stubbed system commands, and the launch templates' MIME user data, taken from the offline
 # plan of each shipped stack, parsed by cloud-init's own code. Quiet on success but for one line.
-# Needs target/genomics-batch.jar (./mvnw -B verify builds it).
+# Needs target/genomics-batch.jar (./mvnw -B verify builds it). `--install` only installs the tools
+# (.ci/run does that first, in the background, while Maven builds).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,6 +23,7 @@ if [ "${#need[@]}" -gt 0 ]; then
   "${sudo[@]}" apt-get update -qq
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
+[ "${1:-}" != --install ] || exit 0
 [ -f target/genomics-batch.jar ] || ./mvnw -B -q package -DskipTests
 
 work=$(mktemp -d)
