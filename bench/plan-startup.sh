@@ -51,12 +51,15 @@ for round in $(seq 0 $((runs - 1))); do
   done
 done
 load_after=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo '?')
+# Share of the last minute in which some runnable task waited for a CPU (Linux PSI): near 0 on
+# a quiet machine. Other tenants of the host show here even when `ps` shows nothing.
+cpu_pressure=$(awk '/^some/ {sub("avg60=", "", $3); print $3 "%"}' /proc/pressure/cpu 2>/dev/null || true)
 
 declare -A med
 for v in "${variants[@]}"; do med[$v]=$(tr ' ' '\n' <<<"${times[$v]}" | grep . | median); done
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.1fx", a / b}'; }
 
-echo "machine: $(nproc) cores, $(java -version 2>&1 | head -1); load average ${load_before} before, ${load_after} after"
+echo "machine: $(nproc) cores, $(java -version 2>&1 | head -1); load average ${load_before} before, ${load_after} after; CPU pressure (some, avg60) ${cpu_pressure:-n/a}"
 echo "cold runs (a new JVM each), $runs rounds, variants interleaved; medians:"
 printf '  %-66s %5s ms\n' "bare JVM start: java -jar $jar --help" "${med[bare]}"
 printf '  %-66s %5s ms  %s the bare start\n' "$launcher plan --stack $stack" "${med[launcher]}" "$(ratio "${med[launcher]}" "${med[bare]}")"
