@@ -12,15 +12,17 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.util.List;
 import java.util.Map;
 
+import static io.genomicsbatch.EnvironmentTest.CE;
+import static io.genomicsbatch.EnvironmentTest.QUEUE;
+import static io.genomicsbatch.EnvironmentTest.ROLE;
+import static io.genomicsbatch.EnvironmentTest.stack;
 import static io.genomicsbatch.support.AwsAnswers.arn;
 import static io.genomicsbatch.support.AwsAnswers.id;
 import static io.genomicsbatch.support.TestStacks.PROD_SUBNETS;
-import static io.genomicsbatch.support.TestStacks.answersFor;
 import static io.genomicsbatch.support.TestStacks.input;
 import static io.genomicsbatch.support.TestStacks.ofType;
 import static io.genomicsbatch.support.TestStacks.resource;
 import static io.genomicsbatch.support.TestStacks.run;
-import static io.genomicsbatch.support.TestStacks.runStackFile;
 import static io.genomicsbatch.support.TestStacks.succeeded;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,15 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SuppressWarnings("unchecked")
 class WorkflowEngineResourcesTest {
 
-    static final String QUEUE = "aws:batch/jobQueue:JobQueue";
-    static final String CE = "aws:batch/computeEnvironment:ComputeEnvironment";
-    static final String ROLE = "aws:iam/role:Role";
     static final String ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
     static final String ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint";
-
-    static Recorder.Recording stack(String name) {
-        return succeeded(runStackFile(name, answersFor(name)));
-    }
 
     static JsonObject policy(Recorder.Recording r, String name) {
         return JsonParser.parseString((String) input(resource(r, name), "policy")).getAsJsonObject();
