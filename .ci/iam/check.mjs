@@ -83,6 +83,45 @@ function currentScenarios(env) {
   return s
 }
 
+/**
+ * Host storage growth (issue 9): the instance role may create only encrypted gp3 volumes tagged for
+ * its own environment, and attach or delete only volumes (and instances) carrying that tag.
+ */
+function storageScenarios(env) {
+  const s = []
+  const tagKey = 'genomics-batch-environment'
+  // The environment's name prefix, as its log group carries it (/aws/batch/<namePrefix>).
+  const ours = env.outputs.jobLogGroupName.replace('/aws/batch/', '')
+  const volume = `arn:aws:ec2:${env.region}:${env.account}:volume/vol-0123456789abcdef0`
+  const instance = `arn:aws:ec2:${env.region}:${env.account}:instance/i-0123456789abcdef0`
+  const create = (tags, encrypted, type, size, expect, note) =>
+    call(env, INSTANCE_ROLE, 'ec2:CreateVolume', volume, expect, {
+      note,
+      context: {
+        ...Object.fromEntries(Object.entries(tags).map(([k, v]) => [`aws:RequestTag/${k}`, v])),
+        'aws:TagKeys': Object.keys(tags),
+        'ec2:Encrypted': encrypted,
+        'ec2:VolumeType': type,
+        'ec2:VolumeSize': String(size)
+      }
+    })
+  s.push(create({ [tagKey]: ours }, 'true', 'gp3', 100, 'Allowed', 'tagged, encrypted gp3'))
+  s.push(create({}, 'true', 'gp3', 100, 'Denied', 'untagged'))
+  s.push(create({ [tagKey]: 'genomics-batch-someone-else' }, 'true', 'gp3', 100, 'Denied', "another environment's tag"))
+  s.push(create({ [tagKey]: ours, Name: 'extra' }, 'true', 'gp3', 100, 'Denied', 'an extra tag'))
+  s.push(create({ [tagKey]: ours }, 'false', 'gp3', 100, 'Denied', 'unencrypted'))
+  s.push(create({ [tagKey]: ours }, 'true', 'io2', 100, 'Denied', 'not gp3'))
+  const tagged = (resource, action, value, expect, note) =>
+    call(env, INSTANCE_ROLE, action, resource, expect, { note, context: { [`ec2:ResourceTag/${tagKey}`]: value } })
+  s.push(tagged(volume, 'ec2:DeleteVolume', ours, 'Allowed', 'its own volume'))
+  s.push(tagged(volume, 'ec2:DeleteVolume', 'genomics-batch-someone-else', 'Denied', "another environment's volume"))
+  s.push(tagged(volume, 'ec2:AttachVolume', ours, 'Allowed', 'its own volume'))
+  s.push(tagged(instance, 'ec2:AttachVolume', 'genomics-batch-someone-else', 'Denied', "another environment's instance"))
+  s.push(tagged(instance, 'ec2:ModifyInstanceAttribute', 'genomics-batch-someone-else', 'Denied', "another environment's instance"))
+  s.push(call(env, INSTANCE_ROLE, 'ec2:CreateTags', volume, 'Denied', { note: 'outside CreateVolume', context: { 'ec2:CreateAction': 'CreateSnapshot' } }))
+  return s
+}
+
 /** Workflow engines: the head-job role, reference buckets, object tagging, KMS. */
 function engineScenarios(env) {
   const s = []
@@ -257,7 +296,7 @@ let passed = 0
 let failed = 0
 for (const file of files) {
   const env = JSON.parse(readFileSync(join(dir, file), 'utf8'))
-  const scenarios = [...currentScenarios(env), ...engineScenarios(env)]
+  const scenarios = [...currentScenarios(env), ...engineScenarios(env), ...storageScenarios(env)]
   for (const scenario of scenarios) {
     let got
     try {
