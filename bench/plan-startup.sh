@@ -9,10 +9,11 @@
 #   launcher  target/genomics-batch plan ...        the README's command: class-data archive + C1
 #   jar       java -jar target/genomics-batch.jar plan ...   the jar alone, no options
 #   pulumi    JDK_JAVA_OPTIONS=<the archive flags> java -jar target/genomics-batch.jar plan ...
-#             how `pulumi preview`/`up` start the program (runtime.options.binary: `java -jar
+#             the JVM started as `pulumi preview`/`up` start it (runtime.options.binary: `java -jar
 #             target/genomics-batch.jar` in the project directory) with the flags the workflows
-#             set: the program's own evaluation (config, App.deploy, every resource registered)
-#             under the SDK's mock engine, without the engine's gRPC round trips.
+#             set, evaluating the program (config, App.deploy, every resource registered) under
+#             the SDK's mock engine and the plan's runner: not a preview, which adds the engine's
+#             gRPC round trips and runs the SDK's own runner.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 stack="${1:-dev}"
@@ -64,6 +65,6 @@ echo "cold runs (a new JVM each), $runs rounds, variants interleaved; medians:"
 printf '  %-66s %5s ms\n' "bare JVM start: java -jar $jar --help" "${med[bare]}"
 printf '  %-66s %5s ms  %s the bare start\n' "$launcher plan --stack $stack" "${med[launcher]}" "$(ratio "${med[launcher]}" "${med[bare]}")"
 printf '  %-66s %5s ms  %s\n' "java -jar $jar plan --stack $stack (the jar alone)" "${med[jar]}" "$(ratio "${med[jar]}" "${med[bare]}")"
-printf '  %-66s %5s ms  %s\n' "as pulumi preview/up start it, JDK_JAVA_OPTIONS set (see README)" "${med[pulumi]}" "$(ratio "${med[pulumi]}" "${med[bare]}")"
+printf '  %-66s %5s ms  %s\n' "plan, JVM started as Pulumi starts it (JDK_JAVA_OPTIONS, README)" "${med[pulumi]}" "$(ratio "${med[pulumi]}" "${med[bare]}")"
 echo "ratio launcher plan / bare start: $(ratio "${med[launcher]}" "${med[bare]}") (budget: 7x); the jar alone: $(ratio "${med[jar]}" "${med[bare]}")"
 for v in "${variants[@]}"; do echo "  all $v: ${times[$v]}"; done

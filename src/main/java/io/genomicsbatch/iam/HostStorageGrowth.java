@@ -52,7 +52,9 @@ public final class HostStorageGrowth {
         var tagged = Map.<String, Object>of("StringEquals", Map.of("ec2:ResourceTag/" + tagKey, tagValue));
 
         var create = new LinkedHashMap<String, Object>();
-        create.put("StringEquals", Map.of("aws:RequestTag/" + tagKey, tagValue, "ec2:VolumeType", "gp3"));
+        // Sorted: Map.of iterates in a per-JVM order, which would change the policy text between runs.
+        create.put("StringEquals", new java.util.TreeMap<>(
+                Map.of("aws:RequestTag/" + tagKey, tagValue, "ec2:VolumeType", "gp3")));
         create.put("ForAllValues:StringEquals", Map.of("aws:TagKeys", List.of(tagKey)));
         create.put("Bool", Map.of("ec2:Encrypted", "true"));
         create.put("NumericLessThanEquals", Map.of("ec2:VolumeSize", maxVolumeGiB));

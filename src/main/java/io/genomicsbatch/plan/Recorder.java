@@ -8,6 +8,8 @@ import com.pulumi.resources.ResourceTransformation;
 import com.pulumi.test.Mocks;
 import com.pulumi.test.PulumiTest;
 import com.pulumi.test.TestOptions;
+import com.pulumi.test.internal.PulumiTestInternal;
+import com.pulumi.deployment.internal.DeploymentImpl;
 import io.genomicsbatch.config.ConfigKey;
 
 import java.util.ArrayList;
@@ -76,14 +78,19 @@ public final class Recorder {
         }
         root.addHandler(capture);
         try {
-            var result = PulumiTest
-                    .withOptions(TestOptions.builder()
+            var result = PulumiTestInternal.builder()
+                    .options(TestOptions.builder()
                             .projectName(ConfigKey.NAMESPACE)
                             .stackName(stack)
                             .preview(false)
                             .resourceTransformations(List.of(record))
                             .build())
-                    .withMocks(recording)
+                    .mocks(recording)
+                    .deploymentFactory(state -> {
+                        state.runner = new SettlingRunner(state.runner);
+                        return new DeploymentImpl(state);
+                    })
+                    .build()
                     .runTest(program);
             var outputs = new LinkedHashMap<String, Object>();
             if (result.exceptions().isEmpty()) {
