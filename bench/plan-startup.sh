@@ -14,10 +14,15 @@
 #             set, evaluating the program (config, App.deploy, every resource registered) under
 #             the SDK's mock engine and the plan's runner: not a preview, which adds the engine's
 #             gRPC round trips and runs the SDK's own runner.
+#   node      node bench/node/program.js <the plan JSON>   with --node: the same stack written for
+#             Pulumi's Node.js SDK and run under its mocks (bench/node, pinned; npm ci on first use)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-stack="${1:-dev}"
-runs="${2:-9}"
+with_node=false
+args=()
+for a in "$@"; do if [ "$a" = --node ]; then with_node=true; else args+=("$a"); fi; done
+stack="${args[0]:-dev}"
+runs="${args[1]:-9}"
 jar=target/genomics-batch.jar
 launcher=target/genomics-batch
 archive=target/genomics-batch.jsa
@@ -34,20 +39,28 @@ millis() { date +%s%3N; }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 variants=(bare launcher jar pulumi)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+if $with_node; then
+  [ -d bench/node/node_modules ] || npm ci --prefix bench/node --no-audit --no-fund --loglevel=error >/dev/null
+  java -jar "$jar" plan --stack "$stack" --format json > "$work/plan.json"
+  variants+=(node)
+fi
 run_variant() {
   case "$1" in
     bare) java -jar "$jar" --help >/dev/null 2>&1 || true ;;
     launcher) "$launcher" plan --stack "$stack" >/dev/null ;;
     jar) java -jar "$jar" plan --stack "$stack" >/dev/null ;;
     pulumi) JDK_JAVA_OPTIONS="$pulumi_flags" java -jar "$jar" plan --stack "$stack" >/dev/null 2>&1 ;;
+    node) node bench/node/program.js "$work/plan.json" >/dev/null ;;
   esac
 }
 
 declare -A times
 load_before=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo '?')
 for round in $(seq 0 $((runs - 1))); do
-  for k in 0 1 2 3; do
-    v=${variants[$(((round + k) % 4))]}
+  for k in "${!variants[@]}"; do
+    v=${variants[$(((round + k) % ${#variants[@]}))]}
     start=$(millis); run_variant "$v"; times[$v]+="$(($(millis) - start)) "
   done
 done
@@ -66,5 +79,9 @@ printf '  %-66s %5s ms\n' "bare JVM start: java -jar $jar --help" "${med[bare]}"
 printf '  %-66s %5s ms  %s the bare start\n' "$launcher plan --stack $stack" "${med[launcher]}" "$(ratio "${med[launcher]}" "${med[bare]}")"
 printf '  %-66s %5s ms  %s\n' "java -jar $jar plan --stack $stack (the jar alone)" "${med[jar]}" "$(ratio "${med[jar]}" "${med[bare]}")"
 printf '  %-66s %5s ms  %s\n' "plan, JVM started as Pulumi starts it (JDK_JAVA_OPTIONS, README)" "${med[pulumi]}" "$(ratio "${med[pulumi]}" "${med[bare]}")"
+if $with_node; then
+  printf '  %-66s %5s ms  %s; the launcher takes %s of it\n' "node bench/node/program.js (the same stack, Node.js mocks)" \
+    "${med[node]}" "$(ratio "${med[node]}" "${med[bare]}")" "$(awk -v a="${med[launcher]}" -v b="${med[node]}" 'BEGIN {printf "%.2f", a / b}')"
+fi
 echo "ratio launcher plan / bare start: $(ratio "${med[launcher]}" "${med[bare]}") (budget: 7x); the jar alone: $(ratio "${med[jar]}" "${med[bare]}")"
 for v in "${variants[@]}"; do echo "  all $v: ${times[$v]}"; done
