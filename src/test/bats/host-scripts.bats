@@ -301,15 +301,21 @@ cleanup() { install_lib; bash "$SRC/50-scratch-cleanup.sh" run; }
 @test "scratch cleanup: the tasks' shared /tmp is kept while any job runs, emptied when none does" {
   mkdir -p "$GB_ROOT/scratch/tasks/nxf.abc123" "$GB_ROOT/scratch/tasks/.fusion"
   echo partial > "$GB_ROOT/scratch/tasks/nxf.abc123/sorted.bam"
+  touch -d '1 hour ago' "$GB_ROOT/scratch/tasks/nxf.abc123" "$GB_ROOT/scratch/tasks/.fusion"
+  mkdir -p "$STUBS/containers"
+  printf 'PATH=/usr/bin\nECS_LOGLEVEL=info\n' > "$STUBS/containers/ecs-agent"   # always there: not a job
   container c1 "$RUNNING"
   run cleanup
   [ "$status" -eq 0 ]
   [ -f "$GB_ROOT/scratch/tasks/nxf.abc123/sorted.bam" ]
   rm "$STUBS/containers/c1"
+  mkdir "$GB_ROOT/scratch/tasks/nxf.just-started"   # a job starting while the cleanup runs
   run cleanup
   [ "$status" -eq 0 ]
   [ -d "$GB_ROOT/scratch/tasks" ]
-  [ -z "$(ls -A "$GB_ROOT/scratch/tasks")" ]
+  [ ! -e "$GB_ROOT/scratch/tasks/nxf.abc123" ]
+  [ ! -e "$GB_ROOT/scratch/tasks/.fusion" ]
+  [ -d "$GB_ROOT/scratch/tasks/nxf.just-started" ]
 }
 
 @test "scratch cleanup: when Docker cannot be asked, nothing is removed" {

@@ -52,7 +52,7 @@ public final class PlanCommand {
                         : "") + "\n" + USAGE);
                 return 2;
             }
-            if (i + 1 >= args.length) {
+            if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
                 err.print("missing value for " + arg + "\n" + USAGE);
                 return 2;
             }

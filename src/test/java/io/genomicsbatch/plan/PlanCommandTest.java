@@ -153,6 +153,9 @@ class PlanCommandTest {
         var deploy = plan("deploy");
         assertThat(deploy.status()).isEqualTo(2);
         assertThat(deploy.err()).startsWith("unknown command \"deploy\"");
+        var noValue = plan("plan", "--stack", "--format", "json");
+        assertThat(noValue.status()).isEqualTo(2);
+        assertThat(noValue.err()).startsWith("missing value for --stack");
         var positional = plan("plan", "dev");
         assertThat(positional.status()).isEqualTo(2);
         assertThat(positional.err()).startsWith("unexpected argument \"dev\"; did you mean --stack dev?");
