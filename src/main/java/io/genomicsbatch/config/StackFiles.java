@@ -1,7 +1,11 @@
 package io.genomicsbatch.config;
 
 import com.google.gson.Gson;
+import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.representer.Representer;
+import org.yaml.snakeyaml.resolver.Resolver;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
@@ -16,6 +20,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -57,8 +62,9 @@ public record StackFiles(String stack, Map<String, String> values, Set<String> m
         var project = document(projectFile);
         var projectName = project.get("name");
         if (!ConfigKey.NAMESPACE.equals(projectName)) {
-            throw new StackFileException(projectFile + " is the project \"" + projectName + "\", not "
-                    + ConfigKey.NAMESPACE + ": pass --dir with the genomics-batch project directory");
+            throw new StackFileException(projectFile + (projectName == null ? " names no project"
+                    : " is the project \"" + projectName + "\"") + ", not " + ConfigKey.NAMESPACE
+                    + ": pass --dir with the genomics-batch project directory");
         }
         var stackFile = projectDir.resolve("Pulumi." + stack + ".yaml");
         if (!Files.isRegularFile(stackFile)) {
@@ -154,7 +160,9 @@ public record StackFiles(String stack, Map<String, String> values, Set<String> m
     private static Map<?, ?> document(Path file) {
         Object document;
         try {
-            document = new Yaml(new SafeConstructor(new LoaderOptions())).load(Files.readString(file));
+            var options = new LoaderOptions();
+            document = new Yaml(new SafeConstructor(options), new Representer(new DumperOptions()),
+                    new DumperOptions(), options, new CoreSchemaResolver()).load(Files.readString(file));
         } catch (IOException e) {
             throw new StackFileException("cannot read " + file + ": " + e.getMessage());
         } catch (RuntimeException e) {
@@ -178,6 +186,24 @@ public record StackFiles(String stack, Map<String, String> values, Set<String> m
             throw new StackFileException(file + ": expected `config:` to be a mapping of keys to values");
         }
         return map;
+    }
+
+    /**
+     * Scalars as the Pulumi CLI reads them (YAML 1.2's core schema): {@code yes}, {@code on} and
+     * dates stay text, where SnakeYAML's YAML 1.1 rules would make them booleans and dates, so the
+     * plan never accepts a value the deployment refuses.
+     */
+    private static final class CoreSchemaResolver extends Resolver {
+        private static final Pattern CORE_BOOL = Pattern.compile("^(?:true|True|TRUE|false|False|FALSE)$");
+
+        @Override
+        protected void addImplicitResolvers() {
+            addImplicitResolver(Tag.BOOL, CORE_BOOL, "tTfF");
+            addImplicitResolver(Tag.INT, INT, "-+0123456789");
+            addImplicitResolver(Tag.FLOAT, FLOAT, "-+0123456789.");
+            addImplicitResolver(Tag.NULL, NULL, "~nN\0");
+            addImplicitResolver(Tag.NULL, EMPTY, null);
+        }
     }
 
     /** A YAML value as the CLI hands it to a program: scalars as text, lists and maps as JSON. */

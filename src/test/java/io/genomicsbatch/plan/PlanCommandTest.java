@@ -191,6 +191,17 @@ class PlanCommandTest {
     }
 
     @Test
+    void yamlScalarsAreReadAsThePulumiCliReadsThem(@TempDir Path dir) throws IOException {
+        // YAML 1.1 would make `yes` a boolean; the CLI (YAML 1.2) passes the text, which the program refuses.
+        project(dir, "yes", "config:\n  aws:region: us-east-1\n  genomics-batch:protect: yes\n");
+        var run = plan("plan", "--stack", "yes", "--dir", dir.toString());
+        assertThat(run.status()).isEqualTo(1);
+        assertThat(run.err()).contains("genomics-batch:protect: got \"yes\"");
+        Files.writeString(dir.resolve("Pulumi.true.yaml"), "config:\n  aws:region: us-east-1\n  genomics-batch:protect: True\n");
+        assertThat(plan("plan", "--stack", "true", "--dir", dir.toString()).status()).isZero();
+    }
+
+    @Test
     void anotherProjectsDirectoryIsRefused(@TempDir Path dir) throws IOException {
         Files.writeString(dir.resolve("Pulumi.yaml"), "name: web-shop\nruntime: nodejs\n");
         Files.writeString(dir.resolve("Pulumi.dev.yaml"), "config:\n  aws:region: us-east-1\n");
