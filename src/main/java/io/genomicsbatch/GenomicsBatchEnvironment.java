@@ -21,6 +21,7 @@ import io.genomicsbatch.network.S3GatewayEndpoint;
 import io.genomicsbatch.engines.EngineConfigs;
 import io.genomicsbatch.engines.EngineInputs;
 import io.genomicsbatch.iam.HeadJobRole;
+import io.genomicsbatch.iam.InlinePolicyBudget;
 import io.genomicsbatch.logs.JobLogGroup;
 import io.genomicsbatch.config.Lineup;
 import com.pulumi.aws.AwsFunctions;
@@ -207,7 +208,8 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
 
     /** Settings are checked here, once, before anything is registered (the component included). */
     private static ComponentResourceOptions checked(Args args, ComponentResourceOptions options) {
-        var problems = SettingsValidator.problems(args.settings());
+        var problems = new java.util.ArrayList<>(SettingsValidator.problems(args.settings()));
+        InlinePolicyBudget.check(args.namePrefix(), args.settings()).ifPresent(problems::add);
         if (!problems.isEmpty()) {
             throw new InvalidConfigException(problems);
         }

@@ -152,6 +152,22 @@ class ConfigValidationTest {
     }
 
     @Test
+    void bucketListsTooLongForTheRolesInlinePoliciesAreRefusedBeforeAnythingIsRegistered() {
+        var many = java.util.stream.IntStream.range(0, 40)
+                .mapToObj(i -> "\"acme-genomics-sequencing-results-" + i + "-archive-bucket\"")
+                .collect(java.util.stream.Collectors.joining(",", "[", "]"));
+        var recording = TestStacks.run("dev", Map.of("dataBucketNames", many, "referenceBucketNames", many
+                .replace("results", "reference")));
+        assertThat(invalidConfig(recording).problems()).singleElement().satisfies(p -> assertThat(p.message())
+                .startsWith("genomics-batch:dataBucketNames, genomics-batch:referenceBucketNames, "
+                        + "genomics-batch:dataKmsKeyArns: 40 data buckets, 40 reference buckets and 0 keys need up to")
+                .contains("IAM allows 10240 per role"));
+        assertThat(recording.resources()).isEmpty();
+        // A handful of buckets fits, as in the shipped prod stack.
+        TestStacks.succeeded(TestStacks.run("dev", Map.of("dataBucketNames", many.substring(0, many.indexOf(",")) + "]")));
+    }
+
+    @Test
     void allowAllEgressWarns() {
         assertThat(warnings(Map.of("allowAllEgress", "true"))).singleElement().satisfies(w -> assertThat(w)
                 .startsWith("genomics-batch:allowAllEgress = true").contains("sharedFileSystemSecurityGroupIds"));

@@ -1,0 +1,53 @@
+package io.genomicsbatch.iam;
+
+import io.genomicsbatch.config.ConfigKey;
+import io.genomicsbatch.config.ConfigProblem;
+import io.genomicsbatch.config.Settings;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * IAM allows a role {@value #MAX_INLINE_POLICY_CHARACTERS} characters of inline policies in all.
+ * The head-job role carries the most (its Batch policy and the job role's data access), so its
+ * policies are measured before anything is registered, as long as AWS could write them: the
+ * longest partition and region names, and the longest role name.
+ */
+public final class InlinePolicyBudget {
+    private InlinePolicyBudget() {
+    }
+
+    public static final int MAX_INLINE_POLICY_CHARACTERS = 10_240;
+
+    private static final HeadJobRole.Account LONGEST =
+            new HeadJobRole.Account("aws-us-gov", "us-gov-west-1", "123456789012");
+
+    /** Characters of the head-job role's inline policies (IAM does not count whitespace; these have none). */
+    static int headJobRoleCharacters(String namePrefix, Settings.Environment settings) {
+        var batch = "arn:" + LONGEST.partition() + ":batch:" + LONGEST.region() + ":" + LONGEST.accountId()
+                + ":job-queue/";
+        var queues = settings.queues().stream().map(q -> batch + namePrefix + "-" + q.name()).toList();
+        var jobRole = "arn:" + LONGEST.partition() + ":iam::" + LONGEST.accountId() + ":role/" + "r".repeat(64);
+        var total = HeadJobRole.batchPolicy(LONGEST, namePrefix, queues, jobRole, "/aws/batch/" + namePrefix).length();
+        for (var policy : DataAccessPolicies.policies(LONGEST.partition(), settings.data()).values()) {
+            total += policy.length();
+        }
+        return total;
+    }
+
+    /** A problem naming the bucket and key lists when the head-job role's policies would not fit. */
+    public static Optional<ConfigProblem> check(String namePrefix, Settings.Environment settings) {
+        var characters = headJobRoleCharacters(namePrefix, settings);
+        if (characters <= MAX_INLINE_POLICY_CHARACTERS) {
+            return Optional.empty();
+        }
+        var data = settings.data();
+        return Optional.of(new ConfigProblem(List.of(ConfigKey.DATA_BUCKET_NAMES, ConfigKey.REFERENCE_BUCKET_NAMES,
+                ConfigKey.DATA_KMS_KEY_ARNS), ConfigKey.DATA_BUCKET_NAMES.fullKey() + ", "
+                + ConfigKey.REFERENCE_BUCKET_NAMES.fullKey() + ", " + ConfigKey.DATA_KMS_KEY_ARNS.fullKey() + ": "
+                + data.dataBucketNames().size() + " data buckets, " + data.referenceBucketNames().size()
+                + " reference buckets and " + data.kmsKeyArns().size() + " keys need up to " + characters
+                + " characters of inline IAM policy on the head-job role; IAM allows "
+                + MAX_INLINE_POLICY_CHARACTERS + " per role: list fewer buckets or keys"));
+    }
+}
