@@ -20,18 +20,11 @@ import io.genomicsbatch.network.HostSecurityGroup;
 import io.genomicsbatch.network.S3GatewayEndpoint;
 import io.genomicsbatch.engines.EngineConfigs;
 import io.genomicsbatch.engines.EngineInputs;
+import io.genomicsbatch.iam.AwsAccount;
 import io.genomicsbatch.iam.HeadJobRole;
 import io.genomicsbatch.iam.InlinePolicyBudget;
 import io.genomicsbatch.logs.JobLogGroup;
 import io.genomicsbatch.config.Lineup;
-import com.pulumi.aws.AwsFunctions;
-import com.pulumi.aws.inputs.GetCallerIdentityArgs;
-import com.pulumi.aws.inputs.GetPartitionArgs;
-import com.pulumi.aws.inputs.GetRegionArgs;
-import com.pulumi.aws.outputs.GetCallerIdentityResult;
-import com.pulumi.aws.outputs.GetPartitionResult;
-import com.pulumi.aws.outputs.GetRegionResult;
-import com.pulumi.deployment.InvokeOutputOptions;
 import com.pulumi.resources.Resource;
 import io.genomicsbatch.network.Network;
 import io.genomicsbatch.queues.JobQueues;
@@ -105,12 +98,13 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
                     new HostLaunchTemplate.Props(launchTemplateName(name, image), image, settings.storage(),
                             args.namePrefix(), tags, this)));
         }
-        var iam = BatchIam.create(new BatchIam.Props(name, settings.data(),
+        var account = AwsAccount.lookUp(this);
+        var iam = BatchIam.create(new BatchIam.Props(name, account, settings.data(),
                 settings.computeEnvironments().stream().anyMatch(Settings.ComputeEnvironmentSpec::needsSpotFleetRole),
                 settings.protect(), tags, this));
         // Hosts grow their data storage with volumes tagged for this environment only.
         var storageGrowth = HostStorageGrowth.create(new HostStorageGrowth.Props(name + "-instance-role-storage-growth",
-                iam.instanceRole(), UserData.TAG_KEY, args.namePrefix(), settings.storage().maxGiB(), this));
+                account, iam.instanceRole(), UserData.TAG_KEY, args.namePrefix(), settings.storage().maxGiB(), this));
         var hostPolicies = new ArrayList<Resource>(iam.attachments());
         hostPolicies.add(storageGrowth);
 
@@ -139,7 +133,6 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
         var logGroupName = JobLogGroup.groupName(args.namePrefix());
         var logGroup = JobLogGroup.create(new JobLogGroup.Props(name + "-job-logs", logGroupName,
                 settings.logRetentionDays(), settings.protect(), tags, this));
-        var account = accountFacts(this);
         var headJobRole = HeadJobRole.create(new HeadJobRole.Props(name + "-head-job-role", args.namePrefix(),
                 settings.data(), account, Output.all(queueArns), iam.jobRole().arn(), logGroupName,
                 settings.protect(), tags, this));
@@ -168,30 +161,19 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
         return outputs;
     }
 
-    /** Partition, region and account of the deployment, looked up once. */
-    private static Output<HeadJobRole.Account> accountFacts(Resource parent) {
-        var options = InvokeOutputOptions.builder().parent(parent).build();
-        var partition = AwsFunctions.getPartition(GetPartitionArgs.builder().build(), options)
-                .applyValue(GetPartitionResult::partition);
-        var region = AwsFunctions.getRegion(GetRegionArgs.builder().build(), options).applyValue(GetRegionResult::name);
-        var accountId = AwsFunctions.getCallerIdentity(GetCallerIdentityArgs.builder().build(), options)
-                .applyValue(GetCallerIdentityResult::accountId);
-        return Output.tuple(partition, region, accountId).applyValue(t -> new HeadJobRole.Account(t.t1, t.t2, t.t3));
-    }
-
     /**
      * What the engine configs are built from: the real queue names and ARNs, roles and log group.
      * With data buckets, the work directory is a prefix of the first one.
      */
     private static Output<EngineInputs> engineInputs(String namePrefix, Settings.Environment settings,
-                                                     Output<HeadJobRole.Account> account,
+                                                     Output<AwsAccount> account,
                                                      Map<String, com.pulumi.aws.batch.JobQueue> queues,
                                                      Output<String> jobRoleArn, Output<String> logGroupName) {
         var defaultQueue = queues.get(Lineup.DEFAULT_QUEUE);
         var highPriority = queues.get(Lineup.HIGH_PRIORITY_QUEUE);
         var headJob = queues.get(Lineup.HEAD_JOB_QUEUE);
         var workDir = settings.data().dataBucketNames().stream().findFirst().map(b -> "s3://" + b + "/" + namePrefix);
-        return Output.all(account.applyValue(HeadJobRole.Account::region), defaultQueue.name(), defaultQueue.arn(),
+        return Output.all(account.applyValue(AwsAccount::region), defaultQueue.name(), defaultQueue.arn(),
                         highPriority.name(), highPriority.arn(), headJob.name(), headJob.arn(), jobRoleArn,
                         logGroupName)
                 .applyValue(v -> {

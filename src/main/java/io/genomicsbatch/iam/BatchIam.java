@@ -1,6 +1,5 @@
 package io.genomicsbatch.iam;
 
-import com.pulumi.aws.AwsFunctions;
 import com.pulumi.aws.iam.InstanceProfile;
 import com.pulumi.aws.iam.InstanceProfileArgs;
 import com.pulumi.aws.iam.Role;
@@ -9,12 +8,7 @@ import com.pulumi.aws.iam.RolePolicy;
 import com.pulumi.aws.iam.RolePolicyArgs;
 import com.pulumi.aws.iam.RolePolicyAttachment;
 import com.pulumi.aws.iam.RolePolicyAttachmentArgs;
-import com.pulumi.aws.inputs.GetCallerIdentityArgs;
-import com.pulumi.aws.inputs.GetPartitionArgs;
-import com.pulumi.aws.outputs.GetCallerIdentityResult;
-import com.pulumi.aws.outputs.GetPartitionResult;
 import com.pulumi.core.Output;
-import com.pulumi.deployment.InvokeOutputOptions;
 import com.pulumi.resources.CustomResourceOptions;
 import com.pulumi.resources.Resource;
 import io.genomicsbatch.config.Settings;
@@ -47,8 +41,8 @@ public final class BatchIam {
      * @param spotFleetRole whether to create the Spot fleet role
      * @param protect       protect the roles and the profile from deletion
      */
-    public record Props(String name, Settings.DataAccess data, boolean spotFleetRole, boolean protect,
-                        Map<String, String> tags, Resource parent) {
+    public record Props(String name, Output<AwsAccount> account, Settings.DataAccess data, boolean spotFleetRole,
+                        boolean protect, Map<String, String> tags, Resource parent) {
     }
 
     /**
@@ -68,11 +62,7 @@ public final class BatchIam {
         var parent = p.parent();
         var tags = p.tags();
         var attachments = new ArrayList<Resource>();
-        var invokeOptions = InvokeOutputOptions.builder().parent(parent).build();
-        var partition = AwsFunctions.getPartition(GetPartitionArgs.builder().build(), invokeOptions)
-                .applyValue(GetPartitionResult::partition);
-        var accountId = AwsFunctions.getCallerIdentity(GetCallerIdentityArgs.builder().build(), invokeOptions)
-                .applyValue(GetCallerIdentityResult::accountId);
+        var partition = p.account().applyValue(AwsAccount::partition);
         var options = CustomResourceOptions.builder().parent(parent).protect(p.protect()).build();
 
         var instanceRole = new Role(name + "-instance-role", RoleArgs.builder()
@@ -88,8 +78,7 @@ public final class BatchIam {
                 .build(), options);
 
         // Only ECS tasks of this account may assume the job role (confused-deputy guard).
-        var jobTrust = accountId.applyValue(account -> PolicyDocuments.trust("ecs-tasks.amazonaws.com",
-                Map.of("StringEquals", Map.of("aws:SourceAccount", account))));
+        var jobTrust = p.account().applyValue(a -> PolicyDocuments.ecsTasksTrust(a.accountId()));
         var jobRole = new Role(name + "-job-role", RoleArgs.builder()
                 .description("Genomics Batch jobs: read and write the configured data buckets")
                 .assumeRolePolicy(jobTrust)

@@ -47,23 +47,18 @@ public final class HeadJobRole {
     static final List<String> LOG_ACTIONS = List.of("logs:GetLogEvents", "logs:FilterLogEvents",
             "logs:DescribeLogStreams");
 
-    /** Where this environment's resources are, for ARNs the program builds itself. */
-    public record Account(String partition, String region, String accountId) {
-    }
-
     /**
      * @param queueArns the environment's job queues (the head job may submit to these only)
      * @param jobRole   the only role the head job may pass (to the job definitions it registers)
      */
-    public record Props(String name, String namePrefix, Settings.DataAccess data, Output<Account> account,
+    public record Props(String name, String namePrefix, Settings.DataAccess data, Output<AwsAccount> account,
                         Output<List<String>> queueArns, Output<String> jobRoleArn, String logGroupName,
                         boolean protect, Map<String, String> tags, Resource parent) {
     }
 
     public static Role create(Props p) {
         var options = CustomResourceOptions.builder().parent(p.parent()).protect(p.protect()).build();
-        var trust = p.account().applyValue(a -> PolicyDocuments.trust("ecs-tasks.amazonaws.com",
-                Map.of("StringEquals", Map.of("aws:SourceAccount", a.accountId()))));
+        var trust = p.account().applyValue(a -> PolicyDocuments.ecsTasksTrust(a.accountId()));
         var role = new Role(p.name(), RoleArgs.builder()
                 .description("Genomics Batch head jobs: run a workflow engine that submits this environment's jobs")
                 .assumeRolePolicy(trust)
@@ -75,11 +70,11 @@ public final class HeadJobRole {
                 .role(role.id())
                 .policy(policy)
                 .build(), CustomResourceOptions.builder().parent(p.parent()).build());
-        BatchIam.attachDataAccess(p.name(), role, p.data(), p.account().applyValue(Account::partition), p.parent());
+        BatchIam.attachDataAccess(p.name(), role, p.data(), p.account().applyValue(AwsAccount::partition), p.parent());
         return role;
     }
 
-    static String batchPolicy(Account a, String namePrefix, List<String> queueArns, String jobRoleArn,
+    static String batchPolicy(AwsAccount a, String namePrefix, List<String> queueArns, String jobRoleArn,
                               String logGroupName) {
         var batch = "arn:" + a.partition() + ":batch:" + a.region() + ":" + a.accountId() + ":";
         var definitions = jobDefinitionPrefixes(namePrefix).stream().map(px -> batch + "job-definition/" + px + "*")

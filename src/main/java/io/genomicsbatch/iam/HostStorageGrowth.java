@@ -1,12 +1,9 @@
 package io.genomicsbatch.iam;
 
-import com.pulumi.aws.AwsFunctions;
 import com.pulumi.aws.iam.Role;
 import com.pulumi.aws.iam.RolePolicy;
 import com.pulumi.aws.iam.RolePolicyArgs;
-import com.pulumi.aws.inputs.GetPartitionArgs;
-import com.pulumi.aws.outputs.GetPartitionResult;
-import com.pulumi.deployment.InvokeOutputOptions;
+import com.pulumi.core.Output;
 import com.pulumi.resources.CustomResourceOptions;
 import com.pulumi.resources.Resource;
 
@@ -32,14 +29,12 @@ public final class HostStorageGrowth {
      * @param tagValue       this environment's value of it
      * @param maxVolumeGiB   the largest volume a host may create (its storage cap)
      */
-    public record Props(String name, Role instanceRole, String tagKey, String tagValue, int maxVolumeGiB,
-                        Resource parent) {
+    public record Props(String name, Output<AwsAccount> account, Role instanceRole, String tagKey, String tagValue,
+                        int maxVolumeGiB, Resource parent) {
     }
 
     public static RolePolicy create(Props p) {
-        var partition = AwsFunctions.getPartition(GetPartitionArgs.builder().build(),
-                        InvokeOutputOptions.builder().parent(p.parent()).build())
-                .applyValue(GetPartitionResult::partition);
+        var partition = p.account().applyValue(AwsAccount::partition);
         return new RolePolicy(p.name(), RolePolicyArgs.builder()
                 .role(p.instanceRole().id())
                 .policy(partition.applyValue(part -> policy(part, p.tagKey(), p.tagValue(), p.maxVolumeGiB())))

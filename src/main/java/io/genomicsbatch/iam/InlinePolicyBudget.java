@@ -3,6 +3,7 @@ package io.genomicsbatch.iam;
 import io.genomicsbatch.config.ConfigKey;
 import io.genomicsbatch.config.ConfigProblem;
 import io.genomicsbatch.config.Settings;
+import io.genomicsbatch.logs.JobLogGroup;
 
 import java.util.List;
 import java.util.Optional;
@@ -19,8 +20,7 @@ public final class InlinePolicyBudget {
 
     public static final int MAX_INLINE_POLICY_CHARACTERS = 10_240;
 
-    private static final HeadJobRole.Account LONGEST =
-            new HeadJobRole.Account("aws-us-gov", "us-gov-west-1", "123456789012");
+    private static final AwsAccount LONGEST = new AwsAccount("aws-us-gov", "us-gov-west-1", "123456789012");
 
     /** Characters of the head-job role's inline policies (IAM does not count whitespace; these have none). */
     static int headJobRoleCharacters(String namePrefix, Settings.Environment settings) {
@@ -28,7 +28,8 @@ public final class InlinePolicyBudget {
                 + ":job-queue/";
         var queues = settings.queues().stream().map(q -> batch + namePrefix + "-" + q.name()).toList();
         var jobRole = "arn:" + LONGEST.partition() + ":iam::" + LONGEST.accountId() + ":role/" + "r".repeat(64);
-        var total = HeadJobRole.batchPolicy(LONGEST, namePrefix, queues, jobRole, "/aws/batch/" + namePrefix).length();
+        var total = HeadJobRole.batchPolicy(LONGEST, namePrefix, queues, jobRole, JobLogGroup.groupName(namePrefix))
+                .length();
         for (var policy : DataAccessPolicies.policies(LONGEST.partition(), settings.data()).values()) {
             total += policy.length();
         }

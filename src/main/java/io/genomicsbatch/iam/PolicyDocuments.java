@@ -26,6 +26,11 @@ final class PolicyDocuments {
         return document(List.of(statement));
     }
 
+    /** Trust for ECS tasks of one account only (the confused-deputy guard of job roles). */
+    static String ecsTasksTrust(String accountId) {
+        return trust("ecs-tasks.amazonaws.com", Map.of("StringEquals", Map.of("aws:SourceAccount", accountId)));
+    }
+
     static Map<String, Object> allow(String sid, List<String> actions, List<String> resources) {
         var statement = new LinkedHashMap<String, Object>();
         statement.put("Sid", sid);

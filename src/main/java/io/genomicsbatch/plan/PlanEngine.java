@@ -38,6 +38,7 @@ public final class PlanEngine {
             var cause = recording.exceptions().get(0);
             throw new ProgramFailedException(programMessage(cause), cause);
         }
+        // A fact the fake account was asked twice (the region, by two data sources) is listed once.
         var lookups = new ArrayList<>(new java.util.LinkedHashSet<>(mocks.lookups()));
         lookups.sort(Comparator.comparingInt(l -> LOOKUP_ORDER.indexOf(l.what())));
         var warnings = new ArrayList<>(fileWarnings);

@@ -75,6 +75,18 @@ class PlanCommandTest {
     }
 
     @Test
+    void eachDataSourceIsCalledOnce() {
+        for (var stack : List.of("dev", "prod")) {
+            var answers = TestStacks.answersFor(stack);
+            TestStacks.succeeded(TestStacks.runStackFile(stack, answers));
+            // The account-wide facts (partition, account, region) serve every policy from one call each.
+            assertThat(answers.invokes()).as(stack).filteredOn(token -> token.startsWith("aws:index/"))
+                    .containsExactlyInAnyOrder("aws:index/getPartition:getPartition", "aws:index/getCallerIdentity:getCallerIdentity",
+                            "aws:index/getRegion:getRegion");
+        }
+    }
+
+    @Test
     void jsonListsEveryResourceWithInputsOptionsAndTheOutputs() {
         var run = plan("plan", "--stack", "prod", "--format", "json");
         assertThat(run.status()).isZero();

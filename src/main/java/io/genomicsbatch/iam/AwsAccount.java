@@ -1,0 +1,27 @@
+package io.genomicsbatch.iam;
+
+import com.pulumi.aws.AwsFunctions;
+import com.pulumi.aws.inputs.GetCallerIdentityArgs;
+import com.pulumi.aws.inputs.GetPartitionArgs;
+import com.pulumi.aws.inputs.GetRegionArgs;
+import com.pulumi.aws.outputs.GetCallerIdentityResult;
+import com.pulumi.aws.outputs.GetPartitionResult;
+import com.pulumi.aws.outputs.GetRegionResult;
+import com.pulumi.core.Output;
+import com.pulumi.deployment.InvokeOutputOptions;
+import com.pulumi.resources.Resource;
+
+/** Where the environment is deployed, for the ARNs the program writes itself. */
+public record AwsAccount(String partition, String region, String accountId) {
+
+    /** The deployment's partition, region and account, looked up once for every policy that needs them. */
+    public static Output<AwsAccount> lookUp(Resource parent) {
+        var options = InvokeOutputOptions.builder().parent(parent).build();
+        var partition = AwsFunctions.getPartition(GetPartitionArgs.builder().build(), options)
+                .applyValue(GetPartitionResult::partition);
+        var region = AwsFunctions.getRegion(GetRegionArgs.builder().build(), options).applyValue(GetRegionResult::name);
+        var accountId = AwsFunctions.getCallerIdentity(GetCallerIdentityArgs.builder().build(), options)
+                .applyValue(GetCallerIdentityResult::accountId);
+        return Output.tuple(partition, region, accountId).applyValue(t -> new AwsAccount(t.t1, t.t2, t.t3));
+    }
+}
