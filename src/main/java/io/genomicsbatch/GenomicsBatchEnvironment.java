@@ -148,10 +148,11 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
         values.put("vpcId", network.vpcId());
         values.put("subnetIds", network.subnetIds());
         values.put("jobLogGroupName", logGroup.name());
-        var engines = engineInputs(args.namePrefix(), settings, account, queues, iam.jobRole().arn(), logGroup.name());
-        values.put("nextflowConfig", engines.applyValue(EngineConfigs::nextflowConfig));
-        values.put("cromwellBackendConfig", engines.applyValue(EngineConfigs::cromwellBackendConfig));
-        values.put("snakemakeArgs", engines.applyValue(EngineConfigs::snakemakeArgs));
+        var engineConfigs = engineInputs(args.namePrefix(), settings, account, queues, iam.jobRole().arn(),
+                logGroup.name()).applyValue(EngineConfigs::byOutputName);
+        for (var output : EngineConfigs.OUTPUT_NAMES) {
+            values.put(output, engineConfigs.applyValue(configs -> configs.get(output)));
+        }
         outputs = EnvironmentOutputs.ordered(values);
         registerOutputs(outputs);
     }

@@ -26,6 +26,8 @@ public final class EngineConfigs {
     public static final String NEXTFLOW_OUTPUT = "nextflowConfig";
     public static final String CROMWELL_OUTPUT = "cromwellBackendConfig";
     public static final String SNAKEMAKE_OUTPUT = "snakemakeArgs";
+    /** The three, in the order {@link #byOutputName} gives them. */
+    public static final List<String> OUTPUT_NAMES = List.of(NEXTFLOW_OUTPUT, CROMWELL_OUTPUT, SNAKEMAKE_OUTPUT);
 
     /**
      * Every engine's config by its stack output name, in that order: one call for the program to

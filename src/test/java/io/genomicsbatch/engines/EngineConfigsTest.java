@@ -144,6 +144,7 @@ class EngineConfigsTest {
                 java.util.Map.entry("nextflowConfig", EngineConfigs.nextflowConfig(DEV)),
                 java.util.Map.entry("cromwellBackendConfig", EngineConfigs.cromwellBackendConfig(DEV)),
                 java.util.Map.entry("snakemakeArgs", EngineConfigs.snakemakeArgs(DEV)));
+        assertThat(EngineConfigs.byOutputName(DEV).keySet()).containsExactlyElementsOf(EngineConfigs.OUTPUT_NAMES);
     }
 
     // ---- inputs ----
