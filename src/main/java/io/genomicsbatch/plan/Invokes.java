@@ -78,39 +78,36 @@ public final class Invokes {
     }
 
     private static Map<String, Object> subnets(Map<String, Object> args, Account account) {
-        String vpc = null;
-        List<String> wanted = null;
-        for (var filter : filters(args)) {
-            var values = strings(filter.get("values"));
-            if ("vpc-id".equals(filter.get("name")) && !values.isEmpty()) {
-                vpc = values.get(0);
-            } else if ("subnet-id".equals(filter.get("name"))) {
-                wanted = values;
-            }
-        }
-        return Map.of("id", String.valueOf(vpc), "ids", account.subnets(String.valueOf(vpc), Optional.ofNullable(wanted)));
+        var filters = filters(args);
+        var vpc = vpcId(args, filters);
+        return Map.of("id", vpc, "ids", account.subnets(vpc, Optional.ofNullable(filters.get("subnet-id"))));
     }
 
     private static Map<String, Object> routeTables(Map<String, Object> args, Account account) {
-        String vpc = args.get("vpcId") instanceof String v ? v : null;
-        var subnets = List.<String>of();
-        var main = false;
-        for (var filter : filters(args)) {
-            var values = strings(filter.get("values"));
-            if ("vpc-id".equals(filter.get("name")) && !values.isEmpty()) {
-                vpc = values.get(0);
-            } else if ("association.subnet-id".equals(filter.get("name"))) {
-                subnets = values;
-            } else if ("association.main".equals(filter.get("name"))) {
-                main = values.contains("true");
-            }
-        }
-        return Map.of("id", String.valueOf(vpc), "ids", account.routeTables(String.valueOf(vpc), subnets, main));
+        var filters = filters(args);
+        var vpc = vpcId(args, filters);
+        var subnets = filters.getOrDefault("association.subnet-id", List.<String>of());
+        var main = filters.getOrDefault("association.main", List.of()).contains("true");
+        return Map.of("id", vpc, "ids", account.routeTables(vpc, subnets, main));
     }
 
-    @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> filters(Map<String, Object> args) {
-        return args.get("filters") instanceof List<?> list ? (List<Map<String, Object>>) list : List.of();
+    /** The VPC a lookup is narrowed to: its {@code vpc-id} filter, or its {@code vpcId} argument. */
+    private static String vpcId(Map<String, Object> args, Map<String, List<String>> filters) {
+        var byFilter = filters.getOrDefault("vpc-id", List.of());
+        return !byFilter.isEmpty() ? byFilter.get(0) : String.valueOf(args.get("vpcId"));
+    }
+
+    /** A lookup's filters: name -> values. */
+    private static Map<String, List<String>> filters(Map<String, Object> args) {
+        var filters = new java.util.HashMap<String, List<String>>();
+        if (args.get("filters") instanceof List<?> list) {
+            for (var filter : list) {
+                if (filter instanceof Map<?, ?> f) {
+                    filters.put(String.valueOf(f.get("name")), strings(f.get("values")));
+                }
+            }
+        }
+        return filters;
     }
 
     private static List<String> strings(Object value) {
