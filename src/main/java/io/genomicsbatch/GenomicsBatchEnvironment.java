@@ -121,7 +121,7 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
         var queues = new LinkedHashMap<String, com.pulumi.aws.batch.JobQueue>();
         for (var spec : settings.queues()) {
             var queue = JobQueues.create(new JobQueues.Props(name + "-" + spec.name(),
-                    args.namePrefix() + "-" + spec.name(), spec,
+                    JobQueues.queueName(args.namePrefix(), spec), spec,
                     spec.computeEnvironments().stream().map(environments::get).toList(),
                     settings.runnableTimeoutMinutes(), tags, settings.protect(), this));
             values.put(EnvironmentOutputs.queueArn(spec.name()), queue.arn());

@@ -4,6 +4,7 @@ import io.genomicsbatch.config.ConfigKey;
 import io.genomicsbatch.config.ConfigProblem;
 import io.genomicsbatch.config.Settings;
 import io.genomicsbatch.logs.JobLogGroup;
+import io.genomicsbatch.queues.JobQueues;
 
 import java.util.List;
 import java.util.Optional;
@@ -26,7 +27,7 @@ public final class InlinePolicyBudget {
     static int headJobRoleCharacters(String namePrefix, Settings.Environment settings) {
         var batch = "arn:" + LONGEST.partition() + ":batch:" + LONGEST.region() + ":" + LONGEST.accountId()
                 + ":job-queue/";
-        var queues = settings.queues().stream().map(q -> batch + namePrefix + "-" + q.name()).toList();
+        var queues = settings.queues().stream().map(q -> batch + JobQueues.queueName(namePrefix, q)).toList();
         var jobRole = "arn:" + LONGEST.partition() + ":iam::" + LONGEST.accountId() + ":role/" + "r".repeat(64);
         var total = HeadJobRole.batchPolicy(LONGEST, namePrefix, queues, jobRole, JobLogGroup.groupName(namePrefix))
                 .length();

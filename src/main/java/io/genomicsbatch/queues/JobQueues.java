@@ -65,6 +65,11 @@ public final class JobQueues {
                         boolean protect, Resource parent) {
     }
 
+    /** A queue's AWS name: stable, "&lt;namePrefix&gt;-&lt;spec name&gt;", so workflow configs can name it. */
+    public static String queueName(String namePrefix, Settings.QueueSpec spec) {
+        return namePrefix + "-" + spec.name();
+    }
+
     public static JobQueue create(Props p) {
         var orders = new ArrayList<JobQueueComputeEnvironmentOrderArgs>();
         for (var i = 0; i < p.environments().size(); i++) {
