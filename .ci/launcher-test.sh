@@ -49,7 +49,7 @@ run() {
   cmp -s "$scratch/$name.out" "$scratch/want.out" || fail "$name: stdout differs from the jar's"
   cmp -s "$scratch/$name.err2" "$scratch/want.err" || fail "$name: stderr differs from the jar's: $(head -3 "$scratch/$name.err2")"
 }
-archived() { grep -q 'io.genomicsbatch.Main source: shared objects file (top)' "$scratch/$1.classes"; }
+archived() { grep -q 'io.genomicsbatch.Main source: shared objects file' "$scratch/$1.classes"; }
 
 # The whole plan once, through the archive.
 reference plan plan --stack dev --format mermaid --dir "$root"

@@ -40,6 +40,7 @@ public final class UserData {
     static final String BOUNDARY = "==GENOMICS-BATCH-BOUNDARY==";
 
     private static final Pattern TAG_VALUE = Pattern.compile("[A-Za-z0-9_-]{1,128}");
+    private static final Pattern PLACEHOLDER = Pattern.compile("@[A-Z_]+@");
     private static final Pattern HEREDOC = Pattern.compile("(?<!<)<<-?\\s*'?\"?([A-Za-z_]+)'?\"?(?!<)");
 
     /**
@@ -94,7 +95,7 @@ public final class UserData {
         for (var value : host.values().entrySet()) {
             text = text.replace("@" + value.getKey() + "@", value.getValue());
         }
-        if (text.matches("(?s).*@[A-Z_]+@.*")) {
+        if (PLACEHOLDER.matcher(text).find()) {
             throw new IllegalStateException("user data part " + part + " has a placeholder without a value");
         }
         return withoutComments(text);

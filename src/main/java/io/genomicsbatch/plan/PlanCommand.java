@@ -78,18 +78,18 @@ public final class PlanCommand {
             err.print("missing --stack\n" + USAGE);
             return 2;
         }
-        StackFiles files;
+        return plan(stack, dir, format, out, err);
+    }
+
+    private static int plan(String stack, Path dir, PlanRenderer.Format format, PrintStream out, PrintStream err) {
         try {
-            files = StackFiles.load(dir, stack);
+            var plan = PlanEngine.run(stack, () -> StackFiles.load(dir, stack),
+                    files -> ctx -> App.deploy(ctx, files.source()));
+            out.print(PlanRenderer.render(plan, format));
+            return 0;
         } catch (StackFiles.StackFileException e) {
             err.println("error: " + e.getMessage());
             return 2;
-        }
-        try {
-            var source = files.source();
-            var plan = PlanEngine.run(stack, files.region(), files.warnings(), ctx -> App.deploy(ctx, source));
-            out.print(PlanRenderer.render(plan, format));
-            return 0;
         } catch (PlanEngine.ProgramFailedException e) {
             err.println("error: " + e.getMessage());
             return 1;

@@ -3,12 +3,17 @@ package io.genomicsbatch.plan;
 import com.pulumi.Context;
 import io.genomicsbatch.config.ConfigKey;
 import io.genomicsbatch.config.InvalidConfigException;
+import io.genomicsbatch.config.StackFiles;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /** The offline plan: the program recorded under {@link PlanMocks}, which answer without AWS. */
 public final class PlanEngine {
@@ -28,23 +33,45 @@ public final class PlanEngine {
             "region", "AWS partition", "account ID");
 
     /**
-     * @param fileWarnings what reading the stack files noticed; listed before the program's own warnings
+     * Reads the stack files on a second thread while the SDK's mock engine starts (its protobuf
+     * descriptors and the stack resource's registration need nothing from them), then runs the
+     * program on what was read. A failure to read them is thrown as is once the engine has ended.
+     *
+     * @param read    reads the stack files (its warnings are listed before the program's own)
+     * @param program the Pulumi program for what was read
      */
-    public static Plan run(String stack, Optional<String> region, List<String> fileWarnings,
-                           Consumer<Context> program) {
-        var mocks = new PlanMocks(region);
-        var recording = Recorder.run(stack, mocks, program);
+    public static Plan run(String stack, Supplier<StackFiles> read, Function<StackFiles, Consumer<Context>> program) {
+        var files = CompletableFuture.supplyAsync(read, task -> {
+            var reader = new Thread(task, "genomics-batch-stack-files");
+            reader.setDaemon(true);
+            reader.start();
+        });
+        // The program, and with it every lookup, starts only after the files were read.
+        var mocks = new PlanMocks(() -> files.join().region());
+        var recording = Recorder.run(stack, mocks, ctx -> program.apply(files.join()).accept(ctx));
+        var stackFiles = read(files);
         if (!recording.exceptions().isEmpty()) {
             var cause = recording.exceptions().get(0);
             throw new ProgramFailedException(programMessage(cause), cause);
         }
         // A fact the fake account was asked twice (the region, by two data sources) is listed once.
-        var lookups = new ArrayList<>(new java.util.LinkedHashSet<>(mocks.lookups()));
+        // Keyed by its text: a record's generated hashCode is linked at first use, which costs more.
+        var distinct = new LinkedHashMap<List<String>, Lookup>();
+        mocks.lookups().forEach(l -> distinct.putIfAbsent(List.of(l.what(), l.answer(), l.source()), l));
+        var lookups = new ArrayList<>(distinct.values());
         lookups.sort(Comparator.comparingInt(l -> LOOKUP_ORDER.indexOf(l.what())));
-        var warnings = new ArrayList<>(fileWarnings);
+        var warnings = new ArrayList<>(stackFiles.warnings());
         warnings.addAll(recording.warnings());
-        return new Plan(ConfigKey.NAMESPACE, stack, region, recording.resources(), lookups, warnings,
+        return new Plan(ConfigKey.NAMESPACE, stack, stackFiles.region(), recording.resources(), lookups, warnings,
                 recording.outputs());
+    }
+
+    private static StackFiles read(CompletableFuture<StackFiles> files) {
+        try {
+            return files.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
     }
 
     /** The program's own message: the config problems, or the innermost cause of another failure. */

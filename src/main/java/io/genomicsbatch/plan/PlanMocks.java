@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
  * Answers the program offline: resources get their inputs back plus labelled placeholders for
@@ -17,11 +18,12 @@ import java.util.concurrent.CompletableFuture;
  */
 final class PlanMocks implements Mocks, Invokes.Account {
 
-    private final Optional<String> region;
+    /** aws:region from the stack files, asked for only once the program runs. */
+    private final Supplier<Optional<String>> stackRegion;
     private final List<Lookup> lookups = Collections.synchronizedList(new ArrayList<>());
 
-    PlanMocks(Optional<String> region) {
-        this.region = region;
+    PlanMocks(Supplier<Optional<String>> stackRegion) {
+        this.stackRegion = stackRegion;
     }
 
     /** The placeholder for a value AWS assigns on deployment. */
@@ -75,6 +77,7 @@ final class PlanMocks implements Mocks, Invokes.Account {
 
     @Override
     public String partition() {
+        var region = stackRegion.get();
         var r = region.orElse("");
         var partition = r.startsWith("cn-") ? "aws-cn" : r.startsWith("us-gov-") ? "aws-us-gov" : "aws";
         lookups.add(new Lookup("AWS partition", partition,
@@ -91,6 +94,7 @@ final class PlanMocks implements Mocks, Invokes.Account {
 
     @Override
     public String region() {
+        var region = stackRegion.get();
         var r = region.orElse(lookupPlaceholder("the region of the AWS environment"));
         lookups.add(new Lookup("region", r, region.isPresent() ? "stack config (aws:region)"
                 : "placeholder: aws:region is unset"));

@@ -245,7 +245,7 @@ class PlanCommandTest {
     void planResourcesEqualThoseTheMockEngineTestsSee() {
         for (var stack : List.of("dev", "prod")) {
             var files = io.genomicsbatch.config.StackFiles.load(TestStacks.PROJECT_DIR, stack);
-            var plan = PlanEngine.run(stack, files.region(), files.warnings(), ctx -> io.genomicsbatch.App.deploy(ctx, files.source()));
+            var plan = PlanEngine.run(stack, () -> files, f -> ctx -> io.genomicsbatch.App.deploy(ctx, f.source()));
             var tested = TestStacks.succeeded(TestStacks.runStackFile(stack, TestStacks.answersFor(stack)));
             assertThat(plan.resources()).extracting(PlanCommandTest::shape)
                     .containsExactlyElementsOf(tested.resources().stream().map(PlanCommandTest::shape).toList());
