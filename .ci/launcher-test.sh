@@ -62,6 +62,13 @@ reference usage --help
 run elsewhere "$root/$launcher" "$scratch"
 archived elsewhere || fail "elsewhere: the archive was not used when started from another directory"
 
+# On a 2-core machine the SDK's asynchronous steps run in the common pool, which Main sizes
+# before first use: a few dozen threads in a plan, not one new thread per step (over 150).
+JDK_JAVA_OPTIONS="-XX:ActiveProcessorCount=2 -Xlog:os+thread=info:file=$scratch/threads.log" \
+  "$root/$launcher" plan --stack dev >/dev/null 2>&1 || fail "threads: the plan failed"
+threads=$(grep -c 'Thread "[^"]*" started' "$scratch/threads.log" || true)
+[ "$threads" -lt 60 ] || fail "threads: a plan on 2 cores started $threads threads: the common pool was not sized"
+
 # A stale archive: the jar changed after the training run.
 touch "$jar"
 run stale "$root/$launcher"
@@ -75,4 +82,4 @@ run missing "$scratch/copy/genomics-batch"
 echo "not an archive" >"$scratch/copy/genomics-batch.jsa"
 run corrupt "$scratch/copy/genomics-batch"
 
-echo "launcher-test: archive used (also from another directory); stale, corrupt and missing archives fall back silently; output equals the jar's"
+echo "launcher-test: archive used (also from another directory); $threads threads on 2 cores; stale, corrupt and missing archives fall back silently; output equals the jar's"
