@@ -17,9 +17,10 @@ public final class Main {
     static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
 
     public static void main(String[] args) {
-        commonPoolParallelism(Runtime.getRuntime().availableProcessors(), System.getProperty(COMMON_POOL_PARALLELISM))
-                .ifPresent(workers -> System.setProperty(COMMON_POOL_PARALLELISM, workers));
         if (args.length > 0) {
+            commonPoolParallelism(Runtime.getRuntime().availableProcessors(),
+                    System.getProperty(COMMON_POOL_PARALLELISM))
+                    .ifPresent(workers -> System.setProperty(COMMON_POOL_PARALLELISM, workers));
             System.exit(PlanCommand.run(args, System.out, System.err));
         }
         // The Pulumi engine always tells the program where its resource monitor is.
@@ -32,11 +33,13 @@ public final class Main {
     }
 
     /**
-     * The SDK runs its asynchronous steps on CompletableFuture's default executor, which is the
-     * common fork-join pool only when that pool has two workers or more. With its default of one
-     * worker per core but one (a 2-core machine: one worker), every step starts a new thread
-     * instead: hundreds per run, about a tenth of a plan's time. Two workers there, set before the
-     * pool exists; a machine with more cores, or a value the user set, is left as it is.
+     * For the plan: the SDK runs its asynchronous steps on CompletableFuture's default executor,
+     * which is the common fork-join pool only when that pool has two workers or more. With its
+     * default of one worker per core but one (a 2-core machine: one worker), every step starts a
+     * new thread instead, over 150 in a plan. Two workers there, set before the pool exists; a
+     * machine with more cores, or a value the user set, is left as it is. Not for `pulumi up`:
+     * the SDK's own runner (which the plan's {@code SettlingRunner} spares) keeps re-submitting
+     * its wait, which would then hold one of the two workers, and measured slower.
      */
     static Optional<String> commonPoolParallelism(int processors, String configured) {
         return configured == null && processors - 1 < 2 ? Optional.of("2") : Optional.empty();
