@@ -2,6 +2,7 @@ package io.genomicsbatch;
 
 import com.pulumi.Pulumi;
 import io.genomicsbatch.plan.PlanCommand;
+import io.genomicsbatch.plan.PlanEngine;
 
 import java.util.Optional;
 
@@ -18,9 +19,11 @@ public final class Main {
 
     public static void main(String[] args) {
         if (args.length > 0) {
-            commonPoolParallelism(Runtime.getRuntime().availableProcessors(),
-                    System.getProperty(COMMON_POOL_PARALLELISM))
-                    .ifPresent(workers -> System.setProperty(COMMON_POOL_PARALLELISM, workers));
+            if (PlanEngine.settles()) {
+                commonPoolParallelism(Runtime.getRuntime().availableProcessors(),
+                        System.getProperty(COMMON_POOL_PARALLELISM))
+                        .ifPresent(workers -> System.setProperty(COMMON_POOL_PARALLELISM, workers));
+            }
             System.exit(PlanCommand.run(args, System.out, System.err));
         }
         // The Pulumi engine always tells the program where its resource monitor is.
@@ -37,9 +40,9 @@ public final class Main {
      * which is the common fork-join pool only when that pool has two workers or more. With its
      * default of one worker per core but one (a 2-core machine: one worker), every step starts a
      * new thread instead, over 150 in a plan. Two workers there, set before the pool exists; a
-     * machine with more cores, or a value the user set, is left as it is. Not for `pulumi up`:
-     * the SDK's own runner (which the plan's {@code SettlingRunner} spares) keeps re-submitting
-     * its wait, which would then hold one of the two workers, and measured slower.
+     * machine with more cores, or a value the user set, is left as it is. Not for `pulumi up`, nor
+     * a plan on the SDK's runner ({@link PlanEngine#RUNNER_PROPERTY}): that runner keeps
+     * re-submitting its wait, which would then hold one of the two workers (measured slower).
      */
     static Optional<String> commonPoolParallelism(int processors, String configured) {
         return configured == null && processors - 1 < 2 ? Optional.of("2") : Optional.empty();

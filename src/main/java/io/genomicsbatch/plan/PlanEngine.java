@@ -29,6 +29,18 @@ public final class PlanEngine {
         }
     }
 
+    /**
+     * {@code -Dgenomics-batch.plan.runner=sdk} runs the plan on the SDK's own runner, as
+     * {@code pulumi preview}/{@code up} run the program, instead of {@link SettlingRunner}: the
+     * bench measures the program's evaluation on the deployment path with it. Same plan, slower.
+     */
+    public static final String RUNNER_PROPERTY = "genomics-batch.plan.runner";
+
+    /** Whether the plan awaits the program's tasks itself (the default) rather than by the SDK's runner. */
+    public static boolean settles() {
+        return !"sdk".equals(System.getProperty(RUNNER_PROPERTY));
+    }
+
     private static final List<String> LOOKUP_ORDER = List.of("VPC", "subnets", "route tables", "main route table",
             "region", "AWS partition", "account ID");
 

@@ -87,7 +87,9 @@ public final class Recorder {
                             .build())
                     .mocks(recording)
                     .deploymentFactory(state -> {
-                        state.runner = new SettlingRunner(state.runner);
+                        if (PlanEngine.settles()) {
+                            state.runner = new SettlingRunner(state.runner);
+                        }
                         return new DeploymentImpl(state);
                     })
                     .build()

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -42,6 +43,25 @@ class PlanEngineTest {
                 tuple("region", "us-east-1"),
                 tuple("AWS partition", "aws"));
         assertThat(plan.resource("genomics-batch-spot")).isPresent();
+    }
+
+    /** The bench's deployment-path variant: the SDK's own runner gives the same plan. */
+    @Test
+    void onTheSdksRunnerThePlanIsTheSame() {
+        Supplier<Plan> dev = () -> PlanEngine.run("dev", () -> StackFiles.load(TestStacks.PROJECT_DIR, "dev"),
+                files -> ctx -> App.deploy(ctx, files.source()));
+        var settled = dev.get();
+        Plan onSdkRunner;
+        System.setProperty(PlanEngine.RUNNER_PROPERTY, "sdk");
+        try {
+            assertThat(PlanEngine.settles()).isFalse();
+            onSdkRunner = dev.get();
+        } finally {
+            System.clearProperty(PlanEngine.RUNNER_PROPERTY);
+        }
+        assertThat(PlanEngine.settles()).isTrue();
+        assertThat(PlanRenderer.render(onSdkRunner, PlanRenderer.Format.JSON))
+                .isEqualTo(PlanRenderer.render(settled, PlanRenderer.Format.JSON));
     }
 
     @Test
