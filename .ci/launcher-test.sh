@@ -2,7 +2,9 @@
 # Checks the launcher that `./mvnw package` puts in target/ (after a package or verify):
 #   - it uses the class-data archive made at package time, also when started from elsewhere;
 #   - it prints exactly what `java -jar target/genomics-batch.jar` prints, with the same exit status;
-#   - with a stale archive (the jar is newer), a corrupt one or none, it still does, silently.
+#   - with a stale archive (the jar is newer), a corrupt one or none, it still does, silently,
+#     and a stale one leaves the JVM the JDK's own archive;
+#   - a plan on 2 cores runs the SDK's steps on pooled threads, not a new thread per step.
 # A handful of JVM starts: a few seconds. No timing here (that is bench/plan-startup.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -63,16 +65,20 @@ run elsewhere "$root/$launcher" "$scratch"
 archived elsewhere || fail "elsewhere: the archive was not used when started from another directory"
 
 # On a 2-core machine the SDK's asynchronous steps run in the common pool, which Main sizes
-# before first use: a few dozen threads in a plan, not one new thread per step (over 150).
+# before first use: about 20 threads in a plan, not one new thread per step (over 150).
 JDK_JAVA_OPTIONS="-XX:ActiveProcessorCount=2 -Xlog:os+thread=info:file=$scratch/threads.log" \
   "$root/$launcher" plan --stack dev >/dev/null 2>&1 || fail "threads: the plan failed"
 threads=$(grep -c 'Thread "[^"]*" started' "$scratch/threads.log" || true)
+# The JVM's own threads (GC, compiler, ...) alone are more than 5: fewer means the log changed.
+[ "$threads" -ge 5 ] || fail "threads: $scratch/threads.log lists $threads thread starts: log format changed?"
 [ "$threads" -lt 60 ] || fail "threads: a plan on 2 cores started $threads threads: the common pool was not sized"
 
 # A stale archive: the jar changed after the training run.
 touch "$jar"
 run stale "$root/$launcher"
 archived stale && fail "stale: the JVM used an archive made for another jar"
+grep -q 'java.lang.Object source: shared objects file' "$scratch/stale.classes" \
+  || fail "stale: the JVM ran without the JDK's own class-data archive"
 touch -r "$mtime_ref" "$jar"
 
 # A corrupt archive, and none: a copy of the launcher and the jar in a scratch directory.
@@ -82,4 +88,4 @@ run missing "$scratch/copy/genomics-batch"
 echo "not an archive" >"$scratch/copy/genomics-batch.jsa"
 run corrupt "$scratch/copy/genomics-batch"
 
-echo "launcher-test: archive used (also from another directory); $threads threads on 2 cores; stale, corrupt and missing archives fall back silently; output equals the jar's"
+echo "launcher-test: archive used (also from another directory); $threads threads on 2 cores; stale, corrupt and missing archives fall back silently (a stale one to the JDK's); output equals the jar's"

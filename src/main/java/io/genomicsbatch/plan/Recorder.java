@@ -10,6 +10,7 @@ import com.pulumi.test.PulumiTest;
 import com.pulumi.test.TestOptions;
 import com.pulumi.test.internal.PulumiTestInternal;
 import com.pulumi.deployment.internal.DeploymentImpl;
+import com.pulumi.deployment.internal.Runner;
 import io.genomicsbatch.config.ConfigKey;
 
 import java.util.ArrayList;
@@ -87,9 +88,7 @@ public final class Recorder {
                             .build())
                     .mocks(recording)
                     .deploymentFactory(state -> {
-                        if (PlanEngine.settles()) {
-                            state.runner = new SettlingRunner(state.runner);
-                        }
+                        state.runner = runner(state.runner);
                         return new DeploymentImpl(state);
                     })
                     .build()
@@ -116,6 +115,11 @@ public final class Recorder {
             }
             PulumiTest.cleanup();
         }
+    }
+
+    /** {@link SettlingRunner} around the SDK's runner, unless {@link PlanEngine#RUNNER_PROPERTY} asks for the SDK's own. */
+    static Runner runner(Runner sdk) {
+        return PlanEngine.settles() ? new SettlingRunner(sdk) : sdk;
     }
 
     private static PlannedResource planned(Registration r, Map<String, Map<String, Object>> inputs) {

@@ -50,16 +50,17 @@ class PlanEngineTest {
     void onTheSdksRunnerThePlanIsTheSame() {
         Supplier<Plan> dev = () -> PlanEngine.run("dev", () -> StackFiles.load(TestStacks.PROJECT_DIR, "dev"),
                 files -> ctx -> App.deploy(ctx, files.source()));
+        var sdkRunner = new SettlingRunnerTest.RecordingRunner();
+        assertThat(Recorder.runner(sdkRunner)).isInstanceOf(SettlingRunner.class);
         var settled = dev.get();
         Plan onSdkRunner;
         System.setProperty(PlanEngine.RUNNER_PROPERTY, "sdk");
         try {
-            assertThat(PlanEngine.settles()).isFalse();
+            assertThat(Recorder.runner(sdkRunner)).isSameAs(sdkRunner);
             onSdkRunner = dev.get();
         } finally {
             System.clearProperty(PlanEngine.RUNNER_PROPERTY);
         }
-        assertThat(PlanEngine.settles()).isTrue();
         assertThat(PlanRenderer.render(onSdkRunner, PlanRenderer.Format.JSON))
                 .isEqualTo(PlanRenderer.render(settled, PlanRenderer.Format.JSON));
     }
