@@ -53,6 +53,18 @@ public interface ConfigSource {
         };
     }
 
+    /** The bare key of a full key in this project's namespace ("genomics-batch:spotMaxVcpus" -> "spotMaxVcpus"). */
+    static Optional<String> ownKey(String fullKey) {
+        var prefix = ConfigKey.NAMESPACE + ":";
+        return fullKey.startsWith(prefix) ? Optional.of(fullKey.substring(prefix.length())) : Optional.empty();
+    }
+
+    /** Whether a full key sits under a near miss of this project's namespace ({@link #misplacedKeys}). */
+    static boolean isMisplaced(String fullKey) {
+        var colon = fullKey.indexOf(':');
+        return colon > 0 && isNearMissNamespace(fullKey.substring(0, colon));
+    }
+
     /**
      * Whether a config namespace looks like a misspelling of this project's ({@code genomics_batch},
      * {@code genomicsbatch}, {@code Genomics-Batch}, {@code genomics-bacth}).

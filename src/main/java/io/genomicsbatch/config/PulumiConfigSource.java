@@ -6,6 +6,7 @@ import com.pulumi.Config;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * Config as the Pulumi engine passes it to the running program. Values come through the SDK's
@@ -20,28 +21,15 @@ public final class PulumiConfigSource implements ConfigSource {
 
     public PulumiConfigSource(Config config, String pulumiConfigJson) {
         this.config = config;
-        this.keys = namespaceKeys(pulumiConfigJson);
-        this.misplaced = misplacedKeys(pulumiConfigJson);
+        var fullKeys = fullKeys(pulumiConfigJson);
+        this.keys = namespaceKeys(fullKeys);
+        this.misplaced = fullKeys.stream().filter(ConfigSource::isMisplaced)
+                .collect(Collectors.toCollection(TreeSet::new));
     }
 
     @Override
     public Set<String> misplacedKeys() {
         return misplaced;
-    }
-
-    /** Full keys whose namespace is a near miss of this project's. */
-    static Set<String> misplacedKeys(String pulumiConfigJson) {
-        var keys = new TreeSet<String>();
-        if (pulumiConfigJson == null || pulumiConfigJson.isBlank()) {
-            return keys;
-        }
-        for (var fullKey : JsonParser.parseString(pulumiConfigJson).getAsJsonObject().keySet()) {
-            var colon = fullKey.indexOf(':');
-            if (colon > 0 && ConfigSource.isNearMissNamespace(fullKey.substring(0, colon))) {
-                keys.add(fullKey);
-            }
-        }
-        return keys;
     }
 
     @Override
@@ -54,17 +42,16 @@ public final class PulumiConfigSource implements ConfigSource {
         return keys;
     }
 
-    static Set<String> namespaceKeys(String pulumiConfigJson) {
-        var keys = new TreeSet<String>();
+    /** The full keys ("namespace:key") of {@code PULUMI_CONFIG}; none when it is unset. */
+    static Set<String> fullKeys(String pulumiConfigJson) {
         if (pulumiConfigJson == null || pulumiConfigJson.isBlank()) {
-            return keys;
+            return Set.of();
         }
-        var prefix = ConfigKey.NAMESPACE + ":";
-        for (var fullKey : JsonParser.parseString(pulumiConfigJson).getAsJsonObject().keySet()) {
-            if (fullKey.startsWith(prefix)) {
-                keys.add(fullKey.substring(prefix.length()));
-            }
-        }
-        return keys;
+        return JsonParser.parseString(pulumiConfigJson).getAsJsonObject().keySet();
+    }
+
+    static Set<String> namespaceKeys(Set<String> fullKeys) {
+        return fullKeys.stream().flatMap(k -> ConfigSource.ownKey(k).stream())
+                .collect(Collectors.toCollection(TreeSet::new));
     }
 }

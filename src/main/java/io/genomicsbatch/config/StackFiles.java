@@ -109,7 +109,7 @@ public record StackFiles(String stack, Map<String, String> values, Set<String> m
                 bare.add(key);
                 return;
             }
-            if (ConfigSource.isNearMissNamespace(key.substring(0, key.indexOf(':')))) {
+            if (ConfigSource.isMisplaced(key)) {
                 misplaced.add(key);
             }
             merged.put(key, raw(value));
@@ -130,13 +130,8 @@ public record StackFiles(String stack, Map<String, String> values, Set<String> m
 
     /** The values of the project's own namespace, keyed by bare key. */
     public ConfigSource source() {
-        var prefix = ConfigKey.NAMESPACE + ":";
         var own = new TreeMap<String, String>();
-        values.forEach((k, v) -> {
-            if (k.startsWith(prefix)) {
-                own.put(k.substring(prefix.length()), v);
-            }
-        });
+        values.forEach((k, v) -> ConfigSource.ownKey(k).ifPresent(bare -> own.put(bare, v)));
         return ConfigSource.of(own, misplacedKeys);
     }
 

@@ -149,8 +149,8 @@ class ProjectFilesTest {
     @Test
     void pulumiConfigKeysComeFromTheLanguageHostsEnvironment() {
         var json = "{\"genomics-batch:spotMaxVcpus\":\"12\",\"aws:region\":\"us-east-1\",\"genomics-batch:typo\":\"1\"}";
-        assertThat(PulumiConfigSource.namespaceKeys(json)).containsExactly("spotMaxVcpus", "typo");
-        assertThat(PulumiConfigSource.namespaceKeys(null)).isEmpty();
+        assertThat(PulumiConfigSource.namespaceKeys(PulumiConfigSource.fullKeys(json))).containsExactly("spotMaxVcpus", "typo");
+        assertThat(PulumiConfigSource.namespaceKeys(PulumiConfigSource.fullKeys(null))).isEmpty();
     }
 
     @Test
