@@ -96,7 +96,7 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
         for (var ce : settings.computeEnvironments()) {
             launchTemplates.computeIfAbsent(ce.imageType(), image -> HostLaunchTemplate.create(
                     new HostLaunchTemplate.Props(launchTemplateName(name, image), image, settings.storage(),
-                            args.namePrefix(), tags, this)));
+                            settings.hosts(), args.namePrefix(), tags, this)));
         }
         var account = AwsAccount.lookUp(this);
         var iam = BatchIam.create(new BatchIam.Props(name, account, settings.data(),

@@ -2,6 +2,7 @@ package io.genomicsbatch;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.genomicsbatch.compute.BatchPart;
 import io.genomicsbatch.compute.HostLaunchTemplate;
 import io.genomicsbatch.compute.UserData;
 import io.genomicsbatch.config.ConfigReader;
@@ -181,10 +182,13 @@ class EnvironmentTest {
                 .hasSize(2).allSatisfy(t -> assertThat((Map<String, Object>) t.get("tags"))
                         .containsEntry(UserData.TAG_KEY, "genomics-batch-" + stack));
         var userData = new String(Base64.getDecoder().decode((String) input(lt, "userData")), StandardCharsets.US_ASCII);
-        var storage = ConfigReader.read(StackFiles.load(PROJECT_DIR, stack).source()).orThrow().storage();
-        assertThat(userData).isEqualTo(UserData.mime(new UserData.Host("genomics-batch-" + stack, storage)))
-                .contains("GB_TAG_VALUE=genomics-batch-" + stack + "\n", "GB_MAX_GIB=" + (stack.equals("dev") ? 1000 : 5000) + "\n");
-        assertThat(userData.getBytes(StandardCharsets.US_ASCII).length).isLessThanOrEqualTo(UserData.MAX_BYTES);
+        var settings = ConfigReader.read(StackFiles.load(PROJECT_DIR, stack).source()).orThrow();
+        assertThat(userData).isEqualTo(UserData.mime(new UserData.Host("genomics-batch-" + stack, settings.storage(),
+                settings.hosts())));
+        assertThat(UserData.files(userData).get("00-host-env.sh")).contains("GB_TAG_VALUE=genomics-batch-" + stack
+                + "\n", "GB_MAX_GIB=" + (stack.equals("dev") ? 1000 : 5000) + "\n", "GB_BOOT_TIMEOUT_MINUTES=30\n");
+        assertThat(BatchPart.merge(userData).getBytes(StandardCharsets.US_ASCII).length)
+                .isLessThanOrEqualTo(UserData.BUDGET_BYTES);
         assertThat(r.outputs()).containsEntry("launchTemplateId", id("genomics-batch-host-launch-template"));
     }
 
@@ -201,8 +205,10 @@ class EnvironmentTest {
         assertThat(templates).extracting(PlannedResource::name).containsExactlyInAnyOrder(
                 "genomics-batch-host-launch-template", "genomics-batch-gpu-host-launch-template");
         for (var lt : templates) {
-            var raw = Base64.getDecoder().decode((String) input(lt, "userData"));
-            assertThat(raw.length).as(lt.name() + " raw user data").isLessThanOrEqualTo(UserData.MAX_BYTES);
+            var raw = BatchPart.merge(new String(Base64.getDecoder().decode((String) input(lt, "userData")),
+                    StandardCharsets.US_ASCII)).getBytes(StandardCharsets.US_ASCII);
+            assertThat(raw.length).as(lt.name() + " raw user data with Batch's part")
+                    .isLessThanOrEqualTo(UserData.BUDGET_BYTES);
             assertThat(input(lt, "instanceInitiatedShutdownBehavior")).isEqualTo("terminate");
             var data = device((List<Object>) input(lt, "blockDeviceMappings"), HostLaunchTemplate.SCRATCH_DEVICE);
             assertThat(number(data.get("iops"))).isEqualTo(80000);
@@ -223,15 +229,36 @@ class EnvironmentTest {
         assertThat(input(policy, "role")).isEqualTo(id("genomics-batch-instance-role"));
         var tag = "genomics-batch-" + stack;
         var statements = new java.util.LinkedHashMap<String, JsonObject>();
+        var denied = new java.util.TreeMap<String, JsonObject>();
         for (var s : JsonParser.parseString((String) input(policy, "policy")).getAsJsonObject().getAsJsonArray("Statement")) {
             var st = s.getAsJsonObject();
+            if (st.get("Effect").getAsString().equals("Deny")) {
+                var attribute = st.getAsJsonObject("Condition").getAsJsonObject("Null").keySet().iterator().next();
+                denied.put(attribute, st);
+                continue;
+            }
             assertThat(st.get("Effect").getAsString()).isEqualTo("Allow");
             for (var a : st.getAsJsonArray("Action")) {
                 assertThat(statements.put(a.getAsString(), st)).as("one statement per action").isNull();
             }
         }
         assertThat(statements).containsOnlyKeys("ec2:CreateVolume", "ec2:CreateTags", "ec2:AttachVolume",
-                "ec2:DeleteVolume", "ec2:ModifyInstanceAttribute", "ec2:DescribeVolumes");
+                "ec2:DetachVolume", "ec2:DeleteVolume", "ec2:ModifyInstanceAttribute", "ec2:DescribeVolumes",
+                "cloudwatch:PutMetricData");
+        // ModifyInstanceAttribute sets delete-on-termination; requests that set these attributes are denied.
+        assertThat(denied).containsOnlyKeys("ec2:Attribute/DisableApiTermination", "ec2:Attribute/DisableApiStop",
+                "ec2:Attribute/InstanceInitiatedShutdownBehavior", "ec2:Attribute/GroupSet", "ec2:Attribute/UserData",
+                "ec2:Attribute/InstanceType");
+        assertThat(denied.values()).allSatisfy(st -> {
+            assertThat(st.getAsJsonArray("Action").asList()).extracting(e -> e.getAsString())
+                    .containsExactly("ec2:ModifyInstanceAttribute");
+            assertThat(st.getAsJsonObject("Condition").getAsJsonObject("Null").entrySet().iterator().next().getValue()
+                    .getAsString()).isEqualTo("false");
+        });
+        // The failure metric: its namespace only.
+        assertThat(statements.get("cloudwatch:PutMetricData").getAsJsonObject("Condition")
+                .getAsJsonObject("StringEquals").get("cloudwatch:namespace").getAsString())
+                .isEqualTo(UserData.METRIC_NAMESPACE);
         var create = statements.get("ec2:CreateVolume");
         assertThat(resources(create)).containsExactly("arn:aws:ec2:*:*:volume/*");
         var createCondition = create.getAsJsonObject("Condition");
@@ -246,7 +273,8 @@ class EnvironmentTest {
         // Tags only as part of CreateVolume: no re-tagging another environment's volume into this one.
         assertThat(statements.get("ec2:CreateTags").getAsJsonObject("Condition").getAsJsonObject("StringEquals")
                 .get("ec2:CreateAction").getAsString()).isEqualTo("CreateVolume");
-        for (var action : List.of("ec2:AttachVolume", "ec2:DeleteVolume", "ec2:ModifyInstanceAttribute")) {
+        for (var action : List.of("ec2:AttachVolume", "ec2:DetachVolume", "ec2:DeleteVolume",
+                "ec2:ModifyInstanceAttribute")) {
             var st = statements.get(action);
             assertThat(st.getAsJsonObject("Condition").getAsJsonObject("StringEquals").entrySet())
                     .as(action).singleElement().satisfies(e -> {
@@ -257,9 +285,9 @@ class EnvironmentTest {
         }
         assertThat(resources(statements.get("ec2:AttachVolume")))
                 .containsExactly("arn:aws:ec2:*:*:volume/*", "arn:aws:ec2:*:*:instance/*");
-        // Only DescribeVolumes (no resource-level permissions exist for it) is on "*".
+        // Only DescribeVolumes and PutMetricData (no resource-level permissions exist for them) are on "*".
         assertThat(statements).allSatisfy((action, st) -> assertThat(resources(st).contains("*"))
-                .as(action).isEqualTo(action.equals("ec2:DescribeVolumes")));
+                .as(action).isEqualTo(List.of("ec2:DescribeVolumes", "cloudwatch:PutMetricData").contains(action)));
         // The compute environments wait for it like for the managed policies.
         for (var ce : ofType(r, CE)) {
             assertThat(ce.dependsOn()).contains("genomics-batch-instance-role-storage-growth");

@@ -45,10 +45,11 @@ public final class HostLaunchTemplate {
     /**
      * @param imageType      the AMI family the template's hosts run (its root volume size)
      * @param storage        the data volume and its growth
+     * @param hosts          boot watchdog and AWS CLI settings
      * @param environmentTag the value of {@link UserData#TAG_KEY} on instances and volumes (scopes storage growth)
      */
-    public record Props(String logicalName, ImageType imageType, Settings.Storage storage, String environmentTag,
-                        Map<String, String> tags, Resource parent) {
+    public record Props(String logicalName, ImageType imageType, Settings.Storage storage, Settings.Hosts hosts,
+                        String environmentTag, Map<String, String> tags, Resource parent) {
     }
 
     public static LaunchTemplate create(Props p) {
@@ -72,7 +73,7 @@ public final class HostLaunchTemplate {
                         .httpTokens("required")
                         .httpPutResponseHopLimit(METADATA_HOP_LIMIT)
                         .build())
-                .userData(UserData.base64(new UserData.Host(p.environmentTag(), p.storage())))
+                .userData(UserData.base64(new UserData.Host(p.environmentTag(), p.storage(), p.hosts())))
                 .tagSpecifications(tagged)
                 .tags(tags)
                 .build(), CustomResourceOptions.builder().parent(p.parent()).build());

@@ -1,55 +1,101 @@
 package io.genomicsbatch.compute;
 
+import com.jcraft.jzlib.Deflater;
+import com.jcraft.jzlib.GZIPException;
+import com.jcraft.jzlib.JZlib;
 import io.genomicsbatch.config.Settings;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import java.util.zip.CRC32;
+import java.util.zip.GZIPInputStream;
 
 /**
- * The launch template's user data: a MIME multipart document, the only form AWS Batch merges with
- * its own user data (anything else leaves the compute environment INVALID). Each part is a shell
- * script kept as a resource file, so it can be read, shellchecked and run by the boot-script tests
- * as it is. The first part carries this environment's values ({@link Host}); the same values always
- * give the same document, so the launch template changes only when they do.
+ * The launch template's user data: a MIME multipart document with one shell-script part, the only
+ * form AWS Batch merges with its own part (anything else leaves the compute environment INVALID).
+ * EC2's 16 KB limit applies to the merged document, so the host scripts travel compressed: the part
+ * ({@code user-data.sh}) unpacks them to /usr/local/lib/genomics-batch and {@code lib.sh boot} runs
+ * the {@link #PARTS} in order. Each script is a resource file, read, shellchecked and run by the
+ * boot-script tests as it is; {@link #files} gives them as delivered. The first part carries this
+ * environment's values ({@link Host}); the same values always give the same document, on any machine.
  */
 public final class UserData {
     private UserData() {
     }
 
-    /** Script parts in the order cloud-init runs them (it sorts them by file name). */
-    public static final List<String> PARTS = List.of("00-host-env.sh", "05-host-lib.sh", "10-ecs-agent.sh",
-            "20-host-storage.sh", "30-host-tools.sh", "40-storage-growth.sh", "50-scratch-cleanup.sh",
-            "90-release-ecs.sh");
+    /** The MIME part: unpacks the bundle and starts {@link #LIBRARY}. */
+    public static final String UNPACKER = "user-data.sh";
+    /** Shared functions and the runner of the parts ({@code lib.sh boot}). */
+    public static final String LIBRARY = "lib.sh";
+    /** Script parts in the order lib.sh runs them (it sorts them by file name). */
+    public static final List<String> PARTS = List.of("00-host-env.sh", "10-ecs-agent.sh", "20-host-storage.sh",
+            "30-host-tools.sh", "40-storage-growth.sh", "50-scratch-cleanup.sh", "90-release-ecs.sh");
 
-    /** EC2's limit on user data, raw (before base64). */
+    /** EC2's limit on user data, raw (before base64), which applies after Batch merged its part in. */
     public static final int MAX_BYTES = 16_384;
+    /**
+     * This program's share of {@link #MAX_BYTES}: 75 %, measured with a stand-in for Batch's merged
+     * part, so that Batch's part and later host features fit.
+     */
+    public static final int BUDGET_BYTES = 12_288;
     /** The tag that marks this environment's instances and data volumes; storage growth is scoped by it. */
     public static final String TAG_KEY = "genomics-batch-environment";
-    /** Where the data file system is mounted; Docker's data root and /scratch are bind mounts of it. */
+    /** Where the data file system is mounted; Docker's data root, /scratch and /cromwell_root are bind mounts of it. */
     public static final String DATA_DIR = "/var/lib/genomics-batch/data";
     /** Storage grows when less than this share of it is free. */
     public static final int MIN_FREE_PERCENT = 15;
+    /** CloudWatch namespace and metric a host puts when its provisioning fails. */
+    public static final String METRIC_NAMESPACE = "GenomicsBatch";
+    public static final String PROVISIONING_FAILED_METRIC = "ProvisioningFailed";
 
     /** Fixed, so that the same settings always give the same launch template. */
     static final String BOUNDARY = "==GENOMICS-BATCH-BOUNDARY==";
+    /** Ends each file in the bundle (a here-document delimiter no script may contain as a line). */
+    static final String FILE_END = "GB_FILE";
+    /** RFC 5322's longest line (998 characters): fewer line breaks, more room for the scripts. */
+    private static final int BASE64_LINE = 996;
 
     private static final Pattern TAG_VALUE = Pattern.compile("[A-Za-z0-9_-]{1,128}");
     private static final Pattern PLACEHOLDER = Pattern.compile("@[A-Z_]+@");
     private static final Pattern HEREDOC = Pattern.compile("(?<!<)<<-?\\s*'?\"?([A-Za-z_]+)'?\"?(?!<)");
+    private static final Pattern BUNDLED_FILE = Pattern.compile(
+            "cat > ([A-Za-z0-9._-]+) <<'" + FILE_END + "'\n(.*?)" + FILE_END + "\n", Pattern.DOTALL);
+
+    /**
+     * The key that signs the AWS CLI bundles hosts install.
+     *
+     * @param armored     the OpenPGP public key, ASCII-armored
+     * @param fingerprint its fingerprint, 40 hex digits: the only signer accepted
+     */
+    public record CliSigningKey(String armored, String fingerprint) {
+        /** The AWS CLI team's key, as AWS publishes it (expires 2027-07-01: replace it when AWS renews it). */
+        public static final CliSigningKey AWS = new CliSigningKey(resource("aws-cli-team.asc").strip(),
+                "FB5DB77FD5C118B80511ADA8A6310ACC4672475C");
+
+        public CliSigningKey {
+            if (!fingerprint.matches("[0-9A-F]{40}") || !armored.startsWith("-----BEGIN PGP PUBLIC KEY BLOCK-----")) {
+                throw new IllegalArgumentException("expected an armored OpenPGP public key and its 40-digit fingerprint");
+            }
+        }
+    }
 
     /**
      * What one environment's hosts need to know.
      *
      * @param environmentTag the value of {@link #TAG_KEY} on this environment's instances and volumes
      * @param storage        initial size, IOPS, throughput and cap of the data storage
+     * @param hosts          boot watchdog and AWS CLI settings
+     * @param cliKey         the only key AWS CLI bundles may be signed with ({@link CliSigningKey#AWS})
      */
-    public record Host(String environmentTag, Settings.Storage storage) {
+    public record Host(String environmentTag, Settings.Storage storage, Settings.Hosts hosts, CliSigningKey cliKey) {
         public Host {
             if (!TAG_VALUE.matcher(environmentTag).matches()) {
                 throw new IllegalArgumentException("environment tag \"" + environmentTag
@@ -57,28 +103,38 @@ public final class UserData {
             }
         }
 
+        public Host(String environmentTag, Settings.Storage storage, Settings.Hosts hosts) {
+            this(environmentTag, storage, hosts, CliSigningKey.AWS);
+        }
+
         Map<String, String> values() {
-            return Map.of("TAG_KEY", TAG_KEY, "TAG_VALUE", environmentTag,
-                    "INITIAL_GIB", Integer.toString(storage.initialGiB()), "IOPS", Integer.toString(storage.iops()),
-                    "THROUGHPUT", Integer.toString(storage.throughputMiB()),
-                    "MAX_GIB", Integer.toString(storage.maxGiB()),
-                    "MIN_FREE_PERCENT", Integer.toString(MIN_FREE_PERCENT),
-                    "EBS_DEVICE", HostLaunchTemplate.SCRATCH_DEVICE, "DATA_DIR", DATA_DIR);
+            var values = new LinkedHashMap<String, String>();
+            values.put("TAG_KEY", TAG_KEY);
+            values.put("TAG_VALUE", environmentTag);
+            values.put("INITIAL_GIB", Integer.toString(storage.initialGiB()));
+            values.put("IOPS", Integer.toString(storage.iops()));
+            values.put("THROUGHPUT", Integer.toString(storage.throughputMiB()));
+            values.put("MAX_GIB", Integer.toString(storage.maxGiB()));
+            values.put("MIN_FREE_PERCENT", Integer.toString(MIN_FREE_PERCENT));
+            values.put("ROOT_DEVICE", HostLaunchTemplate.ROOT_DEVICE);
+            values.put("EBS_DEVICE", HostLaunchTemplate.SCRATCH_DEVICE);
+            values.put("DATA_DIR", DATA_DIR);
+            values.put("BOOT_TIMEOUT_MINUTES", Integer.toString(hosts.bootTimeoutMinutes()));
+            values.put("CLI_URL", hosts.awsCliUrl());
+            values.put("CLI_VERSION", hosts.awsCliVersion());
+            values.put("CLI_FINGERPRINT", cliKey.fingerprint());
+            values.put("CLI_KEY", cliKey.armored());
+            return values;
         }
     }
 
     /** The MIME document, as text. */
     public static String mime(Host host) {
-        var out = new StringBuilder()
-                .append("MIME-Version: 1.0\n")
-                .append("Content-Type: multipart/mixed; boundary=\"").append(BOUNDARY).append("\"\n\n");
-        for (var part : PARTS) {
-            out.append("--").append(BOUNDARY).append('\n')
-                    .append("Content-Type: text/x-shellscript; charset=\"us-ascii\"\n")
-                    .append("Content-Disposition: attachment; filename=\"").append(part).append("\"\n\n")
-                    .append(delivered(part, host));
+        var files = new LinkedHashMap<String, String>();
+        for (var file : bundledFiles()) {
+            files.put(file, delivered(file, host));
         }
-        return out.append("--").append(BOUNDARY).append("--\n").toString();
+        return document(files);
     }
 
     /** The MIME document, base64-encoded as EC2 launch templates take it. */
@@ -86,17 +142,69 @@ public final class UserData {
         return Base64.getEncoder().encodeToString(mime(host).getBytes(StandardCharsets.US_ASCII));
     }
 
+    /** The MIME document that unpacks these files (name to text, {@link #LIBRARY} first) and runs them. */
+    static String document(Map<String, String> files) {
+        var bundle = new StringBuilder();
+        files.forEach((file, text) -> {
+            if (text.lines().anyMatch(FILE_END::equals)) {
+                throw new IllegalStateException(file + " contains the line " + FILE_END + ", which ends a bundled file");
+            }
+            bundle.append("cat > ").append(file).append(" <<'").append(FILE_END).append("'\n").append(text)
+                    .append(FILE_END).append('\n');
+        });
+        var part = script(UNPACKER).replace("@BUNDLE@", base64Lines(gzip(bundle.toString())));
+        return "MIME-Version: 1.0\n"
+                + "Content-Type: multipart/mixed; boundary=\"" + BOUNDARY + "\"\n\n"
+                + "--" + BOUNDARY + "\n"
+                + "Content-Type: text/x-shellscript; charset=\"us-ascii\"\n"
+                + "Content-Disposition: attachment; filename=\"genomics-batch.sh\"\n\n"
+                + withoutComments(part)
+                + "--" + BOUNDARY + "--\n";
+    }
+
+    static List<String> bundledFiles() {
+        var files = new ArrayList<String>();
+        files.add(LIBRARY);
+        files.addAll(PARTS);
+        return files;
+    }
+
     /**
-     * One part as the host gets it: the environment's values filled in, and whole-line comments
-     * dropped (outside here-documents) so that the parts fit EC2's 16 KB; the code is unchanged.
+     * The scripts a MIME document from {@link #mime} unpacks on the host, by file name, in order:
+     * what the plan shows and the tests read.
      */
-    public static String delivered(String part, Host host) {
-        var text = script(part);
+    public static Map<String, String> files(String mime) {
+        var start = mime.indexOf('\n', mime.indexOf("<<'GB_BUNDLE'") + 1);
+        var end = mime.indexOf("\nGB_BUNDLE\n");
+        if (!mime.contains("<<'GB_BUNDLE'") || end < start) {
+            throw new IllegalArgumentException("not genomics-batch user data: no bundle");
+        }
+        var compressed = Base64.getMimeDecoder().decode(mime.substring(start + 1, end));
+        String bundle;
+        try (var in = new GZIPInputStream(new java.io.ByteArrayInputStream(compressed))) {
+            bundle = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        var files = new LinkedHashMap<String, String>();
+        var m = BUNDLED_FILE.matcher(bundle);
+        while (m.find()) {
+            files.put(m.group(1), m.group(2));
+        }
+        return files;
+    }
+
+    /**
+     * One script as the host gets it: the environment's values filled in, and whole-line comments
+     * dropped (outside here-documents) to save room; the code is unchanged.
+     */
+    public static String delivered(String file, Host host) {
+        var text = script(file);
         for (var value : host.values().entrySet()) {
             text = text.replace("@" + value.getKey() + "@", value.getValue());
         }
         if (PLACEHOLDER.matcher(text).find()) {
-            throw new IllegalStateException("user data part " + part + " has a placeholder without a value");
+            throw new IllegalStateException("user data file " + file + " has a placeholder without a value");
         }
         return withoutComments(text);
     }
@@ -126,11 +234,67 @@ public final class UserData {
         return text.endsWith("\n") ? text : text + "\n";
     }
 
-    /** One script part's text, as it is in the repository. */
-    public static String script(String part) {
-        try (var in = UserData.class.getResourceAsStream(part)) {
+    /**
+     * gzip, compressed by JZlib (pure Java, so the bytes do not depend on the platform's zlib) with
+     * no file name and time 0 in the header: the same text always gives the same bytes.
+     */
+    static byte[] gzip(String text) {
+        var input = text.getBytes(StandardCharsets.US_ASCII);
+        var out = new ByteArrayOutputStream();
+        out.writeBytes(new byte[] {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 2, 3});
+        out.writeBytes(deflate(input));
+        var crc = new CRC32();
+        crc.update(input);
+        writeIntLe(out, (int) crc.getValue());
+        writeIntLe(out, input.length);
+        return out.toByteArray();
+    }
+
+    private static byte[] deflate(byte[] input) {
+        try {
+            var deflater = new Deflater(JZlib.Z_BEST_COMPRESSION, JZlib.MAX_WBITS, true);
+            var buffer = new byte[input.length + 1024];
+            deflater.setInput(input);
+            deflater.setOutput(buffer);
+            if (deflater.deflate(JZlib.Z_FINISH) != JZlib.Z_STREAM_END) {
+                throw new IllegalStateException("deflate did not finish: " + deflater.getMessage());
+            }
+            var compressed = java.util.Arrays.copyOf(buffer, (int) deflater.getTotalOut());
+            deflater.end();
+            return compressed;
+        } catch (GZIPException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void writeIntLe(ByteArrayOutputStream out, int v) {
+        out.write(v);
+        out.write(v >>> 8);
+        out.write(v >>> 16);
+        out.write(v >>> 24);
+    }
+
+    private static String base64Lines(byte[] data) {
+        var text = Base64.getEncoder().encodeToString(data);
+        var out = new StringBuilder();
+        for (var i = 0; i < text.length(); i += BASE64_LINE) {
+            out.append(text, i, Math.min(text.length(), i + BASE64_LINE));
+            if (i + BASE64_LINE < text.length()) {
+                out.append('\n');
+            }
+        }
+        return out.toString();
+    }
+
+    /** One script's text, as it is in the repository. */
+    public static String script(String file) {
+        return resource(file);
+    }
+
+    private static String resource(String file) {
+        try (var in = UserData.class.getResourceAsStream(file)) {
             if (in == null) {
-                throw new IllegalStateException("user data part missing from the jar: " + part);
+                throw new IllegalStateException("user data file missing from the jar: " + file);
             }
             return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
         } catch (IOException e) {

@@ -39,6 +39,10 @@ public enum ConfigKey {
     SCRATCH_VOLUME_IOPS("scratchVolumeIops", Type.INTEGER, "3000"),
     SCRATCH_VOLUME_THROUGHPUT("scratchVolumeThroughput", Type.INTEGER, "250"),
     SCRATCH_MAX_GIB("scratchMaxGiB", Type.INTEGER, "0"),
+    // Host provisioning
+    HOST_BOOT_TIMEOUT_MINUTES("hostBootTimeoutMinutes", Type.INTEGER, "30"),
+    AWS_CLI_VERSION("awsCliVersion", Type.STRING, Settings.Hosts.DEFAULT_AWS_CLI_VERSION),
+    AWS_CLI_URL("awsCliUrl", Type.STRING, Settings.Hosts.DEFAULT_AWS_CLI_URL),
     // Data access
     DATA_BUCKET_NAMES("dataBucketNames", Type.ARRAY, "[]"),
     REFERENCE_BUCKET_NAMES("referenceBucketNames", Type.ARRAY, "[\"ngi-igenomes\",\"annotation-cache\"]"),

@@ -80,6 +80,8 @@ public final class ConfigReader implements Lineup.Values {
                 new Settings.Storage(integer(SCRATCH_VOLUME_GIB), integer(SCRATCH_VOLUME_IOPS),
                         integer(SCRATCH_VOLUME_THROUGHPUT), Settings.Storage.maxGiB(integer(SCRATCH_VOLUME_GIB),
                         integer(SCRATCH_MAX_GIB))),
+                new Settings.Hosts(integer(HOST_BOOT_TIMEOUT_MINUTES), raw(AWS_CLI_VERSION).trim(),
+                        raw(AWS_CLI_URL).trim()),
                 new Settings.DataAccess(list(DATA_BUCKET_NAMES), list(REFERENCE_BUCKET_NAMES), list(DATA_KMS_KEY_ARNS)),
                 integer(LOG_RETENTION_DAYS),
                 bool(PROTECT));

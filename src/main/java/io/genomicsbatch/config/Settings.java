@@ -102,6 +102,22 @@ public final class Settings {
     }
 
     /**
+     * How hosts provision themselves.
+     *
+     * @param bootTimeoutMinutes a host whose ECS agent is not released this long after boot powers
+     *                           itself off (the boot watchdog), so no step can hang it, billed, forever
+     * @param awsCliVersion      the AWS CLI v2 release every host installs (pinned: same settings, same hosts)
+     * @param awsCliUrl          where hosts download it from (https; a mirror for hosts without internet),
+     *                           always verified against the AWS CLI team's signing key
+     */
+    public record Hosts(int bootTimeoutMinutes, String awsCliVersion, String awsCliUrl) {
+        /** The AWS CLI v2 release hosts install unless awsCliVersion says otherwise. */
+        public static final String DEFAULT_AWS_CLI_VERSION = "2.36.7";
+        /** AWS's own download location of the AWS CLI v2 bundles. */
+        public static final String DEFAULT_AWS_CLI_URL = "https://awscli.amazonaws.com";
+    }
+
+    /**
      * What jobs may read and write.
      *
      * @param dataBucketNames      read and write (objects, listings, tags)
@@ -123,11 +139,14 @@ public final class Settings {
      * @param computeEnvironments    in registration order
      * @param queues                 in registration order
      * @param runnableTimeoutMinutes jobs that cannot be placed for lack of capacity are cancelled after this long
+     * @param storage                the hosts' data storage
+     * @param hosts                  how hosts provision themselves
      * @param logRetentionDays       retention of the jobs' log group (0: never expire)
      * @param protect                protect compute environments, queues, IAM and the log group from deletion
      */
     public record Environment(Network network, List<ComputeEnvironmentSpec> computeEnvironments,
-                              List<QueueSpec> queues, int runnableTimeoutMinutes, Storage storage, DataAccess data,
+                              List<QueueSpec> queues, int runnableTimeoutMinutes, Storage storage, Hosts hosts,
+                              DataAccess data,
                               int logRetentionDays, boolean protect) {
         public Environment {
             computeEnvironments = List.copyOf(computeEnvironments);

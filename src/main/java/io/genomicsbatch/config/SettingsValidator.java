@@ -1,10 +1,13 @@
 package io.genomicsbatch.config;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import static io.genomicsbatch.config.ConfigKey.*;
@@ -37,6 +40,14 @@ public final class SettingsValidator {
      * now allows 2000 MiB/s, but pulumi-aws 6.83.0 (terraform-provider-aws v5) validates a launch template's
      * throughput as 125-1000, so that is the bound here.
      */
+    /** The boot watchdog: at least the few minutes a host needs, at most two hours of a stuck host. */
+    public static final int MIN_BOOT_TIMEOUT_MINUTES = 5;
+    public static final int MAX_BOOT_TIMEOUT_MINUTES = 120;
+    /** awsCliUrl travels in the user data, whose room is counted (UserData.BUDGET_BYTES). */
+    public static final int MAX_AWS_CLI_URL_LENGTH = 128;
+    /** AWS CLI v2 releases are numbered 2.MINOR.PATCH. */
+    static final Pattern AWS_CLI_VERSION_FORMAT = Pattern.compile(
+            "2\\.(0|[1-9][0-9]{0,3})\\.(0|[1-9][0-9]{0,3})");
     public static final int MIN_GP3_GIB = 1;
     public static final int MAX_GP3_GIB = 65_536;
     public static final int MIN_GP3_IOPS = 3_000;
@@ -69,6 +80,7 @@ public final class SettingsValidator {
                 MAX_RUNNABLE_TIMEOUT_MINUTES, " minutes (AWS Batch time-limit actions take 600-86400 seconds)",
                 problems);
         storage(s.storage(), problems);
+        hosts(s.hosts(), problems);
         buckets(DATA_BUCKET_NAMES, s.data().dataBucketNames(), problems);
         buckets(REFERENCE_BUCKET_NAMES, s.data().referenceBucketNames(), problems);
         kmsKeys(s.data().kmsKeyArns(), problems);
@@ -347,6 +359,33 @@ public final class SettingsValidator {
                     + "); expected 0 (grow to " + Settings.Storage.DEFAULT_GROWTH_FACTOR + " times "
                     + SCRATCH_VOLUME_GIB.key() + ") or " + SCRATCH_MAX_GIB.key() + " >= " + SCRATCH_VOLUME_GIB.key()
                     + " (equal: the data storage never grows)"));
+        }
+    }
+
+    private static void hosts(Settings.Hosts h, List<ConfigProblem> problems) {
+        range(HOST_BOOT_TIMEOUT_MINUTES, h.bootTimeoutMinutes(), MIN_BOOT_TIMEOUT_MINUTES, MAX_BOOT_TIMEOUT_MINUTES,
+                " minutes (a host not provisioned by then powers itself off)", problems);
+        if (!AWS_CLI_VERSION_FORMAT.matcher(h.awsCliVersion()).matches()) {
+            problems.add(ConfigProblem.of(AWS_CLI_VERSION, h.awsCliVersion(), "expected an AWS CLI v2 release "
+                    + "number such as " + Settings.Hosts.DEFAULT_AWS_CLI_VERSION + " (2.MINOR.PATCH)"));
+        }
+        if (!httpsUrl(h.awsCliUrl()) || h.awsCliUrl().length() > MAX_AWS_CLI_URL_LENGTH) {
+            problems.add(ConfigProblem.of(AWS_CLI_URL, h.awsCliUrl(), "expected an https:// URL of the folder "
+                    + "holding awscli-exe-linux-<arch>-<version>.zip and its .sig, such as "
+                    + Settings.Hosts.DEFAULT_AWS_CLI_URL + " (AWS's) or your mirror's, without query or fragment, "
+                    + "at most " + MAX_AWS_CLI_URL_LENGTH + " characters (it travels in the user data)"));
+        }
+    }
+
+    /** https, a host, and no user info, query or fragment: the script appends "/awscli-exe-...zip". */
+    static boolean httpsUrl(String url) {
+        try {
+            var uri = new URI(url);
+            return "https".equals(uri.getScheme()) && uri.getHost() != null && uri.getRawUserInfo() == null
+                    && uri.getRawQuery() == null && uri.getRawFragment() == null && !url.contains("'")
+                    && url.chars().allMatch(c -> c > 32 && c < 127);
+        } catch (URISyntaxException e) {
+            return false;
         }
     }
 

@@ -6,17 +6,21 @@ import com.pulumi.aws.iam.RolePolicyArgs;
 import com.pulumi.core.Output;
 import com.pulumi.resources.CustomResourceOptions;
 import com.pulumi.resources.Resource;
+import io.genomicsbatch.compute.UserData;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * What the hosts' storage-growth service (40-storage-growth.sh) may do, as an inline policy of the
- * instance role: create encrypted gp3 volumes only if they carry this environment's tag (and no other
- * tag, and no larger than the cap), tag nothing but volumes being created, and attach, delete or mark
- * delete-on-termination only volumes and instances with this environment's tag. DescribeVolumes
- * (what the CLI's waiters call) cannot be scoped to resources.
+ * What the hosts' own services may do, as an inline policy of the instance role. Storage growth
+ * (40-storage-growth.sh): create encrypted gp3 volumes only if they carry this environment's tag (and
+ * no other tag, and no larger than the cap), tag nothing but volumes being created, attach, detach or
+ * delete only volumes (and instances) with this environment's tag, and on such instances change the
+ * block device mapping (delete-on-termination) but not, as far as AWS's per-attribute condition keys
+ * tell, termination or stop protection, shutdown behaviour, security groups, user data or type.
+ * DescribeVolumes (what the CLI's waiters call) cannot be scoped to resources. A host whose
+ * provisioning fails may put the {@code ProvisioningFailed} metric, in the GenomicsBatch namespace only.
  */
 public final class HostStorageGrowth {
     private HostStorageGrowth() {
@@ -32,6 +36,13 @@ public final class HostStorageGrowth {
     public record Props(String name, Output<AwsAccount> account, Role instanceRole, String tagKey, String tagValue,
                         int maxVolumeGiB, Resource parent) {
     }
+
+    /**
+     * Instance attributes the growth service never changes, each denied by its
+     * {@code ec2:Attribute/NAME} condition key (present when a request sets that attribute).
+     */
+    static final List<String> PROTECTED_INSTANCE_ATTRIBUTES = List.of("DisableApiTermination", "DisableApiStop",
+            "InstanceInitiatedShutdownBehavior", "GroupSet", "UserData", "InstanceType");
 
     public static RolePolicy create(Props p) {
         var partition = p.account().applyValue(AwsAccount::partition);
@@ -54,18 +65,29 @@ public final class HostStorageGrowth {
         create.put("Bool", Map.of("ec2:Encrypted", "true"));
         create.put("NumericLessThanEquals", Map.of("ec2:VolumeSize", maxVolumeGiB));
 
-        return PolicyDocuments.document(List.of(
+        var statements = new java.util.ArrayList<Map<String, Object>>(List.of(
                 conditional(PolicyDocuments.allow("CreateTaggedEncryptedGp3Volumes", List.of("ec2:CreateVolume"),
                         List.of(volumes)), create),
                 conditional(PolicyDocuments.allow("TagVolumesOnlyWhileCreatingThem", List.of("ec2:CreateTags"),
                         List.of(volumes)), Map.of("StringEquals", Map.of("ec2:CreateAction", "CreateVolume"))),
                 conditional(PolicyDocuments.allow("AttachTaggedVolumesToTaggedInstances",
                         List.of("ec2:AttachVolume"), List.of(volumes, instances)), tagged),
+                conditional(PolicyDocuments.allow("DetachTaggedVolumesFromTaggedInstances",
+                        List.of("ec2:DetachVolume"), List.of(volumes, instances)), tagged),
                 conditional(PolicyDocuments.allow("DeleteTaggedVolumes", List.of("ec2:DeleteVolume"),
                         List.of(volumes)), tagged),
                 conditional(PolicyDocuments.allow("DeleteOnTerminationOnTaggedInstances",
                         List.of("ec2:ModifyInstanceAttribute"), List.of(instances)), tagged),
-                PolicyDocuments.allow("DescribeVolumesForWaiters", List.of("ec2:DescribeVolumes"), List.of("*"))));
+                PolicyDocuments.allow("DescribeVolumesForWaiters", List.of("ec2:DescribeVolumes"), List.of("*")),
+                conditional(PolicyDocuments.allow("ProvisioningFailedMetricOnly", List.of("cloudwatch:PutMetricData"),
+                        List.of("*")), Map.of("StringEquals", Map.of("cloudwatch:namespace", UserData.METRIC_NAMESPACE)))));
+        for (var attribute : PROTECTED_INSTANCE_ATTRIBUTES) {
+            var deny = PolicyDocuments.allow("No" + attribute, List.of("ec2:ModifyInstanceAttribute"),
+                    List.of(instances));
+            deny.put("Effect", "Deny");
+            statements.add(conditional(deny, Map.of("Null", Map.of("ec2:Attribute/" + attribute, "false"))));
+        }
+        return PolicyDocuments.document(statements);
     }
 
     private static Map<String, Object> conditional(Map<String, Object> statement, Map<String, Object> condition) {

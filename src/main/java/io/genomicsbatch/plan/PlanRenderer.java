@@ -149,8 +149,15 @@ public final class PlanRenderer {
             parts.add(m.group(1));
         }
         var type = mime.lines().filter(l -> l.startsWith("Content-Type:")).findFirst().orElse("?");
-        return type.substring("Content-Type:".length()).trim().split(";")[0] + " with parts " + parts + " ("
+        var summary = type.substring("Content-Type:".length()).trim().split(";")[0] + " with parts " + parts + " ("
                 + mime.length() + " bytes)";
+        if (!mime.contains("<<'GB_BUNDLE'")) {
+            return summary;
+        }
+        // The host scripts travel compressed: name each with its delivered size.
+        var files = new ArrayList<String>();
+        io.genomicsbatch.compute.UserData.files(mime).forEach((name, text) -> files.add(name + " " + text.length()));
+        return summary + ", unpacking " + files + " bytes of script";
     }
 
     // ---- json -------------------------------------------------------------------------------

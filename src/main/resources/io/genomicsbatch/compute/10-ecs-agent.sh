@@ -13,5 +13,3 @@ ECS_IMAGE_MINIMUM_CLEANUP_AGE=1h
 ECS_NUM_IMAGES_DELETE_PER_CYCLE=10
 ECS_CONTAINER_STOP_TIMEOUT=90s
 ECS
-mkdir -p "${GB_ROOT:-}/run/genomics-batch"
-touch "${GB_ROOT:-}/run/genomics-batch/ecs-config.done"

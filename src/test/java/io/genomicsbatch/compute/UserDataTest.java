@@ -1,21 +1,30 @@
 package io.genomicsbatch.compute;
 
+import io.genomicsbatch.GenomicsBatchEnvironment;
 import io.genomicsbatch.config.Settings;
+import io.genomicsbatch.config.SettingsValidator;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The launch template's user data, decoded: MIME structure, the environment's values, size. */
+/** The launch template's user data, decoded: MIME structure, the bundled scripts, the environment's values, size. */
 class UserDataTest {
 
-    static final UserData.Host DEV = new UserData.Host("genomics-batch-dev", new Settings.Storage(100, 3000, 250, 1000));
+    static final Settings.Hosts HOSTS = new Settings.Hosts(30, "2.36.7", "https://awscli.amazonaws.com");
+    static final UserData.Host DEV = new UserData.Host("genomics-batch-dev", new Settings.Storage(100, 3000, 250, 1000),
+            HOSTS);
 
     /** The MIME document split at its boundary: headers and body of each part. */
     record Part(String headers, String body) {
@@ -42,67 +51,111 @@ class UserDataTest {
     }
 
     @Test
-    void isMimeMultipartSoBatchCanMergeIt() {
+    void isMimeMultipartWithOneShellScriptPartThatCarriesEveryScript() {
         var mime = new String(Base64.getDecoder().decode(UserData.base64(DEV)), StandardCharsets.US_ASCII);
         // AWS Batch: launch template user data must be MIME multi-part, or the compute environment goes INVALID.
         assertThat(mime).startsWith("MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=");
         var parts = parts(mime);
-        assertThat(parts).hasSize(UserData.PARTS.size());
-        // cloud-init runs the parts sorted by file name: the list must already be in that order.
+        assertThat(parts).hasSize(1);
+        assertThat(parts.get(0).headers()).contains("Content-Type: text/x-shellscript");
+        assertThat(parts.get(0).body()).startsWith("#!/bin/bash\n").contains("exec bash \"$d/lib.sh\" boot");
+        // lib.sh runs the parts sorted by file name: the list must already be in that order.
         assertThat(UserData.PARTS).isSorted();
-        for (var i = 0; i < parts.size(); i++) {
-            assertThat(parts.get(i).headers()).contains("Content-Type: text/x-shellscript")
-                    .contains("filename=\"" + UserData.PARTS.get(i) + "\"");
-            assertThat(parts.get(i).body()).isEqualTo(UserData.delivered(UserData.PARTS.get(i), DEV))
-                    .startsWith("#!/bin/bash\n");
-        }
+        var files = UserData.files(mime);
+        assertThat(files.keySet()).containsExactlyElementsOf(UserData.bundledFiles());
+        assertThat(UserData.bundledFiles()).startsWith(UserData.LIBRARY);
+        files.forEach((name, text) -> assertThat(text).as(name).isEqualTo(UserData.delivered(name, DEV))
+                .startsWith("#!/bin/bash\n"));
     }
 
     @Test
-    void everyScriptInTheResourceDirectoryIsAPart() throws java.io.IOException {
-        try (var files = java.nio.file.Files.list(java.nio.file.Path.of("src/main/resources/io/genomicsbatch/compute"))) {
+    void theBundleIsOrdinaryGzipAndTheSameSettingsGiveTheSameBytes() throws IOException {
+        var compressed = UserData.gzip("hello\n".repeat(100));
+        // What `gzip -dc` on the host reads: a standard gzip member (magic, deflate, CRC-32, size).
+        try (var in = new GZIPInputStream(new ByteArrayInputStream(compressed))) {
+            assertThat(new String(in.readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("hello\n".repeat(100));
+        }
+        // No time or file name in the header: the launch template changes only with the settings.
+        assertThat(compressed[4] | compressed[5] | compressed[6] | compressed[7]).isZero();
+        assertThat(UserData.mime(DEV)).isEqualTo(UserData.mime(new UserData.Host("genomics-batch-dev",
+                new Settings.Storage(100, 3000, 250, 1000), HOSTS)));
+    }
+
+    @Test
+    void everyScriptInTheResourceDirectoryIsDelivered() throws IOException {
+        try (var files = Files.list(Path.of("src/main/resources/io/genomicsbatch/compute"))) {
+            var expected = new ArrayList<>(UserData.bundledFiles());
+            expected.add(UserData.UNPACKER);
             assertThat(files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".sh")))
-                    .containsExactlyInAnyOrderElementsOf(UserData.PARTS);
+                    .containsExactlyInAnyOrderElementsOf(expected);
         }
     }
 
     @Test
-    void deliveredPartsKeepEveryLineOfCodeAndEveryHereDocument() {
-        for (var part : UserData.PARTS) {
-            var source = UserData.script(part).replaceAll("@[A-Z_]+@", "X");
-            var delivered = UserData.delivered(part, DEV).replaceAll("(?m)^(GB_[A-Z_]+=).*$", "$1X");
-            assertThat(codeLines(delivered)).as(part).isEqualTo(codeLines(source));
+    void deliveredScriptsKeepEveryLineOfCodeAndEveryHereDocument() {
+        for (var file : UserData.bundledFiles()) {
+            var source = UserData.script(file).replaceAll("@[A-Z_]+@", "X");
+            var delivered = UserData.delivered(file, DEV).replaceAll("(?m)^(GB_[A-Z_]+=).*$", "$1X");
+            if (file.equals(UserData.PARTS.get(0))) {
+                // The signing key's block stands in the first part's here-document instead of @CLI_KEY@.
+                delivered = delivered.replace(UserData.CliSigningKey.AWS.armored(), "X").replaceAll("--on-boot=\\d+min",
+                        "--on-boot=Xmin");
+            }
+            assertThat(codeLines(delivered)).as(file).isEqualTo(codeLines(source));
         }
-        // Lines starting with '#' inside here-documents are content, not comments: kept.
-        var tools = UserData.delivered("30-host-tools.sh", DEV);
-        assertThat(tools).contains("-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmQINBF2Cr7UBEAD")
-                .contains("=knv7\n-----END PGP PUBLIC KEY BLOCK-----\nKEY\n")
-                .contains("<<'FETCH'\n#!/bin/bash\n# Cromwell");
         assertThat(UserData.withoutComments("a\n  # note\ncat <<'X'\n# kept\nX\n# dropped\nb <<< \"$v\"\n# gone\n"))
                 .isEqualTo("a\ncat <<'X'\n# kept\nX\nb <<< \"$v\"\n");
+        // Here-documents are content: the script a task runs keeps its first lines.
+        assertThat(UserData.delivered("30-host-tools.sh", DEV)).contains("<<'FETCH'\n#!/bin/bash\nset -euo pipefail\n");
     }
 
     @Test
-    void firstPartCarriesTheEnvironmentsValues() {
+    void firstPartCarriesTheEnvironmentsValuesAndTheSigningKey() {
         var env = UserData.delivered("00-host-env.sh", DEV);
         assertThat(env).contains("GB_TAG_KEY=" + UserData.TAG_KEY + "\n", "GB_TAG_VALUE=genomics-batch-dev\n",
                 "GB_INITIAL_GIB=100\n", "GB_IOPS=3000\n", "GB_THROUGHPUT=250\n", "GB_MAX_GIB=1000\n",
+                "GB_ROOT_DEVICE=" + HostLaunchTemplate.ROOT_DEVICE + "\n",
                 "GB_EBS_DEVICE=" + HostLaunchTemplate.SCRATCH_DEVICE + "\n", "GB_DATA_DIR=" + UserData.DATA_DIR + "\n",
-                "GB_MIN_FREE_PERCENT=" + UserData.MIN_FREE_PERCENT + "\n");
-        // Deterministic: the same settings give the same document, other settings another.
-        assertThat(UserData.mime(DEV)).isEqualTo(UserData.mime(
-                new UserData.Host("genomics-batch-dev", new Settings.Storage(100, 3000, 250, 1000))));
-        assertThat(UserData.mime(DEV)).isNotEqualTo(UserData.mime(
-                new UserData.Host("genomics-batch-dev", new Settings.Storage(100, 3000, 250, 2000))));
-        assertThatThrownBy(() -> new UserData.Host("bad value;rm", DEV.storage()))
+                "GB_MIN_FREE_PERCENT=" + UserData.MIN_FREE_PERCENT + "\n", "GB_BOOT_TIMEOUT_MINUTES=30\n",
+                "GB_CLI_URL=https://awscli.amazonaws.com\n", "GB_CLI_VERSION=2.36.7\n",
+                "GB_CLI_FINGERPRINT=FB5DB77FD5C118B80511ADA8A6310ACC4672475C\n",
+                "--on-boot=30min", UserData.CliSigningKey.AWS.armored() + "\nKEY\n");
+        // Other settings, another document.
+        assertThat(UserData.mime(DEV)).isNotEqualTo(UserData.mime(new UserData.Host("genomics-batch-dev",
+                DEV.storage(), new Settings.Hosts(45, "2.36.7", "https://awscli.amazonaws.com"))));
+        assertThatThrownBy(() -> new UserData.Host("bad value;rm", DEV.storage(), HOSTS))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
-    void fitsEc2sSixteenKilobytesWithTheLongestValues() {
-        var longest = new UserData.Host("x".repeat(64), new Settings.Storage(65_536, 80_000, 1_000, 655_360));
-        var raw = UserData.mime(longest).getBytes(StandardCharsets.US_ASCII).length;
-        assertThat(raw).as("raw user data bytes").isLessThanOrEqualTo(UserData.MAX_BYTES);
+    void theAwsCliKeysFingerprintIsTheKeysOwn() {
+        var aws = UserData.CliSigningKey.AWS;
+        assertThat(OpenPgp.fingerprint(aws.armored())).isEqualTo(aws.fingerprint());
+        assertThatThrownBy(() -> new UserData.CliSigningKey(aws.armored(), "FB5D B77F"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void fitsItsBudgetWithBatchsPartMergedIn() {
+        var merged = BatchPart.merge(UserData.mime(DEV));
+        assertThat(merged).contains("ECS_CLUSTER=");
+        var raw = merged.getBytes(StandardCharsets.US_ASCII).length;
+        assertThat(raw - UserData.mime(DEV).length()).isEqualTo(BatchPart.BYTES);
+        assertThat(raw).as("raw user data bytes with Batch's part").isLessThanOrEqualTo(UserData.BUDGET_BYTES);
+    }
+
+    @Test
+    void fitsEc2sLimitWithTheLongestValuesTheConfigAllows() {
+        // Values that compress badly (as real names and URLs do), at the longest the config allows.
+        var random = new java.util.Random(16384);
+        var noise = (java.util.function.IntFunction<String>) n -> random.ints(n, 'a', 'z' + 1)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        var longest = new UserData.Host(noise.apply(GenomicsBatchEnvironment.Args.MAX_NAME_PREFIX),
+                new Settings.Storage(65_536, 80_000, 1_000, 655_360),
+                new Settings.Hosts(SettingsValidator.MAX_BOOT_TIMEOUT_MINUTES, "2.9999.9999",
+                        "https://" + noise.apply(SettingsValidator.MAX_AWS_CLI_URL_LENGTH - "https://".length())));
+        var raw = BatchPart.merge(UserData.mime(longest)).getBytes(StandardCharsets.US_ASCII).length;
+        assertThat(raw).as("raw user data bytes with Batch's part").isLessThanOrEqualTo(UserData.MAX_BYTES);
     }
 
     @Test
@@ -118,18 +171,11 @@ class UserDataTest {
     }
 
     @Test
-    void everyPartStopsOnErrors() {
-        // What each part does is tested by running it (src/test/bats); here only that none runs on after a failure.
-        for (var part : UserData.PARTS) {
-            var script = UserData.script(part);
-            assertThat(script.contains("set -euo pipefail") || script.contains("fail_closed")
-                    || script.contains("set -Eeuo pipefail")).as(part).isTrue();
-        }
-    }
-
-    @Test
     void containsNoSecrets() {
-        // Checkov CKV_AWS_46: no secrets in user data.
-        assertThat(UserData.mime(DEV)).doesNotContainPattern("(?i)(AKIA[0-9A-Z]{16}|secret|password|token=)");
+        // Checkov CKV_AWS_46: no secrets in user data, compressed or not.
+        var mime = UserData.mime(DEV);
+        assertThat(mime).doesNotContainPattern("(?i)(AKIA[0-9A-Z]{16}|secret|password|token=)");
+        UserData.files(mime).forEach((name, text) -> assertThat(text).as(name)
+                .doesNotContainPattern("AKIA[0-9A-Z]{16}|aws_secret_access_key|password"));
     }
 }

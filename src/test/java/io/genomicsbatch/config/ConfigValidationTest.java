@@ -300,7 +300,7 @@ class ConfigValidationTest {
         var queues = d.queues().stream().map(q -> new Settings.QueueSpec(q.name(), 5, q.computeEnvironments(),
                 q.onDemandOnly(), q.priorityKey())).toList();
         var bad = new Settings.Environment(d.network(), List.of(mixed, d.computeEnvironments().get(1)), queues,
-                d.runnableTimeoutMinutes(), d.storage(), d.data(), d.logRetentionDays(), d.protect());
+                d.runnableTimeoutMinutes(), d.storage(), d.hosts(), d.data(), d.logRetentionDays(), d.protect());
         var recording = Recorder.run("dev", new AwsAnswers(), ctx -> new io.genomicsbatch.GenomicsBatchEnvironment(
                 "custom", new io.genomicsbatch.GenomicsBatchEnvironment.Args("custom", bad, Map.of())));
         // the instance types mix architectures (reported once, on the key) and the priorities are equal
@@ -320,7 +320,7 @@ class ConfigValidationTest {
                 spot.bidPercentage(), spot.keys());
         var intel = d.computeEnvironments().get(1);
         var mixedQueues = new Settings.Environment(d.network(), List.of(arm, intel), d.queues(),
-                d.runnableTimeoutMinutes(), d.storage(), d.data(), d.logRetentionDays(), d.protect());
+                d.runnableTimeoutMinutes(), d.storage(), d.hosts(), d.data(), d.logRetentionDays(), d.protect());
         assertThat(SettingsValidator.problems(mixedQueues)).extracting(ConfigProblem::message)
                 .anySatisfy(m -> assertThat(m).startsWith("queue default ([spot, on-demand]): its compute "
                         + "environments mix architectures [arm64, x86_64]"))

@@ -57,8 +57,10 @@ class PlanCommandTest {
                 .contains("priority = 1000")
                 .contains("blockDeviceMappings[1].ebs.volumeSize = 100")
                 .contains("policyArn = arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role")
-                .contains("userData = multipart/mixed with parts [00-host-env.sh, 05-host-lib.sh, 10-ecs-agent.sh, "
-                        + "20-host-storage.sh, 30-host-tools.sh, 40-storage-growth.sh, 50-scratch-cleanup.sh, 90-release-ecs.sh]")
+                .contains("userData = multipart/mixed with parts [genomics-batch.sh] (")
+                .containsPattern("unpacking \\[lib.sh \\d+, 00-host-env.sh \\d+, 10-ecs-agent.sh \\d+, 20-host-storage.sh \\d+, "
+                        + "30-host-tools.sh \\d+, 40-storage-growth.sh \\d+, 50-scratch-cleanup.sh \\d+, 90-release-ecs.sh \\d+\\] "
+                        + "bytes of script")
                 .contains("instanceInitiatedShutdownBehavior = terminate")
                 .contains("tags = {Environment=dev, ManagedBy=pulumi, Project=genomics-batch}")
                 .contains("[ignoreChanges] [computeResources.desiredVcpus]")
