@@ -1,19 +1,23 @@
 """Parses the launch templates' user data from the offline plan with cloud-init's own code.
 
 Usage: check-user-data.py PLAN.json OUT_DIR. Every launch template's user data must be MIME that
-cloud-init's UserDataProcessor (what runs at boot) accepts, at most 16384 bytes raw, made only of
-shell-script parts whose file names are sorted (cloud-init runs them in file-name order). The parts
-are written to OUT_DIR/<template>/ for the syntax checks that follow.
+cloud-init's UserDataProcessor (what runs at boot) accepts, within this program's budget once AWS
+Batch's part (1 KB, see BatchPart.java) is merged in, made of one shell-script part that unpacks the
+host scripts. The part is unpacked as a host does (base64 -d | gzip -dc | bash, with this machine's
+tools) into OUT_DIR/<template>/ for the checks that follow.
 """
 import base64
 import json
 import os
+import subprocess
 import sys
 import tempfile
 
 from cloudinit import helpers, user_data
 
-EXPECTED = ["00-host-env.sh", "05-host-lib.sh", "10-ecs-agent.sh", "20-host-storage.sh", "30-host-tools.sh",
+BUDGET = 12288
+BATCH_PART = 1024
+EXPECTED = ["lib.sh", "00-host-env.sh", "10-ecs-agent.sh", "20-host-storage.sh", "30-host-tools.sh",
             "40-storage-growth.sh", "50-scratch-cleanup.sh", "90-release-ecs.sh"]
 
 
@@ -23,26 +27,29 @@ def main(plan_path, out_dir):
     if not templates:
         sys.exit(f"{plan_path}: no launch template")
     for template in templates:
+        name = template["name"]
         raw = base64.b64decode(template["inputs"]["userData"])
-        if len(raw) > 16384:
-            sys.exit(f"{template['name']}: user data is {len(raw)} bytes raw; EC2 allows 16384")
+        if len(raw) + BATCH_PART > BUDGET:
+            sys.exit(f"{name}: user data is {len(raw)} bytes raw; with Batch's part over the {BUDGET}-byte budget")
         with tempfile.TemporaryDirectory() as cloud:
             paths = helpers.Paths({"cloud_dir": cloud, "run_dir": os.path.join(cloud, "run")})
             message = user_data.UserDataProcessor(paths).process(raw)
         parts = [p for p in message.walk() if not p.is_multipart()]
-        names = [p.get_filename() for p in parts]
-        if names != EXPECTED:
-            sys.exit(f"{template['name']}: cloud-init sees parts {names}, expected {EXPECTED}")
-        target = os.path.join(out_dir, template["name"])
+        if [p.get_content_type() for p in parts] != ["text/x-shellscript"]:
+            sys.exit(f"{name}: cloud-init sees parts {[p.get_content_type() for p in parts]}, expected one shell script")
+        script = parts[0].get_payload(decode=True).decode("ascii")
+        if not script.startswith("#!/bin/bash\n"):
+            sys.exit(f"{name}: the part does not start with #!/bin/bash")
+        target = os.path.join(out_dir, name)
         os.makedirs(target, exist_ok=True)
-        for part in parts:
-            if part.get_content_type() != "text/x-shellscript":
-                sys.exit(f"{template['name']}: {part.get_filename()} is {part.get_content_type()}")
-            payload = part.get_payload(decode=True)
-            if not payload.startswith(b"#!/bin/bash\n"):
-                sys.exit(f"{template['name']}: {part.get_filename()} does not start with #!/bin/bash")
-            with open(os.path.join(target, part.get_filename()), "wb") as f:
-                f.write(payload)
+        with open(os.path.join(target, "user-data.sh"), "w") as f:
+            f.write(script)
+        body = script[script.index("\n", script.index("<<'GB_BUNDLE'")) + 1:script.index("\nGB_BUNDLE\n")]
+        subprocess.run(["bash", "-c", "set -o pipefail; base64 -d | gzip -dc | bash"], input=body.encode(),
+                       cwd=target, check=True)
+        unpacked = sorted(f for f in os.listdir(target) if f != "user-data.sh")
+        if unpacked != sorted(EXPECTED):
+            sys.exit(f"{name}: unpacks {unpacked}, expected {EXPECTED}")
 
 
 if __name__ == "__main__":

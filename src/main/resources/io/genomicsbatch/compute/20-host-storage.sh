@@ -4,8 +4,13 @@
 # shellcheck source=lib.sh
 . "${GB_ROOT:-}/usr/local/lib/genomics-batch/lib.sh" || { shutdown -h now; exit 1; }
 fail_closed
-# EBS volumes' links: the volume ID only (not -partN, _1 or -ns-1).
-shopt -s extglob nullglob
+# EBS volumes' links named by the volume ID alone (not -partN, _1 or -ns-1).
+ebs_links() {
+  local d
+  for d in "$R"/dev/disk/by-id/nvme-Amazon_Elastic_Block_Store_vol*; do
+    if [[ $d =~ _vol[0-9a-f]+$ ]]; then echo "$d"; fi
+  done
+}
 
 # The gp3 volume: its device name's udev link, or an EBS disk with no partitions and no file system.
 ebs_device() {
@@ -14,7 +19,7 @@ ebs_device() {
     for d in "$R$GB_EBS_DEVICE" "$R/dev/sd${GB_EBS_DEVICE#/dev/xvd}"; do
       if [ -e "$d" ]; then readlink -f "$d"; return 0; fi
     done
-    for d in "$R"/dev/disk/by-id/nvme-Amazon_Elastic_Block_Store_vol+([0-9a-f]); do
+    for d in $(ebs_links); do
       d=$(readlink -f "$d")
       if ! compgen -G "${d}p*" >/dev/null && ! blkid "$d" >/dev/null 2>&1; then echo "$d"; return 0; fi
     done
@@ -31,7 +36,7 @@ if [ "${#disks[@]}" -gt 0 ]; then
   # Faster and already paid for. The gp3 volume is kept for the first growth, recorded by volume ID
   # (kernel names change across reboots); where no link names the ID (Xen), by its device name.
   if spare=$(ebs_device 1); then
-    for d in "$R"/dev/disk/by-id/nvme-Amazon_Elastic_Block_Store_vol+([0-9a-f]); do
+    for d in $(ebs_links); do
       if [ "$(readlink -f "$d")" = "$spare" ]; then spare=vol-${d##*_vol}; fi
     done
     echo "${spare#"$R"}" > "$R/var/lib/genomics-batch/spare-volume"

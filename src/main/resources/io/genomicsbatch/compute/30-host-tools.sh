@@ -38,8 +38,8 @@ zlib=$(ldd "$cli/v2/current/dist/aws" | awk '$1 == "libz.so.1" { print $3 }')
 if [ -n "$zlib" ]; then install -D -m 0644 "$zlib" "$cli/lib/libz.so.1"; fi
 rm -f "$cli/v2/current/bin/aws"
 # shellcheck disable=SC2016 # expanded when the wrapper runs
-printf '#!/bin/sh\nLD_LIBRARY_PATH=${LD_LIBRARY_PATH:+$LD_LIBRARY_PATH:}/usr/local/aws-cli/lib exec /usr/local/aws-cli/v2/current/dist/aws "$@"\n' \
-  > "$cli/v2/current/bin/aws"
+printf '#!/bin/sh\nLD_LIBRARY_PATH=${LD_LIBRARY_PATH:+$LD_LIBRARY_PATH:}%s/lib exec %s/v2/current/dist/aws "$@"\n' \
+  "$cli" "$cli" > "$cli/v2/current/bin/aws"
 chmod 0755 "$cli/v2/current/bin/aws"
 mkdir -p "$R/usr/local/bin"
 ln -sfn /usr/local/aws-cli/bin/aws "$R/usr/local/bin/aws"

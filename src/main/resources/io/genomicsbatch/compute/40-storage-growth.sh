@@ -10,7 +10,7 @@
 state=$R/var/lib/genomics-batch
 pending=$state/pending-volume
 
-ec2() { aws --region "$region" ec2 "$@"; }
+ec2() { aws --region "${region:=$(imds placement/region)}" ec2 "$@"; }
 
 # The disk of an attached volume: its NVMe link, named by volume ID (Nitro), else its device name (Xen).
 # disk VOLUME_ID DEVICE
@@ -58,7 +58,6 @@ check() {
     : > "$state/spare-volume"
     return 0
   fi
-  region=$(imds placement/region)
   iid=$(imds instance-id)
   # The cap counts the storage and every other volume of this environment attached here.
   total=$(vgs --noheadings --nosuffix --units g -o vg_size "$vg" | tr -d ' ')
@@ -93,7 +92,8 @@ check() {
   ec2 modify-instance-attribute --instance-id "$iid" \
     --block-device-mappings "[{\"DeviceName\":\"$dev\",\"Ebs\":{\"DeleteOnTermination\":true}}]"
   for ((d = 0; d < ${GB_DEVICE_WAIT:-60}; d++)); do disk "$vol" "$dev" >/dev/null && break; sleep 1; done
-  add "$(disk "$vol" "$dev")"
+  d=$(disk "$vol" "$dev") || { log "$vol is attached as $dev, but its disk never appeared"; return 1; }
+  add "$d"
 }
 
 case ${1:-install} in
