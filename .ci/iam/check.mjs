@@ -85,7 +85,8 @@ function currentScenarios(env) {
 
 /**
  * Host storage growth (issue 9): the instance role may create only encrypted gp3 volumes tagged for
- * its own environment, and attach or delete only volumes (and instances) carrying that tag.
+ * its own environment, and attach, detach or delete only volumes (and instances) carrying that tag;
+ * it may set delete-on-termination, not protection or shutdown attributes, and put one metric.
  */
 function storageScenarios(env) {
   const s = []
@@ -119,6 +120,28 @@ function storageScenarios(env) {
   s.push(tagged(instance, 'ec2:AttachVolume', 'genomics-batch-someone-else', 'Denied', "another environment's instance"))
   s.push(tagged(instance, 'ec2:ModifyInstanceAttribute', 'genomics-batch-someone-else', 'Denied', "another environment's instance"))
   s.push(call(env, INSTANCE_ROLE, 'ec2:CreateTags', volume, 'Denied', { note: 'outside CreateVolume', context: { 'ec2:CreateAction': 'CreateSnapshot' } }))
+  // A failed attempt detaches its volume before deleting it (issue 16).
+  s.push(tagged(volume, 'ec2:DetachVolume', ours, 'Allowed', 'its own volume'))
+  s.push(tagged(instance, 'ec2:DetachVolume', 'genomics-batch-someone-else', 'Denied', "another environment's instance"))
+  // Delete-on-termination through the block device mapping, but no protection or shutdown changes.
+  const modify = (attribute, expect, note) =>
+    call(env, INSTANCE_ROLE, 'ec2:ModifyInstanceAttribute', instance, expect, {
+      note,
+      context: { [`ec2:ResourceTag/${tagKey}`]: ours, ...(attribute ? { [`ec2:Attribute/${attribute}`]: 'true' } : {}) }
+    })
+  s.push(modify(null, 'Allowed', 'block device mapping (delete-on-termination)'))
+  s.push(modify('DisableApiTermination', 'Denied', 'termination protection'))
+  s.push(modify('DisableApiStop', 'Denied', 'stop protection'))
+  s.push(modify('InstanceInitiatedShutdownBehavior', 'Denied', 'shutdown behaviour'))
+  s.push(modify('GroupSet', 'Denied', 'security groups'))
+  // A failed host's signal: the ProvisioningFailed metric, in its own namespace only.
+  const metric = (namespace, expect) =>
+    call(env, INSTANCE_ROLE, 'cloudwatch:PutMetricData', '*', expect, {
+      note: `namespace ${namespace}`,
+      context: { 'cloudwatch:namespace': namespace }
+    })
+  s.push(metric('GenomicsBatch', 'Allowed'))
+  s.push(metric('AWS/EC2', 'Denied'))
   return s
 }
 

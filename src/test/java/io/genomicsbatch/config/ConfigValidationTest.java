@@ -82,7 +82,23 @@ class ConfigValidationTest {
                 arguments("dataKmsKeyArns", "[\"alias/genomics\"]", "\"alias/genomics\"", "not an alias"),
                 arguments("logRetentionDays", "45", "45", "retention periods"),
                 arguments("allowAllEgress", "sometimes", "\"sometimes\"", "true or false"),
-                arguments("spotMaxVcpu", "512", "spotMaxVcpu", "did you mean genomics-batch:spotMaxVcpus"));
+                arguments("spotMaxVcpu", "512", "spotMaxVcpu", "did you mean genomics-batch:spotMaxVcpus"),
+                // Host provisioning (issue 16)
+                arguments("hostBootTimeoutMinutes", "4", "4", "from 5 to 120"),
+                arguments("hostBootTimeoutMinutes", "121", "121", "from 5 to 120"),
+                arguments("hostBootTimeoutMinutes", "30m", "\"30m\"", "whole number"),
+                arguments("awsCliUrl", "http://mirror.example.org/awscli", "\"http://mirror.example.org/awscli\"",
+                        "expected an https:// URL"),
+                arguments("awsCliUrl", "https://awscli.amazonaws.com?x=1", "\"https://awscli.amazonaws.com?x=1\"",
+                        "without query or fragment"),
+                arguments("awsCliUrl", "https:///awscli", "\"https:///awscli\"", "expected an https:// URL"),
+                arguments("awsCliUrl", "https://a.example/" + "x".repeat(120), "\"https://a.example/x",
+                        "at most 128 characters"),
+                arguments("awsCliUrl", "s3://lab-mirror/awscli", "\"s3://lab-mirror/awscli\"", "expected an https:// URL"),
+                arguments("awsCliVersion", "1.36.7", "\"1.36.7\"", "AWS CLI v2 release number"),
+                arguments("awsCliVersion", "2.36", "\"2.36\"", "2.MINOR.PATCH"),
+                arguments("awsCliVersion", "latest", "\"latest\"", "2.MINOR.PATCH"),
+                arguments("awsCliVersion", "2.36.7; rm -rf /", "\"2.36.7; rm -rf /\"", "2.MINOR.PATCH"));
     }
 
     @ParameterizedTest(name = "{0} = {1}")
@@ -232,7 +248,14 @@ class ConfigValidationTest {
             "spotAllocationStrategy=BEST_FIT_PROGRESSIVE",
             "onDemandAllocationStrategy=BEST_FIT",
             "queueSpillover=false",
-            "protect=true"})
+            "protect=true",
+            "hostBootTimeoutMinutes=5",
+            "hostBootTimeoutMinutes=120",
+            "awsCliVersion=2.0.0",
+            "awsCliVersion=2.36.7",
+            "awsCliUrl=https://awscli.amazonaws.com",
+            "awsCliUrl=https://lab-mirror.s3.eu-west-1.amazonaws.com/awscli/",
+            "awsCliUrl=https://10.0.2.2:8443/awscli"})
     void acceptsEveryFormatAwsIssues(String assignment) {
         var key = assignment.substring(0, assignment.indexOf('='));
         var value = assignment.substring(assignment.indexOf('=') + 1);
