@@ -16,12 +16,13 @@ public final class PlanCommand {
     }
 
     static final String USAGE = """
-            usage: java -jar target/genomics-batch.jar plan --stack NAME [--format text|json|mermaid] [--dir DIR]
+            usage: java -jar target/genomics-batch.jar plan --stack NAME [--format text|json|mermaid|user-data] [--dir DIR]
 
               --stack NAME     the stack: reads Pulumi.yaml and Pulumi.NAME.yaml
               --format FORMAT  text (default): resource tree with the inputs to review
                                json: every resource, its inputs and options, and the outputs
                                mermaid: the job queues and the compute environments they use, in order
+                               user-data: every script each launch template's hosts run, as delivered
               --dir DIR        the project directory (default: the current directory)
             Runs the program under Pulumi's mock engine: no credentials, no Pulumi CLI, no network.
             Exit status: 0 planned, 1 the program refused the config, 2 usage error or unknown stack.
@@ -62,7 +63,7 @@ public final class PlanCommand {
                 case "--dir" -> dir = Path.of(value);
                 case "--format" -> {
                     try {
-                        format = PlanRenderer.Format.valueOf(value.toUpperCase(Locale.ROOT));
+                        format = PlanRenderer.Format.valueOf(value.toUpperCase(Locale.ROOT).replace('-', '_'));
                     } catch (IllegalArgumentException e) {
                         err.print("unknown format \"" + value + "\"\n" + USAGE);
                         return 2;

@@ -18,7 +18,7 @@ public final class PlanRenderer {
     private PlanRenderer() {
     }
 
-    public enum Format { TEXT, JSON, MERMAID }
+    public enum Format { TEXT, JSON, MERMAID, USER_DATA }
 
     static final String QUEUE_TYPE = "aws:batch/jobQueue:JobQueue";
     static final String CE_TYPE = "aws:batch/computeEnvironment:ComputeEnvironment";
@@ -29,7 +29,25 @@ public final class PlanRenderer {
             case TEXT -> text(plan);
             case JSON -> json(plan);
             case MERMAID -> mermaid(plan);
+            case USER_DATA -> userData(plan);
         };
+    }
+
+    // ---- user data ----------------------------------------------------------------------------
+
+    /** Each launch template's host scripts, unpacked from its user data: what a reviewer reads. */
+    static String userData(Plan plan) {
+        var out = new StringBuilder();
+        for (var r : plan.resources()) {
+            if (r.inputs().get("userData") instanceof String base64) {
+                var mime = new String(Base64.getDecoder().decode(base64), StandardCharsets.US_ASCII);
+                out.append("# ").append(r.name()).append(": ").append(userDataSummary(base64)).append('\n');
+                io.genomicsbatch.compute.UserData.files(mime).forEach((name, text) -> out.append("\n# ---- ")
+                        .append(name).append(" ----\n").append(text));
+                out.append('\n');
+            }
+        }
+        return out.toString();
     }
 
     // ---- text -------------------------------------------------------------------------------

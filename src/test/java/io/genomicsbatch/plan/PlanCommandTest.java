@@ -110,6 +110,22 @@ class PlanCommandTest {
     }
 
     @Test
+    void userDataShowsTheScriptsEachLaunchTemplatesHostsRun() {
+        var result = plan("plan", "--stack", "dev", "--format", "user-data");
+        assertThat(result.status()).isZero();
+        var out = result.out();
+        assertThat(out).startsWith("# genomics-batch-host-launch-template: multipart/mixed with parts [genomics-batch.sh]");
+        var headers = java.util.regex.Pattern.compile("(?m)^# ---- (\\S+) ----$").matcher(out).results()
+                .map(m -> m.group(1)).toList();
+        var expected = new java.util.ArrayList<>(List.of(io.genomicsbatch.compute.UserData.LIBRARY));
+        expected.addAll(io.genomicsbatch.compute.UserData.PARTS);
+        assertThat(headers).containsExactlyElementsOf(expected);
+        // The dev stack's own values, in the scripts as the hosts get them.
+        assertThat(out).contains("GB_TAG_VALUE=genomics-batch-dev\n", "GB_INITIAL_GIB=100\n",
+                "-----BEGIN PGP PUBLIC KEY BLOCK-----", "systemctl start --no-block ecs.service\n");
+    }
+
+    @Test
     void mermaidDrawsTheQueuesAndTheirEnvironmentsInOrder(@TempDir Path dir) throws IOException {
         var withSpillover = plan("plan", "--stack", "dev", "--format", "mermaid").out();
         assertThat(withSpillover).startsWith("flowchart LR\n")
