@@ -384,17 +384,19 @@ grow() {
   calls aws | grep -q "attach-volume --volume-id vol-0123456789abcdef0"
   [ "$(line_of 'detach-volume --volume-id vol-0123456789abcdef0')" -lt "$(line_of 'delete-volume --volume-id vol-0123456789abcdef0')" ]
   [ "$(calls sleep | wc -l)" -eq 3 ]
+  [[ $output == *"vol-0123456789abcdef0 is attached as /dev/xvdc, but its disk never appeared"* ]]
   [ -z "$(calls pvcreate)" ]
   [ ! -e "$GB_ROOT/var/lib/genomics-batch/pending-volume" ]
 }
 
 @test "growth: a volume left pending by a killed check is deleted by the next one first" {
-  export STUB_DF="100 40"
+  export STUB_DF="100 1"
   mkdir -p "$GB_ROOT/var/lib/genomics-batch"
   echo vol-0leftover00000000 > "$GB_ROOT/var/lib/genomics-batch/pending-volume"
   run grow
   [ "$status" -eq 0 ]
-  calls aws | grep -q "delete-volume --volume-id vol-0leftover00000000"
+  [ "$(line_of 'delete-volume --volume-id vol-0leftover00000000')" -lt "$(line_of 'create-volume')" ]
+  [ "$(calls pvcreate)" = "pvcreate -y $GB_ROOT/dev/nvme5n1" ]
   [ ! -e "$GB_ROOT/var/lib/genomics-batch/pending-volume" ]
 }
 
