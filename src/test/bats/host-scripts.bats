@@ -35,7 +35,8 @@ boot() { # the boot as the user data starts it
   [ ! -s "$GB_ROOT/var/lib/genomics-batch/spare-volume" ]
   # After a reboot Docker needs the storage check, which powers off a host whose storage is gone.
   grep -qx "RequiredBy=docker.service" "$GB_ROOT/etc/systemd/system/genomics-batch-storage.service"
-  grep -qx "ExecStart=/usr/local/lib/genomics-batch/lib.sh storage" "$GB_ROOT/etc/systemd/system/genomics-batch-storage.service"
+  # Through bash: the unpacked lib.sh has no execute bit.
+  grep -qx "ExecStart=/bin/bash /usr/local/lib/genomics-batch/lib.sh storage" "$GB_ROOT/etc/systemd/system/genomics-batch-storage.service"
   [ "$(line_of '^systemctl enable genomics-batch-storage.service$')" -lt "$(line_of '^systemctl start docker.service$')" ]
   # Every part reported its time on the console.
   for part in 00-host-env.sh 10-ecs-agent.sh 20-host-storage.sh 30-host-tools.sh 40-storage-growth.sh \
@@ -114,7 +115,7 @@ B
   : > "$CALLS"
   boot
   [ ! -e "$BATS_TEST_TMPDIR/failed" ]
-  [ "$(calls systemd-run)" = "systemd-run --quiet --unit=genomics-batch-watchdog --on-boot=30min /usr/local/lib/genomics-batch/lib.sh watchdog" ]
+  [ "$(calls systemd-run)" = "systemd-run --quiet --unit=genomics-batch-watchdog --on-boot=30min /bin/bash /usr/local/lib/genomics-batch/lib.sh watchdog" ]
   [ "$(line_of '^systemd-run ')" -lt "$(line_of '^pvcreate ')" ]
   [ "$(line_of '^systemctl stop genomics-batch-watchdog.timer$')" -lt "$(line_of '^systemctl start --no-block ecs.service$')" ]
   # Fired after the release, it does nothing.

@@ -25,4 +25,4 @@ cat > "${GB_ROOT:-}/etc/genomics-batch/aws-cli.asc" <<'KEY'
 KEY
 # Powers the host off unless 90-release-ecs.sh released the ECS agent by then (lib.sh watchdog).
 systemd-run --quiet --unit=genomics-batch-watchdog --on-boot=@BOOT_TIMEOUT_MINUTES@min \
-  /usr/local/lib/genomics-batch/lib.sh watchdog
+  /bin/bash /usr/local/lib/genomics-batch/lib.sh watchdog

@@ -81,7 +81,7 @@ storage_ok
 # After a reboot Docker (and so the ECS agent) starts only on the data storage, or the host powers off.
 mkdir -p "$R/etc/systemd/system"
 printf '[Unit]\nDescription=genomics-batch: data storage mounted\nBefore=docker.service\n\n[Service]
-Type=oneshot\nRemainAfterExit=yes\nExecStart=/usr/local/lib/genomics-batch/lib.sh storage\n\n[Install]
+Type=oneshot\nRemainAfterExit=yes\nExecStart=/bin/bash /usr/local/lib/genomics-batch/lib.sh storage\n\n[Install]
 RequiredBy=docker.service\n' > "$R/etc/systemd/system/genomics-batch-storage.service"
 systemctl enable genomics-batch-storage.service
 systemctl start docker.service
