@@ -241,8 +241,8 @@ lvs --noheadings -o lv_name genomics-batch | grep -qw data
 [ "$(findmnt -n -o FSTYPE {DATA})" = xfs ] && [ "$(readlink -f "$(findmnt -n -o SOURCE {DATA})")" = "$(readlink -f /dev/genomics-batch/data)" ]
 findmnt {DATA}""")
     vm.gsh("bind_mounts", f"""
-for d in docker scratch; do
-  m=/var/lib/docker; [ $d = scratch ] && m=/scratch
+for d in docker scratch cromwell_root; do
+  m=/$d; [ $d = docker ] && m=/var/lib/docker
   findmnt -n -o SOURCE "$m" | grep -q "\\[/$d\\]$" || {{ findmnt "$m"; echo "$m is not a bind mount of {DATA}/$d"; exit 1; }}
   [ "$(stat -c %d "$m")" = "$(stat -c %d {DATA})" ] || {{ echo "$m is not on the data file system"; exit 1; }}
 done""")
@@ -465,8 +465,9 @@ def scenario_fail(a):
     try:
         check("powered_off", vm.wait_exit(600), "the VM still runs 10 min after boot")
         m = re.search(r"genomics-batch: provisioning failed: (.+?)(?: \(line \d+\))?; shutting down", vm.log())
-        check("failed_step_on_console", m, "no 'genomics-batch: provisioning failed: <step>[ (line N)]; "
-                                           "shutting down' console line")
+        check("failed_step_on_console", m and "is not signed by the key" in m.group(1),
+              "no 'genomics-batch: provisioning failed: <step>[ (line N)]; shutting down' console line naming "
+              "the signature check" + (f" (saw: {m.group(0)})" if m else ""))
         ok, detail = vm.metric_put()
         check("failure_metric_put", ok, "no GenomicsBatch/ProvisioningFailed metric with Environment="
               f"{vm.state['environment']}: {detail}")
