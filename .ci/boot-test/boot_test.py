@@ -432,10 +432,13 @@ cat /var/lib/genomics-batch/spare-volume; [ "$(cat /var/lib/genomics-batch/spare
         check("growth_spare_added", wait_for(lambda: lv_bytes(vm) > before, 180, 5),
               vm.sh("pvs; journalctl -t genomics-batch --no-pager | tail -20")[1])
         # Growth 2, attach refused: the volume deleted, retries back off.
+        # Back-off from the default 20 s, so that each wait (40, 80 s) outweighs an attempt's own
+        # duration, which varies with the software CPU's load.
+        vm.sh(GROW_DROPIN.replace("GB_GROW_INTERVAL=5", "GB_GROW_INTERVAL=20"))
         vm.faults(attach="refuse")
         since = time.time()
         vm.sh(FILL)
-        wait_for(lambda: len(growing_retries(vm, since)[0]) >= 3, 300, 5)
+        wait_for(lambda: len(growing_retries(vm, since)[0]) >= 3, 420, 5)
         t, gaps = growing_retries(vm, since)
         check("attach_refused_retries_back_off", len(gaps) >= 2 and all(b > a_ * 1.3 for a_, b in zip(gaps, gaps[1:])),
               f"{len(t)} CreateVolume calls; idle gaps after each DeleteVolume (s): {[round(g, 1) for g in gaps]}")
