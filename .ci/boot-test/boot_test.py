@@ -153,8 +153,8 @@ class VM:
         return False
 
     def gsh(self, name, script, timeout=120):
-        """A named check: the guest script's exit status."""
-        rc, out = self.sh(script, timeout)
+        """A named check: the guest script's exit status (errexit: any failing test fails the check)."""
+        rc, out = self.sh("set -e\n" + script, timeout)
         return check(name, rc == 0, out)
 
     def parts(self):
@@ -423,7 +423,8 @@ def scenario_nvme(a):
         check_storage(vm, 2, ["/dev/disk/by-id/nvme-Amazon_EC2_NVMe_Instance_Storage_AWS0000000000001f0e1",
                               "/dev/disk/by-id/nvme-Amazon_EC2_NVMe_Instance_Storage_AWS0000000000001f0e2"])
         vm.gsh("spare_recorded_by_volume_id", f"""
-cat /var/lib/genomics-batch/spare-volume; [ "$(cat /var/lib/genomics-batch/spare-volume)" = {vm.state['data_volume']} ]
+cat /var/lib/genomics-batch/spare-volume
+[ "$(cat /var/lib/genomics-batch/spare-volume)" = {vm.state['data_volume']} ] || {{ echo "not the volume ID"; exit 1; }}
 ! pvs /dev/xvdb >/dev/null 2>&1 || {{ echo "the spare is in use"; exit 1; }}""")
         # Growth 1: the spare joins the LV.
         before = lv_bytes(vm)
