@@ -5,11 +5,13 @@ import com.jcraft.jzlib.GZIPException;
 import com.jcraft.jzlib.JZlib;
 import io.genomicsbatch.config.Settings;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -181,7 +183,7 @@ public final class UserData {
         }
         var compressed = Base64.getMimeDecoder().decode(mime.substring(start + 1, end));
         String bundle;
-        try (var in = new GZIPInputStream(new java.io.ByteArrayInputStream(compressed))) {
+        try (var in = new GZIPInputStream(new ByteArrayInputStream(compressed))) {
             bundle = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -259,7 +261,7 @@ public final class UserData {
             if (deflater.deflate(JZlib.Z_FINISH) != JZlib.Z_STREAM_END) {
                 throw new IllegalStateException("deflate did not finish: " + deflater.getMessage());
             }
-            var compressed = java.util.Arrays.copyOf(buffer, (int) deflater.getTotalOut());
+            var compressed = Arrays.copyOf(buffer, (int) deflater.getTotalOut());
             deflater.end();
             return compressed;
         } catch (GZIPException e) {

@@ -8,6 +8,7 @@ import com.pulumi.resources.CustomResourceOptions;
 import com.pulumi.resources.Resource;
 import io.genomicsbatch.compute.UserData;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +66,7 @@ public final class HostStorageGrowth {
         create.put("Bool", Map.of("ec2:Encrypted", "true"));
         create.put("NumericLessThanEquals", Map.of("ec2:VolumeSize", maxVolumeGiB));
 
-        var statements = new java.util.ArrayList<Map<String, Object>>(List.of(
+        var statements = new ArrayList<Map<String, Object>>(List.of(
                 conditional(PolicyDocuments.allow("CreateTaggedEncryptedGp3Volumes", List.of("ec2:CreateVolume"),
                         List.of(volumes)), create),
                 conditional(PolicyDocuments.allow("TagVolumesOnlyWhileCreatingThem", List.of("ec2:CreateTags"),
@@ -82,10 +83,8 @@ public final class HostStorageGrowth {
                 conditional(PolicyDocuments.allow("ProvisioningFailedMetricOnly", List.of("cloudwatch:PutMetricData"),
                         List.of("*")), Map.of("StringEquals", Map.of("cloudwatch:namespace", UserData.METRIC_NAMESPACE)))));
         for (var attribute : PROTECTED_INSTANCE_ATTRIBUTES) {
-            var deny = PolicyDocuments.allow("No" + attribute, List.of("ec2:ModifyInstanceAttribute"),
-                    List.of(instances));
-            deny.put("Effect", "Deny");
-            statements.add(conditional(deny, Map.of("Null", Map.of("ec2:Attribute/" + attribute, "false"))));
+            statements.add(conditional(PolicyDocuments.deny("No" + attribute, List.of("ec2:ModifyInstanceAttribute"),
+                    List.of(instances)), Map.of("Null", Map.of("ec2:Attribute/" + attribute, "false"))));
         }
         return PolicyDocuments.document(statements);
     }

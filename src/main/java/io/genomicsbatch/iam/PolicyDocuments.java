@@ -32,9 +32,18 @@ final class PolicyDocuments {
     }
 
     static Map<String, Object> allow(String sid, List<String> actions, List<String> resources) {
+        return statement("Allow", sid, actions, resources);
+    }
+
+    static Map<String, Object> deny(String sid, List<String> actions, List<String> resources) {
+        return statement("Deny", sid, actions, resources);
+    }
+
+    private static Map<String, Object> statement(String effect, String sid, List<String> actions,
+                                                 List<String> resources) {
         var statement = new LinkedHashMap<String, Object>();
         statement.put("Sid", sid);
-        statement.put("Effect", "Allow");
+        statement.put("Effect", effect);
         statement.put("Action", actions);
         statement.put("Resource", resources);
         return statement;

@@ -2,6 +2,7 @@ package io.genomicsbatch.plan;
 
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParser;
+import io.genomicsbatch.compute.UserData;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -41,9 +42,9 @@ public final class PlanRenderer {
         for (var r : plan.resources()) {
             if (r.inputs().get("userData") instanceof String base64) {
                 var mime = new String(Base64.getDecoder().decode(base64), StandardCharsets.US_ASCII);
-                out.append("# ").append(r.name()).append(": ").append(userDataSummary(base64)).append('\n');
-                io.genomicsbatch.compute.UserData.files(mime).forEach((name, text) -> out.append("\n# ---- ")
-                        .append(name).append(" ----\n").append(text));
+                var files = UserData.files(mime);
+                out.append("# ").append(r.name()).append(": ").append(userDataSummary(mime, files)).append('\n');
+                files.forEach((name, text) -> out.append("\n# ---- ").append(name).append(" ----\n").append(text));
                 out.append('\n');
             }
         }
@@ -161,6 +162,11 @@ public final class PlanRenderer {
 
     static String userDataSummary(String base64) {
         var mime = new String(Base64.getDecoder().decode(base64), StandardCharsets.US_ASCII);
+        return userDataSummary(mime, mime.contains("<<'GB_BUNDLE'") ? UserData.files(mime) : Map.of());
+    }
+
+    /** The document's type, parts and size, and the host scripts it unpacks with their sizes. */
+    private static String userDataSummary(String mime, Map<String, String> files) {
         var parts = new ArrayList<String>();
         var m = MIME_PART.matcher(mime);
         while (m.find()) {
@@ -169,13 +175,13 @@ public final class PlanRenderer {
         var type = mime.lines().filter(l -> l.startsWith("Content-Type:")).findFirst().orElse("?");
         var summary = type.substring("Content-Type:".length()).trim().split(";")[0] + " with parts " + parts + " ("
                 + mime.length() + " bytes)";
-        if (!mime.contains("<<'GB_BUNDLE'")) {
+        if (files.isEmpty()) {
             return summary;
         }
         // The host scripts travel compressed: name each with its delivered size.
-        var files = new ArrayList<String>();
-        io.genomicsbatch.compute.UserData.files(mime).forEach((name, text) -> files.add(name + " " + text.length()));
-        return summary + ", unpacking " + files + " bytes of script";
+        var sizes = new ArrayList<String>();
+        files.forEach((name, text) -> sizes.add(name + " " + text.length()));
+        return summary + ", unpacking " + sizes + " bytes of script";
     }
 
     // ---- json -------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ package io.genomicsbatch.compute;
 import io.genomicsbatch.App;
 import io.genomicsbatch.config.StackFiles;
 import io.genomicsbatch.plan.PlanEngine;
+import io.genomicsbatch.support.TestStacks;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -63,8 +64,7 @@ public final class BootUserData {
         var stack = name.replaceFirst("^Pulumi\\.", "").replaceFirst("\\.yaml$", "");
         var project = Files.createTempDirectory("genomics-batch-boot");
         try {
-            Files.copy(Path.of("Pulumi.yaml"), project.resolve("Pulumi.yaml"));
-            Files.copy(stackFile, project.resolve("Pulumi." + stack + ".yaml"));
+            TestStacks.project(project, stack, Files.readString(stackFile));
             var plan = PlanEngine.run(stack, () -> {
                 var files = StackFiles.load(project, stack);
                 var values = new TreeMap<>(files.values());

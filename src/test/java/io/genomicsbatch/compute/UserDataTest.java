@@ -159,6 +159,14 @@ class UserDataTest {
     }
 
     @Test
+    void theFailureMetricIsTheOneTheInstanceRoleMayPut() {
+        // lib.sh spells the namespace and name out; IAM's condition and the docs use these constants.
+        assertThat(UserData.delivered(UserData.LIBRARY, DEV))
+                .contains("-d Namespace=" + UserData.METRIC_NAMESPACE + " ")
+                .contains("-d MetricData.member.1.MetricName=" + UserData.PROVISIONING_FAILED_METRIC + " ");
+    }
+
+    @Test
     void appendsEcsAgentSettingsAndNeverOverwritesTheFile() {
         var script = UserData.script("10-ecs-agent.sh");
         assertThat(script).contains(">> \"${GB_ROOT:-}/etc/ecs/ecs.config\"");

@@ -31,13 +31,6 @@ class PlanCommandTest {
         return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
-    /** A copy of the project's Pulumi.yaml with one stack file of our own. */
-    static Path project(Path dir, String stack, String stackYaml) throws IOException {
-        Files.copy(Path.of("Pulumi.yaml"), dir.resolve("Pulumi.yaml"));
-        Files.writeString(dir.resolve("Pulumi." + stack + ".yaml"), stackYaml);
-        return dir;
-    }
-
     @Test
     void textShowsTheTreeTheReviewInputsAndWhatIsOnlyKnownAfterDeploy() {
         var run = plan("plan", "--stack", "dev");
@@ -137,7 +130,7 @@ class PlanCommandTest {
                 .contains("genomics_batch_head_job -->|1| genomics_batch_on_demand\n")
                 .doesNotContain("genomics_batch_head_job -->|2|");
 
-        project(dir, "solo", "config:\n  aws:region: eu-west-1\n  genomics-batch:queueSpillover: false\n");
+        TestStacks.project(dir, "solo", "config:\n  aws:region: eu-west-1\n  genomics-batch:queueSpillover: false\n");
         var without = plan("plan", "--stack", "solo", "--format", "mermaid", "--dir", dir.toString()).out();
         assertThat(without.lines().filter(l -> l.contains("-->"))).containsExactly(
                 "  genomics_batch_default -->|1| genomics_batch_spot",
@@ -147,7 +140,7 @@ class PlanCommandTest {
 
     @Test
     void invalidConfigFailsWithTheProgramsMessageAndNoPlan(@TempDir Path dir) throws IOException {
-        project(dir, "bad", "config:\n  genomics-batch:spotBidPercentage: 150\n  genomics-batch:vpcId: vpc-1\n");
+        TestStacks.project(dir, "bad", "config:\n  genomics-batch:spotBidPercentage: 150\n  genomics-batch:vpcId: vpc-1\n");
         var run = plan("plan", "--stack", "bad", "--dir", dir.toString());
         assertThat(run.status()).isEqualTo(1);
         assertThat(run.out()).isEmpty();
@@ -213,7 +206,7 @@ class PlanCommandTest {
     @org.junit.jupiter.params.provider.MethodSource("stackFileMistakes")
     void stackFileMistakesAreRefusedWithTheirCause(String what, String yaml, int status, String message,
                                                   @TempDir Path dir) throws IOException {
-        project(dir, "mistake", yaml);
+        TestStacks.project(dir, "mistake", yaml);
         var run = plan("plan", "--stack", "mistake", "--dir", dir.toString());
         assertThat(run.status()).isEqualTo(status);
         assertThat(run.out()).isEmpty();
@@ -223,7 +216,7 @@ class PlanCommandTest {
     @Test
     void yamlScalarsAreReadAsThePulumiCliReadsThem(@TempDir Path dir) throws IOException {
         // YAML 1.1 would make `yes` a boolean; the CLI (YAML 1.2) passes the text, which the program refuses.
-        project(dir, "yes", "config:\n  aws:region: us-east-1\n  genomics-batch:protect: yes\n");
+        TestStacks.project(dir, "yes", "config:\n  aws:region: us-east-1\n  genomics-batch:protect: yes\n");
         var run = plan("plan", "--stack", "yes", "--dir", dir.toString());
         assertThat(run.status()).isEqualTo(1);
         assertThat(run.err()).contains("genomics-batch:protect: got \"yes\"");
@@ -245,7 +238,7 @@ class PlanCommandTest {
 
     @Test
     void anUnsetRegionOrMissingConfigBlockIsAWarningInThePlan(@TempDir Path dir) throws IOException {
-        project(dir, "noregion", "config:\n  genomics-batch:spotMaxVcpus: 8\n");
+        TestStacks.project(dir, "noregion", "config:\n  genomics-batch:spotMaxVcpus: 8\n");
         var run = plan("plan", "--stack", "noregion", "--dir", dir.toString(), "--format", "json");
         assertThat(run.status()).isZero();
         var warnings = JsonParser.parseString(run.out()).getAsJsonObject().getAsJsonArray("warnings");

@@ -6,6 +6,8 @@ import io.genomicsbatch.config.StackFiles;
 import io.genomicsbatch.plan.PlannedResource;
 import io.genomicsbatch.plan.Recorder;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +34,13 @@ public final class TestStacks {
     /** The stack with these raw config values (bare keys, values as the Pulumi CLI passes them). */
     public static Recorder.Recording run(String stack, Map<String, String> config) {
         return run(stack, ConfigSource.of(config), new AwsAnswers());
+    }
+
+    /** A copy of the project's Pulumi.yaml in {@code dir}, with one stack file of our own. */
+    public static Path project(Path dir, String stack, String stackYaml) throws IOException {
+        Files.copy(PROJECT_DIR.resolve("Pulumi.yaml"), dir.resolve("Pulumi.yaml"));
+        Files.writeString(dir.resolve("Pulumi." + stack + ".yaml"), stackYaml);
+        return dir;
     }
 
     public static Recorder.Recording run(String stack, ConfigSource config, AwsAnswers answers) {
