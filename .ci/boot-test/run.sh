@@ -62,20 +62,15 @@ gpg --batch --quiet --armor --export > "$work/test-key.asc"
 
 # user_data OUT [KEY=VALUE...]: the launch template's user data with the test key and these settings.
 user_data() {
-  local out=$1 sets=() kv stack=""
+  local out=$1 sets=() kv
   shift
   for kv in awsCliUrl=https://10.0.2.100/awscli "$@"; do sets+=(--set "$kv"); done
-  for stack in src/test/resources/stacks/boot.yaml src/test/resources/stacks/Pulumi.boot.yaml ""; do
-    [ -z "$stack" ] || [ -f "$repo/$stack" ] && break
-  done
-  if [ -n "$stack" ] && [ -z "${GB_BOOT_FROM_PLAN:-}" ] \
-    && [ -f "$repo/target/test-classes/io/genomicsbatch/compute/BootUserData.class" ]; then
+  if [ -z "${GB_BOOT_FROM_PLAN:-}" ]; then
     (cd "$repo" && java -cp target/genomics-batch.jar:target/test-classes io.genomicsbatch.compute.BootUserData \
-      --stack-file "$stack" --cli-key "$work/test-key.asc" "${sets[@]}" --out "$out")
+      --stack-file "$boot_stack" --cli-key "$work/test-key.asc" "${sets[@]}" --out "$out")
   else
-    # Before BootUserData exists (or with GB_BOOT_FROM_PLAN=1): the dev plan's user data as it
-    # stands (no test key, no mirror), e.g. to see the checks fail against older host scripts.
-    echo "boot-test: BootUserData not built; booting the dev plan's user data unchanged" >&2
+    # GB_BOOT_FROM_PLAN=1: the dev plan's user data as it stands (no test key, no mirror), e.g. to
+    # see the checks fail against older host scripts.
     (cd "$repo" && java -jar target/genomics-batch.jar plan --stack dev --format json) | python3 -c '
 import base64, json, sys
 def find(o):
@@ -92,10 +87,10 @@ sys.stdout.buffer.write(base64.b64decode(find(json.load(sys.stdin))))' > "$out"
   fi
 }
 # The data volume's size in the boot stack (the launch template's /dev/xvdb), for the moto instance.
-data_gib=$(sed -n 's/^ *genomics-batch:scratchVolumeGiB: *\([0-9]*\).*/\1/p' \
-  "$repo/src/test/resources/stacks/Pulumi.boot.yaml" "$repo/src/test/resources/stacks/boot.yaml" 2>/dev/null | head -n 1 || true)
-data_gib=${data_gib:-100}
-[ -f "$repo/target/genomics-batch.jar" ] || (cd "$repo" && ./mvnw -B -q package -DskipTests)
+boot_stack=src/test/resources/stacks/Pulumi.boot.yaml
+data_gib=$(sed -n 's/^ *genomics-batch:scratchVolumeGiB: *\([0-9]*\).*/\1/p' "$repo/$boot_stack")
+[ -n "$data_gib" ] || { echo "boot-test: no scratchVolumeGiB in $boot_stack" >&2; exit 1; }
+[ -f "$repo/target/test-classes/io/genomicsbatch/compute/BootUserData.class" ] || (cd "$repo" && ./mvnw -B -q package -DskipTests)
 user_data "$work/user-data.mime" hostBootTimeoutMinutes=10
 user_data "$work/user-data-watchdog.mime" hostBootTimeoutMinutes=5
 
