@@ -154,8 +154,8 @@ class ProjectFilesTest {
     }
 
     @Test
-    void readmeKeyTableListsExactlyTheConfigKeysWithTheirTypes() throws IOException {
-        var readme = Files.readString(Path.of("README.md"));
+    void configurationReferenceListsExactlyTheConfigKeysWithTheirTypes() throws IOException {
+        var readme = Files.readString(Path.of("docs/configuration.md"));
         var table = readme.substring(readme.indexOf("| key | type | default | allowed | meaning |"));
         table = table.substring(0, table.indexOf("\n\n"));
         var rows = java.util.regex.Pattern.compile("(?m)^\\| `([A-Za-z0-9]+)` \\| (\\w+) \\|").matcher(table).results()
