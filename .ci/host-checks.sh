@@ -31,9 +31,12 @@ trap 'rm -rf "$work"' EXIT
 
 # 1. The user data as the launch templates carry it, read by cloud-init (Debian's python3, where
 #    cloud-init lives) and unpacked as a host does; the delivered scripts (comments dropped) must
-#    still be valid bash.
+#    still be valid bash. The stacks are the tests' dev and prod (fixtures), in a project of their
+#    own: the project's stack files are the adopter's.
+mkdir "$work/project"
+cp Pulumi.yaml src/test/resources/stacks/Pulumi.dev.yaml src/test/resources/stacks/Pulumi.prod.yaml "$work/project/"
 for stack in dev prod; do
-  java -jar target/genomics-batch.jar plan --stack "$stack" --format json > "$work/$stack.json"
+  java -jar target/genomics-batch.jar plan --stack "$stack" --dir "$work/project" --format json > "$work/$stack.json"
   /usr/bin/python3 .ci/check-user-data.py "$work/$stack.json" "$work/$stack"
   for part in "$work/$stack"/*/*.sh; do
     bash -n "$part"

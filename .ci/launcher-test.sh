@@ -53,8 +53,14 @@ run() {
 }
 archived() { grep -q 'io.genomicsbatch.Main source: shared objects file' "$scratch/$1.classes"; }
 
+# The tests' dev stack (a fixture) in a project of its own: the project's stack files are the
+# adopter's, any names or none.
+project=$scratch/project
+mkdir "$project"
+cp Pulumi.yaml src/test/resources/stacks/Pulumi.dev.yaml "$project/"
+
 # The whole plan once, through the archive.
-reference plan plan --stack dev --format mermaid --dir "$root"
+reference plan plan --stack dev --format mermaid --dir "$project"
 [ "$want_rc" -eq 0 ] || fail "java -jar $jar ${args[*]} failed ($want_rc)"
 run fresh "$root/$launcher"
 archived fresh || fail "fresh: the archive was not used (Main not loaded from it)"
@@ -67,7 +73,7 @@ archived elsewhere || fail "elsewhere: the archive was not used when started fro
 # On a 2-core machine the SDK's asynchronous steps run in the common pool, which Main sizes
 # before first use: about 20 threads in a plan, not one new thread per step (over 150).
 JDK_JAVA_OPTIONS="-XX:ActiveProcessorCount=2 -Xlog:os+thread=info:file=$scratch/threads.log" \
-  "$root/$launcher" plan --stack dev >/dev/null 2>&1 || fail "threads: the plan failed"
+  "$root/$launcher" plan --stack dev --dir "$project" >/dev/null 2>&1 || fail "threads: the plan failed"
 threads=$(grep -c 'Thread "[^"]*" started' "$scratch/threads.log" || true)
 # The JVM's own threads (GC, compiler, ...) alone are more than 5: fewer means the log changed.
 [ "$threads" -ge 5 ] || fail "threads: $scratch/threads.log lists $threads thread starts: log format changed?"

@@ -69,9 +69,11 @@ user_data() {
     (cd "$repo" && java -cp target/genomics-batch.jar:target/test-classes io.genomicsbatch.compute.BootUserData \
       --stack-file "$boot_stack" --cli-key "$work/test-key.asc" "${sets[@]}" --out "$out")
   else
-    # GB_BOOT_FROM_PLAN=1: the dev plan's user data as it stands (no test key, no mirror), e.g. to
-    # see the checks fail against older host scripts.
-    (cd "$repo" && java -jar target/genomics-batch.jar plan --stack dev --format json) | python3 -c '
+    # GB_BOOT_FROM_PLAN=1: the boot stack's plain plan, its user data as it stands (no test key, no
+    # mirror, no settings), e.g. to see the checks fail against older host scripts.
+    mkdir -p "$work/plan-project"
+    cp "$repo/Pulumi.yaml" "$repo/$boot_stack" "$work/plan-project/"
+    (cd "$repo" && java -jar target/genomics-batch.jar plan --stack boot --dir "$work/plan-project" --format json) | python3 -c '
 import base64, json, sys
 def find(o):
     if isinstance(o, dict):

@@ -23,7 +23,17 @@ class PlanCommandTest {
     record Run(int status, String out, String err) {
     }
 
+    /** A plan command; without --dir, in the tests' project (the fixture stacks), not the working directory. */
     static Run plan(String... args) {
+        if (args.length > 0 && args[0].equals("plan") && !List.of(args).contains("--dir")) {
+            var withDir = new java.util.ArrayList<>(List.of(args));
+            withDir.addAll(List.of("--dir", TestStacks.PROJECT_DIR.toString()));
+            args = withDir.toArray(String[]::new);
+        }
+        return command(args);
+    }
+
+    static Run command(String... args) {
         var out = new ByteArrayOutputStream();
         var err = new ByteArrayOutputStream();
         var status = PlanCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
@@ -163,6 +173,13 @@ class PlanCommandTest {
         assertThat(plan("plan", "--stack", "dev", "--format", "yaml").err()).contains("unknown format \"yaml\"");
         assertThat(plan("deploy").status()).isEqualTo(2);
         assertThat(plan("plan", "--help").out()).contains("usage: java -jar target/genomics-batch.jar plan");
+    }
+
+    @Test
+    void withoutDirThePlanReadsTheWorkingDirectory() {
+        var run = command("plan", "--stack", "no-such-stack");
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.err()).contains("unknown stack \"no-such-stack\": no " + Path.of(".", "Pulumi.no-such-stack.yaml"));
     }
 
     @Test

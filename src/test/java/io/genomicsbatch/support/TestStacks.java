@@ -7,6 +7,7 @@ import io.genomicsbatch.plan.PlannedResource;
 import io.genomicsbatch.plan.Recorder;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,14 +20,25 @@ public final class TestStacks {
     private TestStacks() {
     }
 
-    public static final Path PROJECT_DIR = Path.of(".");
+    /** The project file, the product's own: every test project has it. */
+    public static final Path PROJECT_FILE = Path.of("Pulumi.yaml");
 
-    /** The VPC and subnets Pulumi.prod.yaml names. */
+    /** The fixture stack files: the "dev", "prod" and "boot" stacks of the tests. */
+    public static final Path FIXTURES = Path.of("src", "test", "resources", "stacks");
+
+    /**
+     * The tests' project directory: the project file with the fixture stack files, made once per test
+     * JVM under target/. The project's own Pulumi.&lt;stack&gt;.yaml files are the adopter's: no test
+     * reads them but ProjectStacksTest, which plans each one, whatever its name.
+     */
+    public static final Path PROJECT_DIR = fixtureProject();
+
+    /** The VPC and subnets the fixture Pulumi.prod.yaml names. */
     public static final String PROD_VPC = "vpc-0a1b2c3d4e5f67890";
     public static final List<String> PROD_SUBNETS =
             List.of("subnet-0a1b2c3d4e5f67891", "subnet-0a1b2c3d4e5f67892", "subnet-0a1b2c3d4e5f67893");
 
-    /** A fake account that holds what a shipped stack file refers to: prod's VPC, or the default VPC. */
+    /** A fake account that holds what a fixture stack file refers to: prod's VPC, or the default VPC. */
     public static AwsAnswers answersFor(String stack) {
         return stack.equals("prod") ? new AwsAnswers(Map.of(PROD_VPC, PROD_SUBNETS)) : new AwsAnswers();
     }
@@ -38,7 +50,7 @@ public final class TestStacks {
 
     /** A copy of the project's Pulumi.yaml in {@code dir}, with one stack file of our own. */
     public static Path project(Path dir, String stack, String stackYaml) throws IOException {
-        Files.copy(PROJECT_DIR.resolve("Pulumi.yaml"), dir.resolve("Pulumi.yaml"));
+        Files.copy(PROJECT_FILE, dir.resolve("Pulumi.yaml"));
         Files.writeString(dir.resolve("Pulumi." + stack + ".yaml"), stackYaml);
         return dir;
     }
@@ -47,9 +59,31 @@ public final class TestStacks {
         return Recorder.run(stack, answers, ctx -> App.deploy(ctx, config));
     }
 
-    /** The stack as its shipped Pulumi.&lt;stack&gt;.yaml configures it, merged with Pulumi.yaml. */
+    /** The stack as its fixture Pulumi.&lt;stack&gt;.yaml configures it, merged with Pulumi.yaml. */
     public static Recorder.Recording runStackFile(String stack, AwsAnswers answers) {
         return run(stack, StackFiles.load(PROJECT_DIR, stack).source(), answers);
+    }
+
+    private static Path fixtureProject() {
+        try {
+            var dir = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "test-project-");
+            Files.copy(PROJECT_FILE, dir.resolve("Pulumi.yaml"));
+            try (var stacks = Files.newDirectoryStream(FIXTURES, "Pulumi.*.yaml")) {
+                for (var stack : stacks) {
+                    Files.copy(stack, dir.resolve(stack.getFileName()));
+                }
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try (var files = Files.walk(dir)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                } catch (IOException e) {
+                    // left in target/: the next clean removes it
+                }
+            }));
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** A run that must have succeeded. */
