@@ -194,7 +194,8 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
         var problems = new java.util.ArrayList<>(SettingsValidator.problems(args.settings()));
         InlinePolicyBudget.check(args.namePrefix(), args.settings()).ifPresent(problems::add);
         if (!problems.isEmpty()) {
-            throw new InvalidConfigException(problems);
+            // Constructed inside a deployment: the message can name the stack's own file.
+            throw new InvalidConfigException(com.pulumi.deployment.Deployment.getInstance().getStackName(), problems);
         }
         return options;
     }
