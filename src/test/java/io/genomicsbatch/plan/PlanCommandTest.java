@@ -271,7 +271,7 @@ class PlanCommandTest {
 
     /** Type, name, parent, options and input keys (values differ: the two answer lookups differently). */
     static List<Object> shape(PlannedResource r) {
-        return List.of(r.type(), r.name(), r.parent(), r.protect(), r.dependsOn(), r.ignoreChanges(),
+        return List.of(r.type(), r.name(), r.parent(), r.protect(), r.dependsOn(), r.ignoreChanges(), r.aliases(),
                 new java.util.TreeSet<>(r.inputs().keySet()));
     }
 
@@ -451,5 +451,61 @@ class PlanCommandTest {
         assertThat(run.status()).isEqualTo(1);
         assertThat(run.out()).isEmpty();
         assertThat(run.err()).isEqualTo("error: " + lab1 + " is not valid YAML: not UTF-8 text\n");
+    }
+
+    // ---- unique logical names: every reference in the plan names one resource -----------------
+
+    static final java.util.regex.Pattern AFTER_DEPLOY = java.util.regex.Pattern.compile("<after deploy: ([^>]+)\\.(\\w+)>");
+
+    @Test
+    void withEveryQueueTheGraphHasOneNodePerResourceAndNoSelfLoop(@TempDir Path dir) throws IOException {
+        TestStacks.project(dir, "gpu", "config:\n  aws:region: us-east-1\n  genomics-batch:gpuMaxVcpus: 64\n");
+        var mermaid = plan("plan", "--stack", "gpu", "--format", "mermaid", "--dir", dir.toString()).out();
+        var nodes = java.util.regex.Pattern.compile("(?m)^  (\\w+)\\[").matcher(mermaid).results()
+                .map(m -> m.group(1)).toList();
+        assertThat(nodes).doesNotHaveDuplicates().hasSize(7); // 4 queues, 3 environments
+        var edges = java.util.regex.Pattern.compile("(?m)^  (\\w+) -->\\|\\d+\\| (\\w+)$").matcher(mermaid).results()
+                .map(m -> List.of(m.group(1), m.group(2))).toList();
+        assertThat(edges).isNotEmpty().allSatisfy(e -> {
+            assertThat(e.get(0)).isNotEqualTo(e.get(1));
+            assertThat(nodes).contains(e.get(0), e.get(1));
+        });
+        // The GPU queue, a node of its own, uses the GPU environment only.
+        assertThat(mermaid).contains("  genomics_batch_gpu_queue[\"queue genomics-batch-gpu-gpu<br/>priority 500\"]\n")
+                .contains("  genomics_batch_gpu[(\"genomics-batch-gpu<br/>EC2 BEST_FIT_PROGRESSIVE<br/>0-64 vCPUs\")]\n");
+        assertThat(edges).filteredOn(e -> e.get(0).equals("genomics_batch_gpu_queue"))
+                .containsExactly(List.of("genomics_batch_gpu_queue", "genomics_batch_gpu"));
+    }
+
+    @Test
+    void everyAfterDeployReferenceNamesExactlyOneResource(@TempDir Path dir) throws IOException {
+        TestStacks.project(dir, "gpu", "config:\n  aws:region: us-east-1\n  genomics-batch:gpuMaxVcpus: 64\n"
+                + "  genomics-batch:spotAllocationStrategy: BEST_FIT\n  genomics-batch:s3GatewayEndpoint: true\n");
+        var json = plan("plan", "--stack", "gpu", "--format", "json", "--dir", dir.toString()).out();
+        var doc = JsonParser.parseString(json).getAsJsonObject();
+        var names = doc.getAsJsonArray("resources").asList().stream()
+                .map(r -> r.getAsJsonObject().get("name").getAsString()).toList();
+        var references = AFTER_DEPLOY.matcher(json).results().map(m -> m.group(1)).distinct().toList();
+        assertThat(references).contains("genomics-batch-gpu", "genomics-batch-gpu-queue");
+        assertThat(references).allSatisfy(name -> assertThat(names).as(name).containsOnlyOnce(name));
+        // The GPU queue's outputs and the GPU environment's are told apart.
+        var outputs = doc.getAsJsonObject("outputs");
+        assertThat(outputs.get("gpuJobQueueArn").getAsString()).isEqualTo("<after deploy: genomics-batch-gpu-queue.arn>");
+        assertThat(outputs.get("gpuComputeEnvironmentArn").getAsString()).isEqualTo("<after deploy: genomics-batch-gpu.arn>");
+    }
+
+    @Test
+    void theTextAndJsonPlansShowTheGpuQueuesAlias(@TempDir Path dir) throws IOException {
+        TestStacks.project(dir, "gpu", "config:\n  aws:region: us-east-1\n  genomics-batch:gpuMaxVcpus: 64\n");
+        var text = plan("plan", "--stack", "gpu", "--dir", dir.toString()).out();
+        assertThat(text).containsPattern("(?s)\\+ aws:batch/jobQueue:JobQueue  genomics-batch-gpu-queue\n.*?"
+                + "\\[aliases\\] \\[genomics-batch-gpu\\]  \\(earlier names: `pulumi up` renames the existing resource,"
+                + " no replacement\\)\n");
+        assertThat(text.lines().filter(l -> l.contains("[aliases]"))).hasSize(1);
+        var queue = JsonParser.parseString(plan("plan", "--stack", "gpu", "--format", "json", "--dir", dir.toString()).out())
+                .getAsJsonObject().getAsJsonArray("resources").asList().stream().map(e -> e.getAsJsonObject())
+                .filter(r -> r.get("name").getAsString().equals("genomics-batch-gpu-queue")).findFirst().orElseThrow();
+        assertThat(queue.getAsJsonArray("aliases").asList()).extracting(com.google.gson.JsonElement::getAsString)
+                .containsExactly("genomics-batch-gpu");
     }
 }
