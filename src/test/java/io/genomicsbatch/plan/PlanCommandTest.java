@@ -17,7 +17,7 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@code java -jar genomics-batch.jar plan ...}: the offline plan, run as a user runs it. */
+/** {@code target/genomics-batch plan ...} (the jar's command line): the offline plan, run as a user runs it. */
 class PlanCommandTest {
 
     record Run(int status, String out, String err) {
@@ -459,8 +459,8 @@ class PlanCommandTest {
 
     @Test
     void withEveryQueueTheGraphHasOneNodePerResourceAndNoSelfLoop(@TempDir Path dir) throws IOException {
-        TestStacks.project(dir, "gpu", "config:\n  aws:region: us-east-1\n  genomics-batch:gpuMaxVcpus: 64\n");
-        var mermaid = plan("plan", "--stack", "gpu", "--format", "mermaid", "--dir", dir.toString()).out();
+        TestStacks.project(dir, "lab1", "config:\n  aws:region: us-east-1\n  genomics-batch:gpuMaxVcpus: 64\n");
+        var mermaid = plan("plan", "--stack", "lab1", "--format", "mermaid", "--dir", dir.toString()).out();
         var nodes = java.util.regex.Pattern.compile("(?m)^  (\\w+)\\[").matcher(mermaid).results()
                 .map(m -> m.group(1)).toList();
         assertThat(nodes).doesNotHaveDuplicates().hasSize(7); // 4 queues, 3 environments
@@ -471,7 +471,7 @@ class PlanCommandTest {
             assertThat(nodes).contains(e.get(0), e.get(1));
         });
         // The GPU queue, a node of its own, uses the GPU environment only.
-        assertThat(mermaid).contains("  genomics_batch_gpu_queue[\"queue genomics-batch-gpu-gpu<br/>priority 500\"]\n")
+        assertThat(mermaid).contains("  genomics_batch_gpu_queue[\"queue genomics-batch-lab1-gpu<br/>priority 500\"]\n")
                 .contains("  genomics_batch_gpu[(\"genomics-batch-gpu<br/>EC2 BEST_FIT_PROGRESSIVE<br/>0-64 vCPUs\")]\n");
         assertThat(edges).filteredOn(e -> e.get(0).equals("genomics_batch_gpu_queue"))
                 .containsExactly(List.of("genomics_batch_gpu_queue", "genomics_batch_gpu"));
@@ -479,9 +479,9 @@ class PlanCommandTest {
 
     @Test
     void everyAfterDeployReferenceNamesExactlyOneResource(@TempDir Path dir) throws IOException {
-        TestStacks.project(dir, "gpu", "config:\n  aws:region: us-east-1\n  genomics-batch:gpuMaxVcpus: 64\n"
+        TestStacks.project(dir, "lab1", "config:\n  aws:region: us-east-1\n  genomics-batch:gpuMaxVcpus: 64\n"
                 + "  genomics-batch:spotAllocationStrategy: BEST_FIT\n  genomics-batch:s3GatewayEndpoint: true\n");
-        var json = plan("plan", "--stack", "gpu", "--format", "json", "--dir", dir.toString()).out();
+        var json = plan("plan", "--stack", "lab1", "--format", "json", "--dir", dir.toString()).out();
         var doc = JsonParser.parseString(json).getAsJsonObject();
         var names = doc.getAsJsonArray("resources").asList().stream()
                 .map(r -> r.getAsJsonObject().get("name").getAsString()).toList();
@@ -496,13 +496,13 @@ class PlanCommandTest {
 
     @Test
     void theTextAndJsonPlansShowTheGpuQueuesAlias(@TempDir Path dir) throws IOException {
-        TestStacks.project(dir, "gpu", "config:\n  aws:region: us-east-1\n  genomics-batch:gpuMaxVcpus: 64\n");
-        var text = plan("plan", "--stack", "gpu", "--dir", dir.toString()).out();
+        TestStacks.project(dir, "lab1", "config:\n  aws:region: us-east-1\n  genomics-batch:gpuMaxVcpus: 64\n");
+        var text = plan("plan", "--stack", "lab1", "--dir", dir.toString()).out();
         assertThat(text).containsPattern("(?s)\\+ aws:batch/jobQueue:JobQueue  genomics-batch-gpu-queue\n.*?"
                 + "\\[aliases\\] \\[genomics-batch-gpu\\]  \\(earlier names: `pulumi up` renames the existing resource,"
                 + " no replacement\\)\n");
         assertThat(text.lines().filter(l -> l.contains("[aliases]"))).hasSize(1);
-        var queue = JsonParser.parseString(plan("plan", "--stack", "gpu", "--format", "json", "--dir", dir.toString()).out())
+        var queue = JsonParser.parseString(plan("plan", "--stack", "lab1", "--format", "json", "--dir", dir.toString()).out())
                 .getAsJsonObject().getAsJsonArray("resources").asList().stream().map(e -> e.getAsJsonObject())
                 .filter(r -> r.get("name").getAsString().equals("genomics-batch-gpu-queue")).findFirst().orElseThrow();
         assertThat(queue.getAsJsonArray("aliases").asList()).extracting(com.google.gson.JsonElement::getAsString)
