@@ -59,8 +59,12 @@ public final class PlanCommand {
             err.print(USAGE);
             return USAGE_ERROR;
         }
-        if (HELP.contains(args[0]) || VERSION.contains(args[0])) {
-            return args.length == 1 ? flag(args[0], out) : usage("unexpected argument \"" + args[1] + "\"", err);
+        // Help whatever follows (`help plan`); the version alone.
+        if (HELP.contains(args[0]) || VERSION.contains(args[0]) && args.length == 1) {
+            return flag(args[0], out);
+        }
+        if (VERSION.contains(args[0])) {
+            return usage("unexpected argument \"" + args[1] + "\"", err);
         }
         if (!args[0].equals("plan")) {
             return usage("unknown command \"" + args[0] + "\": the only command is plan", err);

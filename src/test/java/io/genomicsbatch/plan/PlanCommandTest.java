@@ -167,7 +167,8 @@ class PlanCommandTest {
 
     @Test
     void helpIsOutputAndSuccessAndMistypedCommandsSayWhatWasWrong() {
-        for (var help : List.of(new String[]{"--help"}, new String[]{"-h"}, new String[]{"plan", "--help"})) {
+        for (var help : List.of(new String[]{"--help"}, new String[]{"-h"}, new String[]{"help", "plan"},
+                new String[]{"plan", "--help"}, new String[]{"plan", "--stack=dev", "-h"})) {
             var run = plan(help);
             assertThat(run.status()).as(String.join(" ", help)).isZero();
             assertThat(run.out()).startsWith("usage: ");
