@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Checks the launcher that `./mvnw package` puts in target/ (after a package or verify):
 #   - it uses the class-data archive made at package time, also when started from elsewhere;
-#   - it prints exactly what `java -jar target/genomics-batch.jar` prints, with the same exit status;
+#   - it prints exactly what `java -jar target/genomics-batch.jar` prints, with the same exit status
+#     (the plan, --help, --version: the pom's version, a usage error: 2, a config-file error: 1);
 #   - with a stale archive (the jar is newer), a corrupt one or none, it still does, silently,
 #     and a stale one leaves the JVM the JDK's own archive;
 #   - a plan on 2 cores runs the SDK's steps on pooled threads, not a new thread per step.
@@ -70,6 +71,27 @@ reference usage --help
 run elsewhere "$root/$launcher" "$scratch"
 archived elsewhere || fail "elsewhere: the archive was not used when started from another directory"
 
+# --version: the pom's version, the same through the launcher as through the jar (the project's
+# <version> is the line after its own <artifactId>).
+reference version --version
+version=$(sed -n '/<artifactId>genomics-batch<\/artifactId>/{n;s/.*<version>\(.*\)<\/version>.*/\1/p;q;}' pom.xml)
+[ -n "$version" ] || fail "version: no <version> after <artifactId>genomics-batch</artifactId> in pom.xml"
+[ "$(cat "$scratch/want.out")" = "genomics-batch $version" ] \
+  || fail "version: java -jar $jar --version printed \"$(cat "$scratch/want.out")\", the pom says $version"
+run version "$root/$launcher"
+
+# The documented exit statuses come through the launcher: a usage error (an option's empty
+# --opt=value form) is 2, a stack file Pulumi would not read (a .yml) is 1.
+reference usage-error plan --stack=
+[ "$want_rc" -eq 2 ] || fail "usage error: java -jar $jar ${args[*]} exited $want_rc, not 2"
+run usage-error "$root/$launcher"
+mkdir "$scratch/yml"
+cp Pulumi.yaml "$scratch/yml/"
+printf 'config:\n  aws:region: us-east-1\n' >"$scratch/yml/Pulumi.lab1.yml"
+reference yml plan --stack=lab1 --dir="$scratch/yml"
+[ "$want_rc" -eq 1 ] || fail "config error: java -jar $jar ${args[*]} exited $want_rc, not 1"
+run yml "$root/$launcher"
+
 # On a 2-core machine the SDK's asynchronous steps run in the common pool, which Main sizes
 # before first use: about 20 threads in a plan, not one new thread per step (over 150).
 JDK_JAVA_OPTIONS="-XX:ActiveProcessorCount=2 -Xlog:os+thread=info:file=$scratch/threads.log" \
@@ -94,4 +116,4 @@ run missing "$scratch/copy/genomics-batch"
 echo "not an archive" >"$scratch/copy/genomics-batch.jsa"
 run corrupt "$scratch/copy/genomics-batch"
 
-echo "launcher-test: archive used (also from another directory); $threads threads on 2 cores; stale, corrupt and missing archives fall back silently (a stale one to the JDK's); output equals the jar's"
+echo "launcher-test: archive used (also from another directory); $threads threads on 2 cores; stale, corrupt and missing archives fall back silently (a stale one to the JDK's); output and exit status (0, 1, 2) equal the jar's; --version is $version"

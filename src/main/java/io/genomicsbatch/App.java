@@ -30,7 +30,7 @@ public final class App {
      * environment and exports its outputs.
      */
     public static GenomicsBatchEnvironment deploy(Context ctx, ConfigSource config) {
-        var settings = ConfigReader.read(config).orThrow();
+        var settings = ConfigReader.read(config).orThrow(ctx.stackName());
         var environment = new GenomicsBatchEnvironment(COMPONENT_NAME,
                 new GenomicsBatchEnvironment.Args(namePrefix(ctx), settings, tags(ctx), Optional.of(ctx.log())));
         environment.outputs().forEach(ctx::export);

@@ -32,8 +32,10 @@ import io.genomicsbatch.queues.JobQueues;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
@@ -120,7 +122,8 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
         var queueArns = new java.util.ArrayList<Output<String>>();
         var queues = new LinkedHashMap<String, com.pulumi.aws.batch.JobQueue>();
         for (var spec : settings.queues()) {
-            var queue = JobQueues.create(new JobQueues.Props(name + "-" + spec.name(),
+            var logical = queueLogicalName(name, spec, environments.keySet());
+            var queue = JobQueues.create(new JobQueues.Props(logical.name(), logical.aliases(),
                     JobQueues.queueName(args.namePrefix(), spec), spec,
                     spec.computeEnvironments().stream().map(environments::get).toList(),
                     settings.runnableTimeoutMinutes(), tags, settings.protect(), this));
@@ -184,6 +187,23 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
                 });
     }
 
+    /** A logical name and the earlier ones it keeps as Pulumi aliases. */
+    record LogicalName(String name, List<String> aliases) {
+    }
+
+    /**
+     * A queue's logical name: "&lt;name&gt;-&lt;queue&gt;", or "&lt;name&gt;-&lt;queue&gt;-queue" where a compute
+     * environment already has the first (the GPU queue and the GPU environment are both "gpu"), so
+     * that no two resources share a logical name: the plan's references and its graph name each
+     * resource once. The GPU queue had the shared name before; kept as its alias, it lets
+     * {@code pulumi up} rename the queue in an existing stack's state instead of replacing it.
+     */
+    static LogicalName queueLogicalName(String name, Settings.QueueSpec spec, Set<String> environmentNames) {
+        var plain = name + "-" + spec.name();
+        return environmentNames.contains(spec.name()) ? new LogicalName(plain + "-queue", List.of(plain))
+                : new LogicalName(plain, List.of());
+    }
+
     /** The template of CPU hosts keeps its original name; other AMI families get their own. */
     static String launchTemplateName(String name, ImageType image) {
         return name + (image.gpu() ? "-gpu" : "") + "-host-launch-template";
@@ -194,7 +214,8 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
         var problems = new java.util.ArrayList<>(SettingsValidator.problems(args.settings()));
         InlinePolicyBudget.check(args.namePrefix(), args.settings()).ifPresent(problems::add);
         if (!problems.isEmpty()) {
-            throw new InvalidConfigException(problems);
+            // Constructed inside a deployment: the message can name the stack's own file.
+            throw new InvalidConfigException(com.pulumi.deployment.Deployment.getInstance().getStackName(), problems);
         }
         return options;
     }

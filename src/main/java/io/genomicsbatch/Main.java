@@ -7,7 +7,7 @@ import io.genomicsbatch.plan.PlanEngine;
 import java.util.Optional;
 
 /**
- * The jar's entry point. With arguments it runs a command ({@code plan}, {@code --help}); without,
+ * The jar's entry point. With arguments it runs a command ({@code plan}, {@code --help}, {@code --version}); without,
  * it is the Pulumi program the engine starts ({@code runtime.options.binary} in Pulumi.yaml).
  * {@link App} stays the Pulumi program alone, so the plan depends on it and not the reverse.
  */
@@ -29,7 +29,7 @@ public final class Main {
         // The Pulumi engine always tells the program where its resource monitor is.
         if (System.getenv("PULUMI_MONITOR") == null) {
             System.err.println("genomics-batch is a Pulumi program: deploy it with `pulumi up`, or see what it would"
-                    + " build offline with `java -jar target/genomics-batch.jar plan --stack dev`.");
+                    + " build offline with `target/genomics-batch plan --stack dev` (`--help` for more).");
             System.exit(2);
         }
         Pulumi.run(App::stack);

@@ -455,17 +455,17 @@ class EnvironmentTest {
         var cpuTemplate = resource(r, "genomics-batch-host-launch-template");
         assertThat(rootGiB(gpuTemplate)).isEqualTo(100).isGreaterThan(rootGiB(cpuTemplate));
         // Its own queue, and CPU queues never reach it, so CPU jobs never start GPU hosts.
-        assertThat(ofType(r, QUEUE)).filteredOn(q -> q.name().equals("genomics-batch-gpu")).singleElement()
+        assertThat(ofType(r, QUEUE)).filteredOn(q -> q.name().equals("genomics-batch-gpu-queue")).singleElement()
                 .satisfies(q -> {
                     assertThat(input(q, "name")).isEqualTo("genomics-batch-dev-gpu");
                     assertThat(number(input(q, "priority"))).isEqualTo(700);
                     assertThat(orders(q)).extracting(Map.Entry::getValue).containsExactly(arn(CE, "genomics-batch-gpu"));
                 });
-        assertThat(ofType(r, QUEUE)).filteredOn(q -> !q.name().equals("genomics-batch-gpu"))
+        assertThat(ofType(r, QUEUE)).filteredOn(q -> !q.name().equals("genomics-batch-gpu-queue"))
                 .allSatisfy(q -> assertThat(orders(q)).extracting(Map.Entry::getValue)
                         .doesNotContain(arn(CE, "genomics-batch-gpu")));
         assertThat(r.outputs()).containsEntry("gpuJobQueueName", "genomics-batch-dev-gpu")
-                .containsEntry("gpuJobQueueArn", arn(QUEUE, "genomics-batch-gpu"));
+                .containsEntry("gpuJobQueueArn", arn(QUEUE, "genomics-batch-gpu-queue"));
     }
 
     @ParameterizedTest

@@ -36,6 +36,14 @@ public final class ConfigReader implements Lineup.Values {
             }
             return settings;
         }
+
+        /** The settings, or an {@link InvalidConfigException} that names {@code stack}'s file. */
+        public Settings.Environment orThrow(String stack) {
+            if (!valid()) {
+                throw new InvalidConfigException(stack, problems);
+            }
+            return settings;
+        }
     }
 
     private static final Pattern INTEGER = Pattern.compile("[+-]?[0-9]+");

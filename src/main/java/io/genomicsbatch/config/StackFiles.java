@@ -31,12 +31,27 @@ import java.util.stream.Stream;
 public record StackFiles(String stack, Map<String, String> values, Set<String> misplacedKeys,
                          List<String> warnings) {
 
+    /** What went wrong, which decides the plan's exit status. */
+    public enum Problem {
+        /** The command points at no project or stack here (a wrong --dir or --stack): a usage error. */
+        NOT_FOUND,
+        /** A file is there but wrong: unreadable, not YAML, the wrong shape, or a name Pulumi does not read. */
+        INVALID
+    }
+
     /** Raised for a missing stack file or a file that is not valid YAML of the expected shape. */
     public static final class StackFileException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
-        StackFileException(String message) {
+        private final Problem problem;
+
+        StackFileException(Problem problem, String message) {
             super(message);
+            this.problem = problem;
+        }
+
+        public Problem problem() {
+            return problem;
         }
     }
 
@@ -54,25 +69,39 @@ public record StackFiles(String stack, Map<String, String> values, Set<String> m
 
     /** The namespaced values of one stack: "genomics-batch:spotMaxVcpus" -> "256", "aws:region" -> ... */
     public static StackFiles load(Path projectDir, String stack) {
-        var projectFile = projectDir.resolve("Pulumi.yaml");
+        var projectFile = shown(projectDir.resolve("Pulumi.yaml"));
         if (!Files.isRegularFile(projectFile)) {
-            throw new StackFileException("no Pulumi.yaml in " + projectDir + ": run from the genomics-batch project"
-                    + " directory or pass --dir");
+            throw new StackFileException(Problem.NOT_FOUND, "no Pulumi.yaml in " + shownDir(projectDir)
+                    + ": run from the genomics-batch project directory or pass --dir");
         }
         var project = document(projectFile);
         var projectName = project.get("name");
         if (!ConfigKey.NAMESPACE.equals(projectName)) {
-            throw new StackFileException(projectFile + (projectName == null ? " names no project"
+            throw new StackFileException(Problem.NOT_FOUND, projectFile + (projectName == null ? " names no project"
                     : " is the project \"" + projectName + "\"") + ", not " + ConfigKey.NAMESPACE
                     + ": pass --dir with the genomics-batch project directory");
         }
-        var stackFile = projectDir.resolve("Pulumi." + stack + ".yaml");
+        var stackFile = shown(projectDir.resolve(fileName(stack)));
+        var misnamed = shown(projectDir.resolve(misnamedFileName(stack)));
+        var warnings = new ArrayList<String>();
         if (!Files.isRegularFile(stackFile)) {
-            throw new StackFileException("unknown stack \"" + stack + "\": no " + stackFile + "; stacks here: "
-                    + String.join(", ", stacks(projectDir)));
+            if (Files.isRegularFile(misnamed)) {
+                throw new StackFileException(Problem.INVALID, misnamed + " is not read by Pulumi: with the project file"
+                        + " Pulumi.yaml, Pulumi reads stack " + stack + "'s config from " + fileName(stack)
+                        + " only; rename it: mv " + misnamed + " " + stackFile);
+            }
+            var stacks = stacks(projectDir);
+            var ignored = misnamedStackFiles(projectDir);
+            throw new StackFileException(Problem.NOT_FOUND, "unknown stack \"" + stack + "\": no " + fileName(stack)
+                    + " in " + shownDir(projectDir) + "; " + (stacks.isEmpty() ? "no stack files here"
+                    : "stacks here: " + String.join(", ", stacks))
+                    + (ignored.isEmpty() ? "" : "; not read by Pulumi (rename to .yaml): " + String.join(", ", ignored)));
+        }
+        if (Files.isRegularFile(misnamed)) {
+            warnings.add(misnamed.getFileName() + " is ignored: Pulumi reads stack " + stack + "'s config from "
+                    + stackFile.getFileName() + " only");
         }
         var merged = new TreeMap<String, String>();
-        var warnings = new ArrayList<String>();
         config(projectFile, project).forEach((key, declaration) -> {
             var fullKey = key.toString().contains(":") ? key.toString() : ConfigKey.NAMESPACE + ":" + key;
             if (declaration instanceof Map<?, ?> d && d.containsKey("type")) {
@@ -93,7 +122,7 @@ public record StackFiles(String stack, Map<String, String> values, Set<String> m
             }
         });
         if (!unknown.isEmpty()) {
-            throw new StackFileException(stackFile + ": unknown top-level " + (unknown.size() == 1 ? "key " : "keys ")
+            throw new StackFileException(Problem.INVALID, stackFile + ": unknown top-level " + (unknown.size() == 1 ? "key " : "keys ")
                     + String.join(", ", unknown) + "; a stack file holds " + String.join(", ", new TreeSet<>(STACK_FILE_KEYS))
                     + (unknown.stream().anyMatch(k -> k.contains(":")) ? ", and config values go under `config:`" : ""));
         }
@@ -115,7 +144,7 @@ public record StackFiles(String stack, Map<String, String> values, Set<String> m
             merged.put(key, raw(value));
         });
         if (!bare.isEmpty()) {
-            throw new StackFileException(stackFile + ": config " + (bare.size() == 1 ? "key " : "keys ")
+            throw new StackFileException(Problem.INVALID, stackFile + ": config " + (bare.size() == 1 ? "key " : "keys ")
                     + String.join(", ", bare) + " without a namespace; the Pulumi CLI refuses bare keys in a stack"
                     + " file: write " + bare.stream().map(b -> ConfigKey.NAMESPACE + ":" + b)
                     .collect(java.util.stream.Collectors.joining(", ")));
@@ -139,17 +168,47 @@ public record StackFiles(String stack, Map<String, String> values, Set<String> m
         return Optional.ofNullable(values.get("aws:region"));
     }
 
+    /** A stack's file: Pulumi.&lt;stack&gt;.yaml, the extension of the project file (Pulumi.yaml). */
+    public static String fileName(String stack) {
+        return "Pulumi." + stack + ".yaml";
+    }
+
+    /** The name a stack file may wrongly have: Pulumi reads stack files with the project file's extension only. */
+    static String misnamedFileName(String stack) {
+        return "Pulumi." + stack + ".yml";
+    }
+
     /** Stack names with a Pulumi.&lt;stack&gt;.yaml in the project directory. */
     public static List<String> stacks(Path projectDir) {
+        return names(projectDir, ".yaml").stream()
+                .map(n -> n.substring("Pulumi.".length(), n.length() - ".yaml".length()))
+                .toList();
+    }
+
+    /** Pulumi.&lt;stack&gt;.yml files in the project directory, which Pulumi does not read. */
+    public static List<String> misnamedStackFiles(Path projectDir) {
+        return names(projectDir, ".yml");
+    }
+
+    private static List<String> names(Path projectDir, String extension) {
         try (Stream<Path> files = Files.list(projectDir)) {
             return files.map(p -> p.getFileName().toString())
-                    .filter(n -> n.startsWith("Pulumi.") && n.endsWith(".yaml") && !n.equals("Pulumi.yaml"))
-                    .map(n -> n.substring("Pulumi.".length(), n.length() - ".yaml".length()))
+                    .filter(n -> n.startsWith("Pulumi.") && n.endsWith(extension)
+                            && n.length() > "Pulumi.".length() + extension.length())
                     .sorted()
                     .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A file as messages name it: "Pulumi.dev.yaml" in the current directory, else with its directory. */
+    private static Path shown(Path file) {
+        return file.normalize();
+    }
+
+    private static String shownDir(Path dir) {
+        return dir.normalize().toString().isEmpty() ? "the current directory" : dir.toString();
     }
 
     private static Map<?, ?> document(Path file) {
@@ -158,16 +217,18 @@ public record StackFiles(String stack, Map<String, String> values, Set<String> m
             var options = new LoaderOptions();
             document = new Yaml(new SafeConstructor(options), new Representer(new DumperOptions()),
                     new DumperOptions(), options, new CoreSchemaResolver()).load(Files.readString(file));
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new StackFileException(Problem.INVALID, file + " is not valid YAML: not UTF-8 text");
         } catch (IOException e) {
-            throw new StackFileException("cannot read " + file + ": " + e.getMessage());
+            throw new StackFileException(Problem.INVALID, "cannot read " + file + ": " + e.getMessage());
         } catch (RuntimeException e) {
-            throw new StackFileException(file + " is not valid YAML: " + e.getMessage());
+            throw new StackFileException(Problem.INVALID, file + " is not valid YAML: " + e.getMessage());
         }
         if (document == null) {
             return Map.of();
         }
         if (!(document instanceof Map<?, ?> top)) {
-            throw new StackFileException(file + ": expected a YAML mapping at the top level");
+            throw new StackFileException(Problem.INVALID, file + ": expected a YAML mapping at the top level");
         }
         return top;
     }
@@ -178,7 +239,7 @@ public record StackFiles(String stack, Map<String, String> values, Set<String> m
             return Map.of();
         }
         if (!(config instanceof Map<?, ?> map)) {
-            throw new StackFileException(file + ": expected `config:` to be a mapping of keys to values");
+            throw new StackFileException(Problem.INVALID, file + ": expected `config:` to be a mapping of keys to values");
         }
         return map;
     }

@@ -95,6 +95,10 @@ public final class PlanRenderer {
         if (!r.customTimeouts().isEmpty()) {
             out.append(detail).append("[customTimeouts] ").append(r.customTimeouts()).append('\n');
         }
+        if (!r.aliases().isEmpty()) {
+            out.append(detail).append("[aliases] ").append(r.aliases())
+                    .append("  (earlier names: `pulumi up` renames the existing resource, no replacement)\n");
+        }
         for (var child : children(plan, Optional.of(r.name()))) {
             tree(plan, child, indent + "  ", out);
         }
@@ -205,6 +209,7 @@ public final class PlanRenderer {
             entry.put("dependsOn", r.dependsOn());
             entry.put("ignoreChanges", r.ignoreChanges());
             entry.put("customTimeouts", r.customTimeouts());
+            entry.put("aliases", r.aliases());
             resources.add(entry);
         }
         doc.put("resources", resources);

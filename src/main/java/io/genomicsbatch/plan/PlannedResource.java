@@ -14,10 +14,12 @@ import java.util.Optional;
  * @param ignoreChanges  input paths Pulumi does not diff
  * @param customTimeouts operation ("create", "update", "delete") -> how long Pulumi waits, as Pulumi
  *                       writes durations ("7h0m0s"); empty where the provider's defaults apply
+ * @param aliases        the resource's earlier identities (Pulumi aliases): a previous logical name,
+ *                       with any type, parent, stack or project the alias changes as well
  */
 public record PlannedResource(String type, String name, Optional<String> parent, Map<String, Object> inputs,
                               boolean protect, List<String> dependsOn, List<String> ignoreChanges,
-                              Map<String, String> customTimeouts) {
+                              Map<String, String> customTimeouts, List<String> aliases) {
 
     public boolean isComponent() {
         return !type.contains("/");

@@ -1,6 +1,7 @@
 package io.genomicsbatch.plan;
 
 import com.pulumi.Context;
+import com.pulumi.core.Alias;
 import com.pulumi.resources.CustomTimeouts;
 import com.pulumi.resources.Resource;
 import com.pulumi.resources.ResourceOptions;
@@ -135,7 +136,26 @@ public final class Recorder {
                 options.isProtect(),
                 dependsOn == null ? List.of() : dependsOn.stream().map(Resource::pulumiResourceName).toList(),
                 List.copyOf(options.getIgnoreChanges()),
-                timeouts(options.getCustomTimeouts()));
+                timeouts(options.getCustomTimeouts()),
+                options.getAliases().stream().map(a -> alias(PulumiTest.extractValue(a), resource)).toList());
+    }
+
+    /** An alias as the engine reads it: what it leaves unset is the resource's own. */
+    private static String alias(Alias alias, Resource resource) {
+        if (alias.getUrn().isPresent()) {
+            return alias.getUrn().get();
+        }
+        var out = new StringBuilder(alias.getName().map(PulumiTest::extractValue)
+                .orElse(resource.pulumiResourceName()));
+        alias.getType().map(PulumiTest::extractValue).ifPresent(t -> out.append(" (type ").append(t).append(')'));
+        alias.getParent().ifPresent(p -> out.append(" (parent ").append(p.pulumiResourceName()).append(')'));
+        alias.getParentUrn().map(PulumiTest::extractValue).ifPresent(u -> out.append(" (parent ").append(u).append(')'));
+        if (alias.hasNoParent()) {
+            out.append(" (no parent)");
+        }
+        alias.getStack().map(PulumiTest::extractValue).ifPresent(s -> out.append(" (stack ").append(s).append(')'));
+        alias.getProject().map(PulumiTest::extractValue).ifPresent(p -> out.append(" (project ").append(p).append(')'));
+        return out.toString();
     }
 
     private static Map<String, String> timeouts(Optional<CustomTimeouts> timeouts) {

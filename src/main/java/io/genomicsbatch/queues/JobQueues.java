@@ -5,6 +5,8 @@ import com.pulumi.aws.batch.JobQueue;
 import com.pulumi.aws.batch.JobQueueArgs;
 import com.pulumi.aws.batch.inputs.JobQueueComputeEnvironmentOrderArgs;
 import com.pulumi.aws.batch.inputs.JobQueueJobStateTimeLimitActionArgs;
+import com.pulumi.core.Alias;
+import com.pulumi.core.Output;
 import com.pulumi.resources.CustomResourceOptions;
 import com.pulumi.resources.Resource;
 import io.genomicsbatch.config.Settings;
@@ -57,12 +59,17 @@ public final class JobQueues {
     }
 
     /**
+     * @param aliases      the queue's earlier logical names: Pulumi aliases, so that a rename moves an
+     *                     existing queue in the stack's state instead of replacing it
      * @param queueName    the AWS name: stable, so workflow configs can name it
      * @param environments the spec's compute environments, in its order
      */
-    public record Props(String logicalName, String queueName, Settings.QueueSpec spec,
+    public record Props(String logicalName, List<String> aliases, String queueName, Settings.QueueSpec spec,
                         List<ComputeEnvironment> environments, int runnableTimeoutMinutes, Map<String, String> tags,
                         boolean protect, Resource parent) {
+        public Props {
+            aliases = List.copyOf(aliases);
+        }
     }
 
     /** A queue's AWS name: stable, "&lt;namePrefix&gt;-&lt;spec name&gt;", so workflow configs can name it. */
@@ -93,6 +100,11 @@ public final class JobQueues {
                 .computeEnvironmentOrders(orders)
                 .jobStateTimeLimitActions(timeLimits)
                 .tags(p.tags())
-                .build(), CustomResourceOptions.builder().parent(p.parent()).protect(p.protect()).build());
+                .build(), CustomResourceOptions.builder()
+                .parent(p.parent())
+                .protect(p.protect())
+                // The name only: type and parent stay the queue's own, as they were.
+                .aliases(p.aliases().stream().map(name -> Output.of(Alias.builder().name(name).build())).toList())
+                .build());
     }
 }

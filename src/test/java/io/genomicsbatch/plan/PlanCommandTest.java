@@ -17,7 +17,7 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@code java -jar genomics-batch.jar plan ...}: the offline plan, run as a user runs it. */
+/** {@code target/genomics-batch plan ...} (the jar's command line): the offline plan, run as a user runs it. */
 class PlanCommandTest {
 
     record Run(int status, String out, String err) {
@@ -172,7 +172,7 @@ class PlanCommandTest {
         assertThat(plan("plan").status()).isEqualTo(2);
         assertThat(plan("plan", "--stack", "dev", "--format", "yaml").err()).contains("unknown format \"yaml\"");
         assertThat(plan("deploy").status()).isEqualTo(2);
-        assertThat(plan("plan", "--help").out()).contains("usage: java -jar target/genomics-batch.jar plan");
+        assertThat(plan("plan", "--help").out()).startsWith("usage: target/genomics-batch plan");
     }
 
     @Test
@@ -184,7 +184,8 @@ class PlanCommandTest {
 
     @Test
     void helpIsOutputAndSuccessAndMistypedCommandsSayWhatWasWrong() {
-        for (var help : List.of(new String[]{"--help"}, new String[]{"-h"}, new String[]{"plan", "--help"})) {
+        for (var help : List.of(new String[]{"--help"}, new String[]{"-h"}, new String[]{"help", "plan"},
+                new String[]{"plan", "--help"}, new String[]{"plan", "--stack=dev", "-h"})) {
             var run = plan(help);
             assertThat(run.status()).as(String.join(" ", help)).isZero();
             assertThat(run.out()).startsWith("usage: ");
@@ -208,13 +209,13 @@ class PlanCommandTest {
                         "config:\n  aws:region: us-east-1\n  genomics_batch:spotMaxVcpus: 8\n", 1,
                         "genomics_batch:spotMaxVcpus: namespace \"genomics_batch\" is not this project's"),
                 org.junit.jupiter.params.provider.Arguments.of("config block forgotten",
-                        "aws:region: us-east-1\ngenomics-batch:spotMaxVcpus: 8\n", 2,
+                        "aws:region: us-east-1\ngenomics-batch:spotMaxVcpus: 8\n", 1,
                         "unknown top-level keys aws:region, genomics-batch:spotMaxVcpus; a stack file holds config,"),
                 org.junit.jupiter.params.provider.Arguments.of("unknown top-level key",
-                        "config:\n  aws:region: us-east-1\nsecretsprovidr: awskms://x\n", 2,
+                        "config:\n  aws:region: us-east-1\nsecretsprovidr: awskms://x\n", 1,
                         "unknown top-level key secretsprovidr;"),
                 org.junit.jupiter.params.provider.Arguments.of("bare key",
-                        "config:\n  aws:region: us-east-1\n  spotMaxVcpus: 8\n", 2,
+                        "config:\n  aws:region: us-east-1\n  spotMaxVcpus: 8\n", 1,
                         "config key spotMaxVcpus without a namespace; the Pulumi CLI refuses bare keys in a stack file:"
                                 + " write genomics-batch:spotMaxVcpus"));
     }
@@ -288,7 +289,7 @@ class PlanCommandTest {
 
     /** Type, name, parent, options and input keys (values differ: the two answer lookups differently). */
     static List<Object> shape(PlannedResource r) {
-        return List.of(r.type(), r.name(), r.parent(), r.protect(), r.dependsOn(), r.ignoreChanges(),
+        return List.of(r.type(), r.name(), r.parent(), r.protect(), r.dependsOn(), r.ignoreChanges(), r.aliases(),
                 new java.util.TreeSet<>(r.inputs().keySet()));
     }
 
@@ -300,5 +301,229 @@ class PlanCommandTest {
         var orders = queue.getAsJsonObject("inputs").getAsJsonArray("computeEnvironmentOrders");
         assertThat(orders.get(0).getAsJsonObject().get("computeEnvironment").getAsString())
                 .isEqualTo("<after deploy: genomics-batch-spot.arn>");
+    }
+
+    // ---- the command line as the README and --help describe it --------------------------------
+
+    /** The project's own version, as the pom declares it (not a copy of the output). */
+    static String pomVersion() throws Exception {
+        var pom = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(TestStacks.PROJECT_DIR.resolve("pom.xml").toFile()).getDocumentElement();
+        var children = pom.getChildNodes();
+        for (var i = 0; i < children.getLength(); i++) {
+            if (children.item(i).getNodeName().equals("version")) {
+                return children.item(i).getTextContent().trim();
+            }
+        }
+        throw new AssertionError("pom.xml declares no version");
+    }
+
+    @Test
+    void helpShowsTheLauncherCommandItsJavaEquivalentEveryFormatAndTheExitStatuses() {
+        var help = plan("--help").out();
+        var formats = java.util.Arrays.stream(PlanRenderer.Format.values())
+                .map(f -> f.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))
+                .collect(java.util.stream.Collectors.joining("|"));
+        assertThat(help).startsWith("usage: target/genomics-batch plan --stack NAME [--format " + formats
+                        + "] [--dir DIR]\n")
+                .contains("target/genomics-batch --version\n")
+                .contains("`java -jar target/genomics-batch.jar` takes the same arguments")
+                .contains("--stack=NAME")
+                .containsPattern("(?m)^  0  the plan")
+                .containsPattern("(?m)^  1  the stack's config or a stack file is wrong")
+                .containsPattern("(?m)^  2  usage error");
+    }
+
+    @Test
+    void versionPrintsThePomsVersion() throws Exception {
+        var expected = "genomics-batch " + pomVersion() + "\n";
+        for (var args : List.of(new String[]{"--version"}, new String[]{"version"},
+                new String[]{"plan", "--version"})) {
+            var run = plan(args);
+            assertThat(run.status()).as(String.join(" ", args)).isZero();
+            assertThat(run.out()).as(String.join(" ", args)).isEqualTo(expected);
+            assertThat(run.err()).isEmpty();
+        }
+        var extra = plan("--version", "--stack", "dev");
+        assertThat(extra.status()).isEqualTo(2);
+        assertThat(extra.err()).startsWith("unexpected argument \"--stack\"");
+    }
+
+    @Test
+    void everyOptionTakesItsValueAfterAnEqualsSignToo(@TempDir Path dir) throws IOException {
+        TestStacks.project(dir, "lab1", "config:\n  aws:region: eu-west-1\n  genomics-batch:spotMaxVcpus: 8\n");
+        var spaced = plan("plan", "--stack", "lab1", "--format", "json", "--dir", dir.toString());
+        var joined = plan("plan", "--stack=lab1", "--format=json", "--dir=" + dir);
+        assertThat(joined.status()).isZero();
+        assertThat(joined.err()).isEmpty();
+        assertThat(JsonParser.parseString(joined.out()).getAsJsonObject().get("stack").getAsString()).isEqualTo("lab1");
+        assertThat(joined.out()).isEqualTo(spaced.out());
+        // Mixed forms, and a value that itself holds '='.
+        assertThat(plan("plan", "--stack=lab1", "--dir", dir.toString(), "--format=mermaid").out())
+                .isEqualTo(plan("plan", "--stack", "lab1", "--dir", dir.toString(), "--format", "mermaid").out());
+        var odd = plan("plan", "--stack=a=b", "--dir=" + dir);
+        assertThat(odd.err()).contains("unknown stack \"a=b\"");
+    }
+
+    /** Usage errors: 2, with what was wrong first and the usage after it, nothing on stdout. */
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> usageErrors() {
+        return java.util.stream.Stream.of(
+                org.junit.jupiter.params.provider.Arguments.of(List.of(), "usage: "),
+                org.junit.jupiter.params.provider.Arguments.of(List.of("deploy"), "unknown command \"deploy\""),
+                org.junit.jupiter.params.provider.Arguments.of(List.of("plan"), "missing --stack"),
+                org.junit.jupiter.params.provider.Arguments.of(List.of("plan", "--stak", "dev"), "unknown option --stak\n"),
+                org.junit.jupiter.params.provider.Arguments.of(List.of("plan", "--stak=dev"), "unknown option --stak\n"),
+                org.junit.jupiter.params.provider.Arguments.of(List.of("plan", "--stack"), "missing value for --stack\n"),
+                org.junit.jupiter.params.provider.Arguments.of(List.of("plan", "--stack="), "missing value for --stack\n"),
+                org.junit.jupiter.params.provider.Arguments.of(List.of("plan", "--stack", "--dir", "."),
+                        "missing value for --stack\n"),
+                org.junit.jupiter.params.provider.Arguments.of(List.of("plan", "--stack=dev", "--format=yaml"),
+                        "unknown format \"yaml\"\n"),
+                org.junit.jupiter.params.provider.Arguments.of(List.of("plan", "--help=yes"), "--help takes no value\n"),
+                org.junit.jupiter.params.provider.Arguments.of(List.of("plan", "dev"),
+                        "unexpected argument \"dev\"; did you mean --stack dev?\n"));
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.MethodSource("usageErrors")
+    void usageErrorsExitWithStatusTwo(List<String> args, String message) {
+        var run = plan(args.toArray(String[]::new));
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err()).startsWith(message).endsWith(PlanCommand.USAGE);
+    }
+
+    @Test
+    void noSuchStackOrProjectIsAUsageErrorThatListsTheStacksAndPointsOutYmlFiles(@TempDir Path dir)
+            throws IOException {
+        TestStacks.project(dir, "dev", "config:\n  aws:region: us-east-1\n");
+        Files.writeString(dir.resolve("Pulumi.lab1.yml"), "config:\n  aws:region: us-east-1\n");
+        var run = plan("plan", "--stack=staging", "--dir=" + dir);
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err()).isEqualTo("error: unknown stack \"staging\": no Pulumi.staging.yaml in " + dir
+                + "; stacks here: dev; not read by Pulumi (rename to .yaml): Pulumi.lab1.yml\n");
+        var empty = plan("plan", "--stack=dev", "--dir=" + dir.resolve("nowhere"));
+        assertThat(empty.status()).isEqualTo(2);
+        assertThat(empty.err()).startsWith("error: no Pulumi.yaml in " + dir.resolve("nowhere"));
+    }
+
+    @Test
+    void aYmlStackFileIsAConfigErrorThatSaysToRenameIt(@TempDir Path dir) throws IOException {
+        TestStacks.project(dir, "dev", "config:\n  aws:region: us-east-1\n");
+        Files.delete(dir.resolve("Pulumi.dev.yaml"));
+        Files.writeString(dir.resolve("Pulumi.lab1.yml"), "config:\n  aws:region: us-east-1\n");
+        var run = plan("plan", "--stack", "lab1", "--dir", dir.toString());
+        assertThat(run.status()).isEqualTo(1);
+        assertThat(run.out()).isEmpty();
+        var yml = dir.resolve("Pulumi.lab1.yml");
+        assertThat(run.err()).isEqualTo("error: " + yml + " is not read by Pulumi: with the project file Pulumi.yaml,"
+                + " Pulumi reads stack lab1's config from Pulumi.lab1.yaml only; rename it: mv " + yml + " "
+                + dir.resolve("Pulumi.lab1.yaml") + "\n");
+
+        // Next to a Pulumi.lab1.yaml, the .yml file is ignored, and the plan says so.
+        Files.writeString(dir.resolve("Pulumi.lab1.yaml"), "config:\n  aws:region: us-east-1\n");
+        var both = plan("plan", "--stack", "lab1", "--dir", dir.toString());
+        assertThat(both.status()).isZero();
+        assertThat(both.out()).contains("! Pulumi.lab1.yml is ignored: Pulumi reads stack lab1's config from"
+                + " Pulumi.lab1.yaml only\n");
+    }
+
+    /** Config-file errors: 1, the message naming the stack's real file. */
+    @Test
+    void configFileErrorsExitWithStatusOneAndNameTheRealFile(@TempDir Path dir) throws IOException {
+        TestStacks.project(dir, "lab1", "config:\n  genomics-batch:spotMaxVcpus: -1\n");
+        var invalid = plan("plan", "--stack", "lab1", "--dir", dir.toString());
+        assertThat(invalid.status()).isEqualTo(1);
+        assertThat(invalid.out()).isEmpty();
+        assertThat(invalid.err()).startsWith("error: invalid stack configuration (1 problem); nothing was created."
+                        + " Fix these in Pulumi.lab1.yaml or with `pulumi config set --stack lab1`:\n")
+                .contains("genomics-batch:spotMaxVcpus: got -1").doesNotContain("<stack>");
+
+        var lab1 = dir.resolve("Pulumi.lab1.yaml");
+        Files.writeString(lab1, "config: [unclosed\n");
+        var unparsable = plan("plan", "--stack", "lab1", "--dir", dir.toString());
+        assertThat(unparsable.status()).isEqualTo(1);
+        assertThat(unparsable.err()).startsWith("error: " + lab1 + " is not valid YAML: ");
+
+        Files.writeString(lab1, "- just\n- a list\n");
+        var shape = plan("plan", "--stack", "lab1", "--dir", dir.toString());
+        assertThat(shape.status()).isEqualTo(1);
+        assertThat(shape.err()).isEqualTo("error: " + lab1 + ": expected a YAML mapping at the top level\n");
+
+        Files.writeString(lab1, "config:\n  aws:region: us-east-1\n");
+        Files.writeString(dir.resolve("Pulumi.yaml"), "name: genomics-batch\nconfig: [unclosed\n");
+        var project = plan("plan", "--stack", "lab1", "--dir", dir.toString());
+        assertThat(project.status()).isEqualTo(1);
+        assertThat(project.err()).startsWith("error: " + dir.resolve("Pulumi.yaml") + " is not valid YAML: ");
+    }
+
+    @Test
+    void aStackFileThatIsNotUtf8IsAConfigError(@TempDir Path dir) throws IOException {
+        TestStacks.project(dir, "lab1", "");
+        var lab1 = dir.resolve("Pulumi.lab1.yaml");
+        // Latin-1 "é": YAML, and the Pulumi CLI, read UTF-8 only.
+        Files.write(lab1, "config:\n  genomics-batch:awsCliUrl: https://caf\u00e9.example\n"
+                .getBytes(StandardCharsets.ISO_8859_1));
+        var run = plan("plan", "--stack", "lab1", "--dir", dir.toString());
+        assertThat(run.status()).isEqualTo(1);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err()).isEqualTo("error: " + lab1 + " is not valid YAML: not UTF-8 text\n");
+    }
+
+    // ---- unique logical names: every reference in the plan names one resource -----------------
+
+    static final java.util.regex.Pattern AFTER_DEPLOY = java.util.regex.Pattern.compile("<after deploy: ([^>]+)\\.(\\w+)>");
+
+    @Test
+    void withEveryQueueTheGraphHasOneNodePerResourceAndNoSelfLoop(@TempDir Path dir) throws IOException {
+        TestStacks.project(dir, "lab1", "config:\n  aws:region: us-east-1\n  genomics-batch:gpuMaxVcpus: 64\n");
+        var mermaid = plan("plan", "--stack", "lab1", "--format", "mermaid", "--dir", dir.toString()).out();
+        var nodes = java.util.regex.Pattern.compile("(?m)^  (\\w+)\\[").matcher(mermaid).results()
+                .map(m -> m.group(1)).toList();
+        assertThat(nodes).doesNotHaveDuplicates().hasSize(7); // 4 queues, 3 environments
+        var edges = java.util.regex.Pattern.compile("(?m)^  (\\w+) -->\\|\\d+\\| (\\w+)$").matcher(mermaid).results()
+                .map(m -> List.of(m.group(1), m.group(2))).toList();
+        assertThat(edges).isNotEmpty().allSatisfy(e -> {
+            assertThat(e.get(0)).isNotEqualTo(e.get(1));
+            assertThat(nodes).contains(e.get(0), e.get(1));
+        });
+        // The GPU queue, a node of its own, uses the GPU environment only.
+        assertThat(mermaid).contains("  genomics_batch_gpu_queue[\"queue genomics-batch-lab1-gpu<br/>priority 500\"]\n")
+                .contains("  genomics_batch_gpu[(\"genomics-batch-gpu<br/>EC2 BEST_FIT_PROGRESSIVE<br/>0-64 vCPUs\")]\n");
+        assertThat(edges).filteredOn(e -> e.get(0).equals("genomics_batch_gpu_queue"))
+                .containsExactly(List.of("genomics_batch_gpu_queue", "genomics_batch_gpu"));
+    }
+
+    @Test
+    void everyAfterDeployReferenceNamesExactlyOneResource(@TempDir Path dir) throws IOException {
+        TestStacks.project(dir, "lab1", "config:\n  aws:region: us-east-1\n  genomics-batch:gpuMaxVcpus: 64\n"
+                + "  genomics-batch:spotAllocationStrategy: BEST_FIT\n  genomics-batch:s3GatewayEndpoint: true\n");
+        var json = plan("plan", "--stack", "lab1", "--format", "json", "--dir", dir.toString()).out();
+        var doc = JsonParser.parseString(json).getAsJsonObject();
+        var names = doc.getAsJsonArray("resources").asList().stream()
+                .map(r -> r.getAsJsonObject().get("name").getAsString()).toList();
+        var references = AFTER_DEPLOY.matcher(json).results().map(m -> m.group(1)).distinct().toList();
+        assertThat(references).contains("genomics-batch-gpu", "genomics-batch-gpu-queue");
+        assertThat(references).allSatisfy(name -> assertThat(names).as(name).containsOnlyOnce(name));
+        // The GPU queue's outputs and the GPU environment's are told apart.
+        var outputs = doc.getAsJsonObject("outputs");
+        assertThat(outputs.get("gpuJobQueueArn").getAsString()).isEqualTo("<after deploy: genomics-batch-gpu-queue.arn>");
+        assertThat(outputs.get("gpuComputeEnvironmentArn").getAsString()).isEqualTo("<after deploy: genomics-batch-gpu.arn>");
+    }
+
+    @Test
+    void theTextAndJsonPlansShowTheGpuQueuesAlias(@TempDir Path dir) throws IOException {
+        TestStacks.project(dir, "lab1", "config:\n  aws:region: us-east-1\n  genomics-batch:gpuMaxVcpus: 64\n");
+        var text = plan("plan", "--stack", "lab1", "--dir", dir.toString()).out();
+        assertThat(text).containsPattern("(?s)\\+ aws:batch/jobQueue:JobQueue  genomics-batch-gpu-queue\n.*?"
+                + "\\[aliases\\] \\[genomics-batch-gpu\\]  \\(earlier names: `pulumi up` renames the existing resource,"
+                + " no replacement\\)\n");
+        assertThat(text.lines().filter(l -> l.contains("[aliases]"))).hasSize(1);
+        var queue = JsonParser.parseString(plan("plan", "--stack", "lab1", "--format", "json", "--dir", dir.toString()).out())
+                .getAsJsonObject().getAsJsonArray("resources").asList().stream().map(e -> e.getAsJsonObject())
+                .filter(r -> r.get("name").getAsString().equals("genomics-batch-gpu-queue")).findFirst().orElseThrow();
+        assertThat(queue.getAsJsonArray("aliases").asList()).extracting(com.google.gson.JsonElement::getAsString)
+                .containsExactly("genomics-batch-gpu");
     }
 }
