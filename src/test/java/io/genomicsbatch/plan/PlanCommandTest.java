@@ -25,7 +25,9 @@ class PlanCommandTest {
 
     /** A plan command; without --dir, in the tests' project (the fixture stacks), not the working directory. */
     static Run plan(String... args) {
-        if (args.length > 0 && args[0].equals("plan") && !List.of(args).contains("--dir")) {
+        var list = List.of(args);
+        if (!list.isEmpty() && list.get(0).equals("plan") && list.stream().noneMatch(a -> a.startsWith("--dir"))
+                && !list.contains("--version")) {
             var withDir = new java.util.ArrayList<>(List.of(args));
             withDir.addAll(List.of("--dir", TestStacks.PROJECT_DIR.toString()));
             args = withDir.toArray(String[]::new);
@@ -179,7 +181,7 @@ class PlanCommandTest {
     void withoutDirThePlanReadsTheWorkingDirectory() {
         var run = command("plan", "--stack", "no-such-stack");
         assertThat(run.status()).isEqualTo(2);
-        assertThat(run.err()).contains("unknown stack \"no-such-stack\": no " + Path.of(".", "Pulumi.no-such-stack.yaml"));
+        assertThat(run.err()).contains("unknown stack \"no-such-stack\": no Pulumi.no-such-stack.yaml in the current directory");
     }
 
     @Test
@@ -308,7 +310,7 @@ class PlanCommandTest {
     /** The project's own version, as the pom declares it (not a copy of the output). */
     static String pomVersion() throws Exception {
         var pom = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder()
-                .parse(TestStacks.PROJECT_DIR.resolve("pom.xml").toFile()).getDocumentElement();
+                .parse(Path.of("pom.xml").toFile()).getDocumentElement();
         var children = pom.getChildNodes();
         for (var i = 0; i < children.getLength(); i++) {
             if (children.item(i).getNodeName().equals("version")) {
