@@ -48,6 +48,7 @@ public final class EnvironmentOutputs {
             always("vpcId"),
             new Spec("subnetIds", List.class, Optional.empty()),
             always("jobLogGroupName"),
+            when("workDirectory", "only when workDirectory is set"),
             always("nextflowConfig"),
             always("cromwellBackendConfig"),
             always("snakemakeArgs"));

@@ -148,6 +148,7 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
         values.put("vpcId", network.vpcId());
         values.put("subnetIds", network.subnetIds());
         values.put("jobLogGroupName", logGroup.name());
+        settings.data().workDirectory().ifPresent(w -> values.put("workDirectory", Output.of(w.uri())));
         var engineConfigs = engineInputs(args.namePrefix(), settings, account, queues, iam.jobRole().arn(),
                 logGroup.name()).applyValue(EngineConfigs::byOutputName);
         for (var output : EngineConfigs.OUTPUT_NAMES) {
@@ -163,8 +164,8 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
     }
 
     /**
-     * What the engine configs are built from: the real queue names and ARNs, roles and log group.
-     * With data buckets, the work directory is a prefix of the first one.
+     * What the engine configs are built from: the real queue names and ARNs, roles and log group, and
+     * the configured work directory (never one the user did not name: without it, a placeholder).
      */
     private static Output<EngineInputs> engineInputs(String namePrefix, Settings.Environment settings,
                                                      Output<AwsAccount> account,
@@ -173,7 +174,7 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
         var defaultQueue = queues.get(Lineup.DEFAULT_QUEUE);
         var highPriority = queues.get(Lineup.HIGH_PRIORITY_QUEUE);
         var headJob = queues.get(Lineup.HEAD_JOB_QUEUE);
-        var workDir = settings.data().dataBucketNames().stream().findFirst().map(b -> "s3://" + b + "/" + namePrefix);
+        var workDir = settings.data().workDirectory().map(Settings.WorkDirectory::uri);
         return Output.all(account.applyValue(AwsAccount::region), defaultQueue.name(), defaultQueue.arn(),
                         highPriority.name(), highPriority.arn(), headJob.name(), headJob.arn(), jobRoleArn,
                         logGroupName)
