@@ -40,6 +40,7 @@ public final class EnvironmentOutputs {
             when("gpuComputeEnvironmentArn", GPU),
             always("jobRoleArn"),
             always("headJobRoleArn"),
+            always("submitterPolicyArn"),
             always("instanceRoleArn"),
             always("instanceProfileArn"),
             always("launchTemplateId"),

@@ -23,6 +23,7 @@ import io.genomicsbatch.engines.EngineInputs;
 import io.genomicsbatch.iam.AwsAccount;
 import io.genomicsbatch.iam.HeadJobRole;
 import io.genomicsbatch.iam.InlinePolicyBudget;
+import io.genomicsbatch.iam.SubmitterPolicy;
 import io.genomicsbatch.logs.JobLogGroup;
 import io.genomicsbatch.config.Lineup;
 import com.pulumi.resources.Resource;
@@ -136,9 +137,13 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
         var headJobRole = HeadJobRole.create(new HeadJobRole.Props(name + "-head-job-role", args.namePrefix(),
                 settings.data(), account, Output.all(queueArns), iam.jobRole().arn(), logGroupName,
                 settings.protect(), tags, this));
+        var submitterPolicy = SubmitterPolicy.create(new SubmitterPolicy.Props(name + "-submitter-policy",
+                args.namePrefix(), settings.data(), account, Output.all(queueArns),
+                Output.all(iam.jobRole().arn(), headJobRole.arn()), logGroupName, settings.protect(), tags, this));
 
         values.put("jobRoleArn", iam.jobRole().arn());
         values.put("headJobRoleArn", headJobRole.arn());
+        values.put("submitterPolicyArn", submitterPolicy.arn());
         values.put("instanceRoleArn", iam.instanceRole().arn());
         values.put("instanceProfileArn", iam.instanceProfile().arn());
         values.put("launchTemplateId", launchTemplates.get(ImageType.ECS_AL2023).id());
@@ -194,6 +199,7 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
     private static ComponentResourceOptions checked(Args args, ComponentResourceOptions options) {
         var problems = new java.util.ArrayList<>(SettingsValidator.problems(args.settings()));
         InlinePolicyBudget.check(args.namePrefix(), args.settings()).ifPresent(problems::add);
+        SubmitterPolicy.check(args.namePrefix(), args.settings()).ifPresent(problems::add);
         if (!problems.isEmpty()) {
             throw new InvalidConfigException(problems);
         }

@@ -124,7 +124,7 @@ public final class Settings {
      * @param referenceBucketNames read only (public reference data such as iGenomes)
      * @param kmsKeyArns           KMS keys of SSE-KMS buckets: decrypt and generate data keys
      * @param workDirectory        the engines' work files, in one of the data buckets; empty: the engine
-     *                             configs carry a placeholder
+     *                             configs carry a placeholder and the submitter policy grants no S3 access
      */
     public record DataAccess(List<String> dataBucketNames, List<String> referenceBucketNames,
                              List<String> kmsKeyArns, Optional<WorkDirectory> workDirectory) {

@@ -152,8 +152,8 @@ public final class SettingsValidator {
         if (s.data().workDirectory().isEmpty()) {
             warnings.add(WORK_DIRECTORY.fullKey() + " is not set: nextflowConfig, cromwellBackendConfig and"
                     + " snakemakeArgs carry the placeholder " + EngineConfigs.WORK_DIRECTORY_PLACEHOLDER
-                    + " instead of a work directory; set it to s3://BUCKET/PREFIX in a bucket of "
-                    + DATA_BUCKET_NAMES.fullKey());
+                    + " instead of a work directory, and the submitter policy grants no S3 access; set it to"
+                    + " s3://BUCKET/PREFIX in a bucket of " + DATA_BUCKET_NAMES.fullKey());
         }
         for (var key : List.of(DATA_BUCKET_NAMES, REFERENCE_BUCKET_NAMES)) {
             var buckets = key == DATA_BUCKET_NAMES ? s.data().dataBucketNames() : s.data().referenceBucketNames();
@@ -427,8 +427,8 @@ public final class SettingsValidator {
 
     /**
      * A prefix part: AWS's safe characters for object key names. Engines treat the prefix as a path (a Java
-     * or Python path drops empty, "." and ".." parts, so they would write outside the prefix the stack
-     * named), IAM policy text takes Latin-1 only, and '$' and '?' are IAM policy syntax.
+     * or Python path drops empty, "." and ".." parts, so they would write outside the prefix the submitter
+     * policy grants), IAM policy text takes Latin-1 only, and '$' and '?' are IAM policy syntax.
      */
     private static final Pattern WORK_PREFIX_PART = Pattern.compile("[A-Za-z0-9!_.*'()-]+");
 
@@ -446,7 +446,7 @@ public final class SettingsValidator {
                             + " (jobs may write to those buckets only)").message()));
         } else if (w.prefix().isEmpty()) {
             allowed = WORK_DIRECTORY_FORMAT + ", and a PREFIX: the engines' work files, which they delete, stay"
-                    + " apart from the rest of the bucket";
+                    + " apart from the rest of the bucket, and the submitter policy grants that prefix only";
         } else if (!java.util.Arrays.stream(w.prefix().split("/", -1))
                 .allMatch(part -> WORK_PREFIX_PART.matcher(part).matches() && !part.equals(".")
                         && !part.equals(".."))) {

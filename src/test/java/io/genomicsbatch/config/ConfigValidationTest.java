@@ -164,7 +164,7 @@ class ConfigValidationTest {
         assertThat(none).anySatisfy(w -> assertThat(w).startsWith("genomics-batch:dataBucketNames is empty: jobs may"
                 + " read the reference buckets but write to no S3 bucket"));
         assertThat(none).anySatisfy(w -> assertThat(w).startsWith("genomics-batch:workDirectory is not set:")
-                .contains("s3://<work-bucket>/<prefix>"));
+                .contains("s3://<work-bucket>/<prefix>").contains("the submitter policy grants no S3 access"));
         var bucketsOnly = SettingsValidator.warnings(ConfigReader.read(ConfigSource.of(Map.of("dataBucketNames",
                 "[\"acme-work\"]"))).orThrow());
         assertThat(bucketsOnly).singleElement().satisfies(w -> assertThat(w).startsWith("genomics-batch:workDirectory"));
@@ -172,6 +172,17 @@ class ConfigValidationTest {
         var recording = TestStacks.succeeded(TestStacks.run("dev", Map.of()));
         assertThat(recording.warnings()).containsAll(none);
         assertThat(recording.resources()).isNotEmpty();
+    }
+
+    @Test
+    void aWorkDirectoryTooLongForTheSubmitterPolicyIsRefusedBeforeAnythingIsRegistered() {
+        var value = "s3://acme-work/" + "p".repeat(1000);
+        var recording = TestStacks.run("dev", Map.of("dataBucketNames", "[\"acme-work\"]", "workDirectory", value));
+        assertThat(invalidConfig(recording).problems()).singleElement().satisfies(p -> assertThat(p.message())
+                .startsWith("genomics-batch:workDirectory, genomics-batch:dataKmsKeyArns: got \"" + value
+                        + "\" (a prefix of 1000 characters) and 0 keys, which need up to")
+                .contains("IAM allows 6144 per managed policy: use a shorter prefix or fewer keys"));
+        assertThat(recording.resources()).isEmpty();
     }
 
     @ParameterizedTest(name = "{0} = {1}")

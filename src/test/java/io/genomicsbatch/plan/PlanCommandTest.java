@@ -89,7 +89,7 @@ class PlanCommandTest {
         assertThat(doc.get("stack").getAsString()).isEqualTo("prod");
         assertThat(doc.get("offline").getAsBoolean()).isTrue();
         var resources = doc.getAsJsonArray("resources").asList().stream().map(e -> e.getAsJsonObject()).toList();
-        assertThat(resources).hasSize(22);
+        assertThat(resources).hasSize(23);
         var spot = resources.stream().filter(r -> r.get("name").getAsString().equals("genomics-batch-spot"))
                 .findFirst().orElseThrow();
         assertThat(spot.get("type").getAsString()).isEqualTo("aws:batch/computeEnvironment:ComputeEnvironment");
@@ -269,7 +269,8 @@ class PlanCommandTest {
                 """);
         var ready = plan("plan", "--stack", "ready", "--dir", dir.resolve("ready").toString());
         assertThat(ready.status()).isZero();
-        assertThat(ready.out()).doesNotContain("Warnings:").contains("workDirectory = s3://acme-work/runs\n");
+        assertThat(ready.out()).doesNotContain("Warnings:").contains("workDirectory = s3://acme-work/runs\n")
+                .contains("submitterPolicyArn = <after deploy: genomics-batch-submitter-policy.arn>");
     }
 
     /** The plan is the real program: it registers what the mock-engine tests see, with the same options. */
