@@ -23,8 +23,8 @@ public final class EngineConfigs {
     public static final String NEXTFLOW_HIGH_PRIORITY_LABEL = "high_priority";
 
     /**
-     * Where the configs put the work directory while the stack has none: not a bucket name (S3 allows no
-     * '<'), so a run fails at once instead of writing anywhere the user did not choose for work files.
+     * Where the configs put the work directory while the stack has none: no bucket can have this name (S3
+     * allows no '<'), so no work file lands in a bucket the user did not choose for them.
      */
     public static final String WORK_DIRECTORY_PLACEHOLDER = "s3://<work-bucket>/<prefix>";
 
@@ -176,7 +176,7 @@ public final class EngineConfigs {
         return List.copyOf(args);
     }
 
-    /** Said where the placeholder stands, as '#' comment lines. */
+    /** The comment above the placeholder, as '#' lines (Nextflow's config gets them as '//' lines). */
     private static final String NO_WORK_DIRECTORY = """
             # No work directory yet: the placeholder below is not a bucket. Set the stack's
             # genomics-batch:workDirectory to s3://BUCKET/PREFIX (a bucket of its dataBucketNames) and
