@@ -2,8 +2,8 @@
 // Evaluates the IAM policies the Pulumi program registers, offline, with @cloud-copilot/iam-simulate.
 //
 // Input: target/iam/<stack>.json, written by IamExportTest (`./mvnw verify`): every role's trust
-// policy, inline and customer-managed policies and AWS-managed policy ARNs, the queues, the config's
-// buckets and keys. AWS-managed policy documents come from managed-policies/ beside this script.
+// policy, inline and customer-managed policies and AWS-managed policy ARNs, every customer-managed
+// policy (the submitter policy), the queues, the config's buckets, keys and work directory. AWS-managed policy documents come from managed-policies/ beside this script.
 //
 // Usage: node .ci/iam/check.mjs [--dir DIR]
 // Prints one line per scenario and a closing "iam: N passed, N failed" line; exits 1 on any failure.
@@ -26,6 +26,9 @@ if (unknown.length > 0) {
 const JOB_ROLE = 'genomics-batch-job-role'
 const INSTANCE_ROLE = 'genomics-batch-instance-role'
 const HEAD_JOB_ROLE = 'genomics-batch-head-job-role'
+/** A CI role with nothing but the submitter policy attached (the policy is for principals outside the stack). */
+const SUBMITTER = 'ci-runner-with-submitter-policy'
+const SUBMITTER_POLICY = 'genomics-batch-submitter-policy'
 /** An account that is neither this environment's nor a public dataset's. */
 const OTHER_ACCOUNT = '210987654321'
 /** The owner of public reference buckets (AWS Open Data): another account than ours. */
@@ -215,6 +218,131 @@ function engineScenarios(env) {
   return s
 }
 
+/**
+ * The submitter policy (issue 17) on a principal that has nothing else: submit to this environment's
+ * queues with the engines' job definitions, follow jobs and logs, pass the job and head-job roles, and
+ * read and write the work directory's prefix only (nothing in S3 without one).
+ */
+function submitterScenarios(env) {
+  const s = []
+  const batch = `arn:aws:batch:${env.region}:${env.account}:`
+  const ours = env.outputs.jobLogGroupName.replace('/aws/batch/', '')
+  for (const queue of Object.values(env.queues)) {
+    s.push(call(env, SUBMITTER, 'batch:SubmitJob', queue.arn, 'Allowed', { note: queue.name }))
+  }
+  const sibling = env.stack.startsWith('prod') ? 'dev' : 'prod'
+  s.push(call(env, SUBMITTER, 'batch:SubmitJob', `${batch}job-queue/genomics-batch-${sibling}-default`, 'Denied',
+    { note: "another environment's queue" }))
+  const first = Object.values(env.queues)[0]
+  s.push(call(env, SUBMITTER, 'batch:SubmitJob', first.arn.replace(`:${env.account}:`, `:${OTHER_ACCOUNT}:`), 'Denied',
+    { resourceAccount: OTHER_ACCOUNT, note: 'a queue of this name in another account' }))
+  // Job definitions as each engine names them, and ours; any other name is refused.
+  const engineDefinitions = [NEXTFLOW_JOB_DEFINITION, 'cromwell_quay_io_biocontainers_samtools_1_19_0123456789abcdef',
+    'snakejob-def-bwa_map-6f1c0b9e', `${ours}-align`]
+  for (const name of engineDefinitions) {
+    s.push(call(env, SUBMITTER, 'batch:RegisterJobDefinition', `${batch}job-definition/${name}`, 'Allowed'))
+    s.push(call(env, SUBMITTER, 'batch:SubmitJob', `${batch}job-definition/${name}:3`, 'Allowed'))
+    s.push(call(env, SUBMITTER, 'batch:DeregisterJobDefinition', `${batch}job-definition/${name}:3`, 'Allowed'))
+    s.push(call(env, SUBMITTER, 'batch:TagResource', `${batch}job-definition/${name}:3`, 'Allowed', { note: 'tags on registration' }))
+  }
+  for (const name of ['bwa-mem2-align', 'nfx-lookalike', `${sibling}-nf-thing`, `genomics-batch-${sibling}-align`]) {
+    s.push(call(env, SUBMITTER, 'batch:RegisterJobDefinition', `${batch}job-definition/${name}`, 'Denied', { note: 'not an engine prefix' }))
+    s.push(call(env, SUBMITTER, 'batch:SubmitJob', `${batch}job-definition/${name}:1`, 'Denied', { note: 'not an engine prefix' }))
+  }
+  const job = `${batch}job/4d3c2b1a-0000-4000-8000-123456789abc`
+  for (const action of ['batch:CancelJob', 'batch:TerminateJob', 'batch:TagResource']) {
+    s.push(call(env, SUBMITTER, action, job, 'Allowed'))
+  }
+  for (const action of ['batch:DescribeJobQueues', 'batch:DescribeComputeEnvironments', 'batch:DescribeJobDefinitions',
+    'batch:DescribeJobs', 'batch:ListJobs']) {
+    s.push(call(env, SUBMITTER, action, '*', 'Allowed'))
+  }
+  // Nothing that changes the environment itself.
+  s.push(call(env, SUBMITTER, 'batch:TagResource', first.arn, 'Denied', { note: "the environment's queue" }))
+  s.push(call(env, SUBMITTER, 'batch:UpdateJobQueue', first.arn, 'Denied'))
+  s.push(call(env, SUBMITTER, 'batch:DeleteJobQueue', first.arn, 'Denied'))
+  s.push(call(env, SUBMITTER, 'iam:PassRole', roleArn(env, JOB_ROLE), 'Allowed'))
+  s.push(call(env, SUBMITTER, 'iam:PassRole', roleArn(env, HEAD_JOB_ROLE), 'Allowed'))
+  s.push(call(env, SUBMITTER, 'iam:PassRole', roleArn(env, INSTANCE_ROLE), 'Denied'))
+  s.push(call(env, SUBMITTER, 'iam:PassRole', `arn:aws:iam::${env.account}:role/OrganizationAccountAccessRole`, 'Denied'))
+  const group = (name) => `arn:aws:logs:${env.region}:${env.account}:log-group:${name}`
+  const stream = (name) => `${group(name)}:log-stream:nf-task/default/abc123`
+  s.push(call(env, SUBMITTER, 'logs:GetLogEvents', stream(env.outputs.jobLogGroupName), 'Allowed'))
+  s.push(call(env, SUBMITTER, 'logs:FilterLogEvents', group(env.outputs.jobLogGroupName), 'Allowed'))
+  s.push(call(env, SUBMITTER, 'logs:DescribeLogStreams', group(env.outputs.jobLogGroupName), 'Allowed'))
+  s.push(call(env, SUBMITTER, 'logs:GetLogEvents', stream('/aws/batch/job'), 'Denied'))
+  s.push(call(env, SUBMITTER, 'logs:GetLogEvents', stream(`${env.outputs.jobLogGroupName}-other`), 'Denied'))
+
+  const work = env.workDirectory ?? null
+  if (!work) {
+    for (const bucket of env.dataBucketNames.length > 0 ? env.dataBucketNames : ['acme-example-data']) {
+      for (const action of ['s3:GetObject', 's3:PutObject']) {
+        s.push({ ...s3(env, SUBMITTER, action, bucket, OBJECT_KEY, 'Denied'), note: 'no workDirectory: no S3' })
+      }
+      s.push({ ...s3(env, SUBMITTER, 's3:ListBucket', bucket, null, 'Denied'), note: 'no workDirectory: no S3' })
+    }
+    return s
+  }
+  const { bucket, prefix } = work
+  const inside = `${prefix}/nextflow/work/3f/9a1c2b/.command.run`
+  for (const action of ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:PutObjectTagging']) {
+    s.push(s3(env, SUBMITTER, action, bucket, inside, 'Allowed'))
+  }
+  s.push(s3(env, SUBMITTER, 's3:GetBucketLocation', bucket, null, 'Allowed'))
+  const list = (p, expect, note) => ({ ...s3(env, SUBMITTER, 's3:ListBucket', bucket, null, expect),
+    context: p === null ? {} : { 's3:prefix': p }, note })
+  s.push(list(`${prefix}/`, 'Allowed', 'the work directory'))
+  s.push(list(`${prefix}/nextflow/work/3f/`, 'Allowed', 'under it'))
+  s.push(list('', 'Denied', 'the whole bucket'))
+  s.push(list(null, 'Denied', 'no prefix given'))
+  s.push(list('raw/', 'Denied', 'another prefix'))
+  s.push(list(`${prefix}-old/`, 'Denied', 'a sibling prefix'))
+  // Outside the prefix: a sibling prefix, another prefix, the bucket's root; the other data buckets (raw
+  // reads). The simulator reads a '*' in a requested key as a pattern, so keys with one are left out here.
+  const outside = [`${prefix}-old/x.bam`, 'raw/sample-1_R1.fastq.gz', 'sample-1_R1.fastq.gz']
+  for (const key of outside.filter((k) => !k.includes('*'))) {
+    s.push(s3(env, SUBMITTER, 's3:GetObject', bucket, key, 'Denied'))
+    s.push(s3(env, SUBMITTER, 's3:DeleteObject', bucket, key, 'Denied'))
+  }
+  for (const other of env.dataBucketNames.filter((b) => b !== bucket)) {
+    s.push({ ...s3(env, SUBMITTER, 's3:DeleteObject', other, `${prefix}/x`, 'Denied'), note: 'another data bucket' })
+    s.push({ ...s3(env, SUBMITTER, 's3:ListBucket', other, null, 'Denied'), context: { 's3:prefix': `${prefix}/` },
+      note: 'another data bucket' })
+  }
+  if (prefix.includes('*')) {
+    // '*' in the prefix is a character (the policy writes "${*}"): a key where it stands for other text is
+    // outside. (The "may" scenarios above, whose keys hold the '*', show that some such key is allowed.)
+    const widened = prefix.replaceAll('*', 'XYZ')
+    s.push({ ...s3(env, SUBMITTER, 's3:PutObject', bucket, `${widened}/x`, 'Denied'), note: "'*' is literal" })
+    s.push({ ...list(`${widened}/`, 'Denied'), note: "'*' is literal" })
+  }
+  for (const key of env.kmsKeyArns) {
+    const keyAccount = key.split(':')[4]
+    const via = (service, expect) => call(env, SUBMITTER, 'kms:GenerateDataKey', key, expect, {
+      resourceAccount: keyAccount, resourcePolicy: defaultKeyPolicy(keyAccount),
+      context: service ? { 'kms:ViaService': service } : {}, note: service ? `via ${service}` : 'directly' })
+    s.push(via(`s3.${env.region}.amazonaws.com`, 'Allowed'))
+    s.push(via(null, 'Denied'))
+    s.push(via(`secretsmanager.${env.region}.amazonaws.com`, 'Denied'))
+  }
+  return s
+}
+
+/** The submitter policy on a principal of its own, when the program registered it. */
+function withSubmitter(env) {
+  const policy = env.policies?.[SUBMITTER_POLICY]
+  if (!policy) {
+    return env
+  }
+  const principal = {
+    arn: `arn:aws:iam::${env.account}:role/${SUBMITTER}`,
+    inlinePolicies: [],
+    customerManagedPolicies: [{ name: SUBMITTER_POLICY, policy: policy.policy }],
+    managedPolicyArns: []
+  }
+  return { ...env, roles: { ...env.roles, [SUBMITTER]: principal } }
+}
+
 function roleArn(env, role) {
   const r = env.roles[role]
   return r ? r.arn : `arn:aws:iam::${env.account}:role/${role}`
@@ -318,8 +446,8 @@ if (files.length === 0) {
 let passed = 0
 let failed = 0
 for (const file of files) {
-  const env = JSON.parse(readFileSync(join(dir, file), 'utf8'))
-  const scenarios = [...currentScenarios(env), ...engineScenarios(env), ...storageScenarios(env)]
+  const env = withSubmitter(JSON.parse(readFileSync(join(dir, file), 'utf8')))
+  const scenarios = [...currentScenarios(env), ...engineScenarios(env), ...storageScenarios(env), ...submitterScenarios(env)]
   for (const scenario of scenarios) {
     let got
     try {

@@ -29,6 +29,7 @@ const classes = {
   "aws:iam/rolePolicyAttachment:RolePolicyAttachment": aws.iam.RolePolicyAttachment,
   "aws:iam/rolePolicy:RolePolicy": aws.iam.RolePolicy,
   "aws:iam/instanceProfile:InstanceProfile": aws.iam.InstanceProfile,
+  "aws:iam/policy:Policy": aws.iam.Policy,
   "aws:batch/computeEnvironment:ComputeEnvironment": aws.batch.ComputeEnvironment,
   "aws:batch/jobQueue:JobQueue": aws.batch.JobQueue,
   "aws:cloudwatch/logGroup:LogGroup": aws.cloudwatch.LogGroup,

@@ -40,6 +40,7 @@ public final class EnvironmentOutputs {
             when("gpuComputeEnvironmentArn", GPU),
             always("jobRoleArn"),
             always("headJobRoleArn"),
+            always("submitterPolicyArn"),
             always("instanceRoleArn"),
             always("instanceProfileArn"),
             always("launchTemplateId"),
@@ -48,6 +49,7 @@ public final class EnvironmentOutputs {
             always("vpcId"),
             new Spec("subnetIds", List.class, Optional.empty()),
             always("jobLogGroupName"),
+            when("workDirectory", "only when workDirectory is set"),
             always("nextflowConfig"),
             always("cromwellBackendConfig"),
             always("snakemakeArgs"));

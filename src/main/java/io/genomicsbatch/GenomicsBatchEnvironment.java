@@ -23,6 +23,7 @@ import io.genomicsbatch.engines.EngineInputs;
 import io.genomicsbatch.iam.AwsAccount;
 import io.genomicsbatch.iam.HeadJobRole;
 import io.genomicsbatch.iam.InlinePolicyBudget;
+import io.genomicsbatch.iam.SubmitterPolicy;
 import io.genomicsbatch.logs.JobLogGroup;
 import io.genomicsbatch.config.Lineup;
 import com.pulumi.resources.Resource;
@@ -139,9 +140,13 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
         var headJobRole = HeadJobRole.create(new HeadJobRole.Props(name + "-head-job-role", args.namePrefix(),
                 settings.data(), account, Output.all(queueArns), iam.jobRole().arn(), logGroupName,
                 settings.protect(), tags, this));
+        var submitterPolicy = SubmitterPolicy.create(new SubmitterPolicy.Props(name + "-submitter-policy",
+                args.namePrefix(), settings.data(), account, Output.all(queueArns),
+                Output.all(iam.jobRole().arn(), headJobRole.arn()), logGroupName, settings.protect(), tags, this));
 
         values.put("jobRoleArn", iam.jobRole().arn());
         values.put("headJobRoleArn", headJobRole.arn());
+        values.put("submitterPolicyArn", submitterPolicy.arn());
         values.put("instanceRoleArn", iam.instanceRole().arn());
         values.put("instanceProfileArn", iam.instanceProfile().arn());
         values.put("launchTemplateId", launchTemplates.get(ImageType.ECS_AL2023).id());
@@ -151,6 +156,7 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
         values.put("vpcId", network.vpcId());
         values.put("subnetIds", network.subnetIds());
         values.put("jobLogGroupName", logGroup.name());
+        settings.data().workDirectory().ifPresent(w -> values.put("workDirectory", Output.of(w.uri())));
         var engineConfigs = engineInputs(args.namePrefix(), settings, account, queues, iam.jobRole().arn(),
                 logGroup.name()).applyValue(EngineConfigs::byOutputName);
         for (var output : EngineConfigs.OUTPUT_NAMES) {
@@ -166,8 +172,8 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
     }
 
     /**
-     * What the engine configs are built from: the real queue names and ARNs, roles and log group.
-     * With data buckets, the work directory is a prefix of the first one.
+     * What the engine configs are built from: the real queue names and ARNs, roles and log group, and
+     * the configured work directory (never one the user did not name: without it, a placeholder).
      */
     private static Output<EngineInputs> engineInputs(String namePrefix, Settings.Environment settings,
                                                      Output<AwsAccount> account,
@@ -176,7 +182,7 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
         var defaultQueue = queues.get(Lineup.DEFAULT_QUEUE);
         var highPriority = queues.get(Lineup.HIGH_PRIORITY_QUEUE);
         var headJob = queues.get(Lineup.HEAD_JOB_QUEUE);
-        var workDir = settings.data().dataBucketNames().stream().findFirst().map(b -> "s3://" + b + "/" + namePrefix);
+        var workDir = settings.data().workDirectory().map(Settings.WorkDirectory::uri);
         return Output.all(account.applyValue(AwsAccount::region), defaultQueue.name(), defaultQueue.arn(),
                         highPriority.name(), highPriority.arn(), headJob.name(), headJob.arn(), jobRoleArn,
                         logGroupName)
@@ -213,6 +219,7 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
     private static ComponentResourceOptions checked(Args args, ComponentResourceOptions options) {
         var problems = new java.util.ArrayList<>(SettingsValidator.problems(args.settings()));
         InlinePolicyBudget.check(args.namePrefix(), args.settings()).ifPresent(problems::add);
+        SubmitterPolicy.check(args.namePrefix(), args.settings()).ifPresent(problems::add);
         if (!problems.isEmpty()) {
             // Constructed inside a deployment: the message can name the stack's own file.
             throw new InvalidConfigException(com.pulumi.deployment.Deployment.getInstance().getStackName(), problems);

@@ -78,6 +78,7 @@ class EnvironmentTest {
                 "genomics-batch-job-role", "genomics-batch-spot", "genomics-batch-on-demand",
                 "genomics-batch-default", "genomics-batch-high-priority", "genomics-batch-head-job",
                 "genomics-batch-job-logs", "genomics-batch-head-job-role", "genomics-batch-head-job-role-batch",
+                "genomics-batch-submitter-policy",
                 // the public reference buckets (the default), read-only for both job roles
                 "genomics-batch-job-role-reference-buckets", "genomics-batch-head-job-role-reference-buckets"));
         if (stack.equals("prod")) {
@@ -590,6 +591,7 @@ class EnvironmentTest {
                 Map.entry("onDemandComputeEnvironmentArn", arn(CE, "genomics-batch-on-demand")),
                 Map.entry("jobRoleArn", arn(ROLE, "genomics-batch-job-role")),
                 Map.entry("headJobRoleArn", arn(ROLE, "genomics-batch-head-job-role")),
+                Map.entry("submitterPolicyArn", arn("aws:iam/policy:Policy", "genomics-batch-submitter-policy")),
                 Map.entry("instanceRoleArn", arn(ROLE, "genomics-batch-instance-role")),
                 Map.entry("instanceProfileArn", arn(PROFILE, "genomics-batch-instance-profile")),
                 Map.entry("launchTemplateId", id("genomics-batch-host-launch-template")),

@@ -54,10 +54,15 @@ class OutputContractTest {
     }
 
     @Test
-    void theGpuEnvironmentAddsItsConditionalOutputs() {
-        var outputs = TestStacks.succeeded(TestStacks.run("dev", Map.of("gpuMaxVcpus", "64"))).outputs();
+    void theGpuEnvironmentAndAWorkDirectoryAddTheConditionalOutputs() {
+        var outputs = TestStacks.succeeded(TestStacks.run("dev", Map.of("gpuMaxVcpus", "64",
+                "dataBucketNames", "[\"acme-reads\",\"acme-work\"]", "workDirectory", "s3://acme-work/runs/"))).outputs();
         assertThat(outputs.keySet()).containsExactlyElementsOf(names(true));
         assertTypes(outputs);
+        // As the engine configs use it: the trailing '/' dropped.
+        assertThat(outputs).containsEntry("workDirectory", "s3://acme-work/runs");
+        assertThat(TestStacks.succeeded(TestStacks.run("dev", Map.of("gpuMaxVcpus", "64"))).outputs())
+                .doesNotContainKey("workDirectory").containsKey("gpuJobQueueArn");
     }
 
     @Test

@@ -191,10 +191,38 @@ class WorkflowEngineResourcesTest {
         assertThat((String) outputs.get("nextflowConfig")).contains("queue = '" + arn(QUEUE, "genomics-batch-default") + "'")
                 .contains("'" + arn(ROLE, "genomics-batch-job-role") + "'")
                 .contains("'/aws/batch/genomics-batch-prod'")
-                .contains("'s3://acme-genomics-raw-reads/genomics-batch-prod");
+                // prod names data buckets but no work directory: none of them is used for work files.
+                .contains("workDir = 's3://<work-bucket>/<prefix>/nextflow/work'")
+                .doesNotContain("acme-genomics-raw-reads").doesNotContain("acme-genomics-results");
         assertThat((String) outputs.get("snakemakeArgs")).contains(arn(QUEUE, "genomics-batch-default"))
                 .contains("--aws-batch-region us-east-1");
         assertThat(outputs.get("launchTemplateId")).isEqualTo(id("genomics-batch-host-launch-template"));
+    }
+
+    @Test
+    void engineConfigsUseTheWorkDirectoryAndNoOtherBucket() {
+        var raw = "[\"acme-raw-reads\",\"acme-work\"]";
+        var outputs = succeeded(run("dev", Map.of("dataBucketNames", raw, "workDirectory", "s3://acme-work/runs")))
+                .outputs();
+        assertThat((String) outputs.get("nextflowConfig")).contains("workDir = 's3://acme-work/runs/nextflow/work'");
+        assertThat(cromwell((String) outputs.get("cromwellBackendConfig"))
+                .getString("backend.providers.AWSBatch.config.root")).isEqualTo("s3://acme-work/runs/cromwell-execution");
+        assertThat((String) outputs.get("snakemakeArgs"))
+                .endsWith(" --default-storage-prefix s3://acme-work/runs/snakemake");
+        // The raw reads, listed first, are never where work files go: with or without a work directory.
+        var without = succeeded(run("dev", Map.of("dataBucketNames", raw))).outputs();
+        for (var output : List.of("nextflowConfig", "cromwellBackendConfig", "snakemakeArgs")) {
+            assertThat((String) outputs.get(output)).as(output).doesNotContain("acme-raw-reads");
+            assertThat((String) without.get(output)).as(output).doesNotContain("acme-raw-reads")
+                    .doesNotContain("acme-work").contains("s3://<work-bucket>/<prefix>/");
+        }
+        assertThat(cromwell((String) without.get("cromwellBackendConfig"))
+                .getString("backend.providers.AWSBatch.config.root")).isEqualTo("s3://<work-bucket>/<prefix>/cromwell-execution");
+    }
+
+    static com.typesafe.config.Config cromwell(String text) {
+        return com.typesafe.config.ConfigFactory.parseString(text,
+                com.typesafe.config.ConfigParseOptions.defaults().setAllowMissing(true).setIncluder(new NoIncludes()));
     }
 
     /** Cromwell's own {@code include required(classpath("application"))} is not ours to resolve here. */

@@ -47,6 +47,7 @@ public enum ConfigKey {
     DATA_BUCKET_NAMES("dataBucketNames", Type.ARRAY, "[]"),
     REFERENCE_BUCKET_NAMES("referenceBucketNames", Type.ARRAY, "[\"ngi-igenomes\",\"annotation-cache\"]"),
     DATA_KMS_KEY_ARNS("dataKmsKeyArns", Type.ARRAY, "[]"),
+    WORK_DIRECTORY("workDirectory", Type.STRING, ""),
     LOG_RETENTION_DAYS("logRetentionDays", Type.INTEGER, "90"),
     PROTECT("protect", Type.BOOLEAN, "false");
 

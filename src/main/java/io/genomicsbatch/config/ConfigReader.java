@@ -90,7 +90,8 @@ public final class ConfigReader implements Lineup.Values {
                         integer(SCRATCH_MAX_GIB))),
                 new Settings.Hosts(integer(HOST_BOOT_TIMEOUT_MINUTES), raw(AWS_CLI_VERSION).trim(),
                         raw(AWS_CLI_URL).trim()),
-                new Settings.DataAccess(list(DATA_BUCKET_NAMES), list(REFERENCE_BUCKET_NAMES), list(DATA_KMS_KEY_ARNS)),
+                new Settings.DataAccess(list(DATA_BUCKET_NAMES), list(REFERENCE_BUCKET_NAMES), list(DATA_KMS_KEY_ARNS),
+                        workDirectory()),
                 integer(LOG_RETENTION_DAYS),
                 bool(PROTECT));
         if (!problems.isEmpty()) {
@@ -120,6 +121,17 @@ public final class ConfigReader implements Lineup.Values {
 
     private String raw(ConfigKey key) {
         return source.get(key.key()).orElse(key.defaultValue());
+    }
+
+    /** Empty when unset; {@link SettingsValidator} judges the bucket and prefix of a value of the right shape. */
+    private Optional<Settings.WorkDirectory> workDirectory() {
+        var raw = raw(WORK_DIRECTORY).trim();
+        if (raw.isEmpty()) {
+            return Optional.empty();
+        }
+        var parsed = Settings.WorkDirectory.parse(raw);
+        return parsed.isPresent() ? parsed : unreadable(WORK_DIRECTORY, raw, SettingsValidator.WORK_DIRECTORY_FORMAT,
+                Optional.empty());
     }
 
     @Override

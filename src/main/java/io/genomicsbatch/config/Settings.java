@@ -118,18 +118,59 @@ public final class Settings {
     }
 
     /**
-     * What jobs may read and write.
+     * What jobs may read and write, and where the workflow engines keep their work files.
      *
      * @param dataBucketNames      read and write (objects, listings, tags)
      * @param referenceBucketNames read only (public reference data such as iGenomes)
      * @param kmsKeyArns           KMS keys of SSE-KMS buckets: decrypt and generate data keys
+     * @param workDirectory        the engines' work files, in one of the data buckets; empty: the engine
+     *                             configs carry a placeholder and the submitter policy grants no S3 access
      */
     public record DataAccess(List<String> dataBucketNames, List<String> referenceBucketNames,
-                             List<String> kmsKeyArns) {
+                             List<String> kmsKeyArns, Optional<WorkDirectory> workDirectory) {
         public DataAccess {
             dataBucketNames = List.copyOf(dataBucketNames);
             referenceBucketNames = List.copyOf(referenceBucketNames);
             kmsKeyArns = List.copyOf(kmsKeyArns);
+        }
+
+        public DataAccess(List<String> dataBucketNames, List<String> referenceBucketNames, List<String> kmsKeyArns) {
+            this(dataBucketNames, referenceBucketNames, kmsKeyArns, Optional.empty());
+        }
+    }
+
+    /**
+     * An S3 prefix for the engines' work files ({@code s3://bucket/prefix}), which engines write and delete
+     * as runs go: a prefix of its own keeps them apart from the data beside them. Any value can be held;
+     * {@link SettingsValidator} judges it.
+     *
+     * @param bucket the bucket, as written
+     * @param prefix the key prefix, without leading or trailing '/'; empty when none was given
+     */
+    public record WorkDirectory(String bucket, String prefix) {
+        private static final String SCHEME = "s3://";
+
+        /** {@code s3://BUCKET/PREFIX}, as the engines take it. */
+        public String uri() {
+            return SCHEME + bucket + (prefix.isEmpty() ? "" : "/" + prefix);
+        }
+
+        /**
+         * {@code s3://BUCKET} with an optional {@code /PREFIX} (trailing '/' dropped); empty for anything
+         * else, such as a bare bucket name or another scheme.
+         */
+        public static Optional<WorkDirectory> parse(String uri) {
+            if (!uri.startsWith(SCHEME)) {
+                return Optional.empty();
+            }
+            var rest = uri.substring(SCHEME.length());
+            var slash = rest.indexOf('/');
+            var bucket = slash < 0 ? rest : rest.substring(0, slash);
+            var prefix = slash < 0 ? "" : rest.substring(slash + 1);
+            while (prefix.endsWith("/")) {
+                prefix = prefix.substring(0, prefix.length() - 1);
+            }
+            return bucket.isEmpty() ? Optional.empty() : Optional.of(new WorkDirectory(bucket, prefix));
         }
     }
 

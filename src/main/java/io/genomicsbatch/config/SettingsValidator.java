@@ -1,5 +1,7 @@
 package io.genomicsbatch.config;
 
+import io.genomicsbatch.engines.EngineConfigs;
+
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -84,6 +86,8 @@ public final class SettingsValidator {
         buckets(DATA_BUCKET_NAMES, s.data().dataBucketNames(), problems);
         buckets(REFERENCE_BUCKET_NAMES, s.data().referenceBucketNames(), problems);
         kmsKeys(s.data().kmsKeyArns(), problems);
+        s.data().workDirectory().flatMap(w -> workDirectoryProblem(w, s.data().dataBucketNames()))
+                .ifPresent(problems::add);
         if (!LOG_RETENTION_DAYS_ALLOWED.contains(s.logRetentionDays())) {
             problems.add(ConfigProblem.of(LOG_RETENTION_DAYS, s.logRetentionDays(), "expected one of CloudWatch "
                     + "Logs' retention periods " + LOG_RETENTION_DAYS_ALLOWED + " (days; 0 keeps logs forever)"));
@@ -139,6 +143,17 @@ public final class SettingsValidator {
         if (s.network().vpcId().isPresent() && s.network().subnetIds().isEmpty()) {
             warnings.add(SUBNET_IDS.fullKey() + " is empty: every subnet of " + s.network().vpcId().get()
                     + " is used, public ones included; list private subnets to keep hosts off the internet");
+        }
+        if (s.data().dataBucketNames().isEmpty()) {
+            warnings.add(DATA_BUCKET_NAMES.fullKey() + " is empty: jobs may read the reference buckets but write to no"
+                    + " S3 bucket, so workflows have nowhere to keep work files or results; list your buckets (they"
+                    + " must exist) and set " + WORK_DIRECTORY.fullKey());
+        }
+        if (s.data().workDirectory().isEmpty()) {
+            warnings.add(WORK_DIRECTORY.fullKey() + " is not set: nextflowConfig, cromwellBackendConfig and"
+                    + " snakemakeArgs carry the placeholder " + EngineConfigs.WORK_DIRECTORY_PLACEHOLDER
+                    + " instead of a work directory, and the submitter policy grants no S3 access; set it to"
+                    + " s3://BUCKET/PREFIX in a bucket of " + DATA_BUCKET_NAMES.fullKey());
         }
         for (var key : List.of(DATA_BUCKET_NAMES, REFERENCE_BUCKET_NAMES)) {
             var buckets = key == DATA_BUCKET_NAMES ? s.data().dataBucketNames() : s.data().referenceBucketNames();
@@ -394,12 +409,51 @@ public final class SettingsValidator {
             if (AwsFormats.bucketName(b) != AwsFormats.BucketName.INVALID) {
                 continue;
             }
-            var hint = AwsFormats.bucketHint(b).orElse("expected an S3 bucket name: 3-63 characters of a-z, 0-9, "
-                    + "'.' and '-', starting and ending with a letter or digit, no '..', not an IP address, "
-                    + "not using the reserved " + AwsFormats.reservedBucketAffixes());
-            problems.add(ConfigProblem.of(key, b, hint));
+            problems.add(ConfigProblem.of(key, b, bucketRules(b)));
         }
         duplicates(key, buckets, problems);
+    }
+
+    /** What an S3 bucket name must be, for a value the bucket-name check refuses. */
+    private static String bucketRules(String b) {
+        return AwsFormats.bucketHint(b).orElse("expected an S3 bucket name: 3-63 characters of a-z, 0-9, "
+                + "'.' and '-', starting and ending with a letter or digit, no '..', not an IP address, "
+                + "not using the reserved " + AwsFormats.reservedBucketAffixes());
+    }
+
+    /** The shape of workDirectory, for messages. */
+    public static final String WORK_DIRECTORY_FORMAT = "expected s3://BUCKET/PREFIX (e.g. s3://acme-genomics-work/runs)"
+            + " with BUCKET one of " + DATA_BUCKET_NAMES.fullKey();
+
+    /**
+     * A prefix part: AWS's safe characters for object key names. Engines treat the prefix as a path (a Java
+     * or Python path drops empty, "." and ".." parts, so they would write outside the prefix the submitter
+     * policy grants), IAM policy text takes Latin-1 only, and '$' and '?' are IAM policy syntax.
+     */
+    private static final Pattern WORK_PREFIX_PART = Pattern.compile("[A-Za-z0-9!_.*'()-]+");
+
+    /** The one problem of a work directory, if it has one: its bucket, then its prefix. */
+    private static java.util.Optional<ConfigProblem> workDirectoryProblem(Settings.WorkDirectory w,
+                                                                         List<String> dataBuckets) {
+        String allowed = null;
+        if (AwsFormats.bucketName(w.bucket()) == AwsFormats.BucketName.INVALID) {
+            allowed = WORK_DIRECTORY_FORMAT + "; BUCKET \"" + w.bucket() + "\": " + bucketRules(w.bucket());
+        } else if (!dataBuckets.contains(w.bucket())) {
+            // A relation with dataBucketNames: not judged when that key could not be read.
+            return java.util.Optional.of(new ConfigProblem(List.of(WORK_DIRECTORY, DATA_BUCKET_NAMES),
+                    ConfigProblem.of(WORK_DIRECTORY, w.uri(), WORK_DIRECTORY_FORMAT + (dataBuckets.isEmpty()
+                            ? ", which is empty: list the bucket there" : " " + ConfigProblem.render(dataBuckets))
+                            + " (jobs may write to those buckets only)").message()));
+        } else if (w.prefix().isEmpty()) {
+            allowed = WORK_DIRECTORY_FORMAT + ", and a PREFIX: the engines' work files, which they delete, stay"
+                    + " apart from the rest of the bucket, and the submitter policy grants that prefix only";
+        } else if (!java.util.Arrays.stream(w.prefix().split("/", -1))
+                .allMatch(part -> WORK_PREFIX_PART.matcher(part).matches() && !part.equals(".")
+                        && !part.equals(".."))) {
+            allowed = WORK_DIRECTORY_FORMAT + ", and PREFIX parts separated by single '/', each of AWS's safe "
+                    + "characters for object keys (letters, digits and ! - _ . * ' ( )), none \".\" or \"..\"";
+        }
+        return java.util.Optional.ofNullable(allowed).map(a -> ConfigProblem.of(WORK_DIRECTORY, w.uri(), a));
     }
 
     private static void kmsKeys(List<String> arns, List<ConfigProblem> problems) {

@@ -50,7 +50,11 @@ public record EngineInputs(String environment, String region,
     public static final int DEFAULT_MAX_SPOT_ATTEMPTS = 5;
     public static final int MAX_SPOT_ATTEMPTS_LIMIT = 10;
 
-    private static final Pattern S3_PREFIX = Pattern.compile("s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/.*)?");
+    /**
+     * s3://, a bucket and an optional prefix: the shape only. The stack config judges bucket names (legacy
+     * us-east-1 names with capitals and underscores included), so whatever it accepts passes here.
+     */
+    private static final Pattern S3_PREFIX = Pattern.compile("s3://[^/\\s]+(/.*)?");
 
     public EngineInputs {
         for (var field : new String[][]{{"environment", environment}, {"region", region},

@@ -98,7 +98,91 @@ class ConfigValidationTest {
                 arguments("awsCliVersion", "1.36.7", "\"1.36.7\"", "AWS CLI v2 release number"),
                 arguments("awsCliVersion", "2.36", "\"2.36\"", "2.MINOR.PATCH"),
                 arguments("awsCliVersion", "latest", "\"latest\"", "2.MINOR.PATCH"),
-                arguments("awsCliVersion", "2.36.7; rm -rf /", "\"2.36.7; rm -rf /\"", "2.MINOR.PATCH"));
+                arguments("awsCliVersion", "2.36.7; rm -rf /", "\"2.36.7; rm -rf /\"", "2.MINOR.PATCH"),
+                // The work directory (dev names no data bucket, so none can be one)
+                arguments("workDirectory", "acme-work/runs", "\"acme-work/runs\"", "expected s3://BUCKET/PREFIX"),
+                arguments("workDirectory", "s3://", "\"s3://\"", "expected s3://BUCKET/PREFIX"),
+                arguments("workDirectory", "S3://acme-work/runs", "\"S3://acme-work/runs\"", "expected s3://BUCKET/PREFIX"),
+                arguments("workDirectory", "s3://ab/runs", "\"s3://ab/runs\"", "3-63 characters"),
+                arguments("workDirectory", "s3://arn:aws:s3:::acme/runs", "\"s3://arn:aws:s3:::acme/runs\"",
+                        "bare bucket name"),
+                arguments("workDirectory", "s3://acme-work/runs", "\"s3://acme-work/runs\"",
+                        "genomics-batch:dataBucketNames, which is empty"));
+    }
+
+    /** A work directory in a bucket of dataBucketNames, with a prefix the engines and IAM take as it is. */
+    static Stream<Arguments> badWorkDirectories() {
+        var prefixRule = "PREFIX parts separated by single '/', each of AWS's safe characters for object keys";
+        return Stream.of(
+                arguments("s3://acme-other/runs", "with BUCKET one of genomics-batch:dataBucketNames [\"acme-raw-reads\", "
+                        + "\"acme-work\"] (jobs may write to those buckets only)"),
+                arguments("s3://ACME-WORK/runs", "one of genomics-batch:dataBucketNames"), // legacy-shaped, not listed
+                arguments("s3://acme-work", "and a PREFIX: the engines' work files, which they delete, stay apart"),
+                arguments("s3://acme-work/", "and a PREFIX"),
+                arguments("s3://acme-work//", "and a PREFIX"),
+                arguments("s3://acme-work//runs", prefixRule),
+                arguments("s3://acme-work/a//b", prefixRule),
+                arguments("s3://acme-work/./runs", prefixRule),
+                arguments("s3://acme-work/runs/..", prefixRule),
+                arguments("s3://acme-work/my runs", prefixRule),
+                arguments("s3://acme-work/runs$1", prefixRule),
+                arguments("s3://acme-work/runs?", prefixRule),
+                arguments("s3://acme-work/r\u00fcns", prefixRule),
+                arguments("s3://acme-work/a\\b", prefixRule),
+                arguments("s3://acme-work/runs:1", prefixRule));
+    }
+
+    @ParameterizedTest(name = "workDirectory = {0}")
+    @MethodSource("badWorkDirectories")
+    void refusesAWorkDirectoryOutsideTheDataBucketsOrWithoutAPlainPrefix(String value, String allowed) {
+        var answers = new AwsAnswers();
+        var recording = TestStacks.run("dev", ConfigSource.of(Map.of("dataBucketNames",
+                "[\"acme-raw-reads\",\"acme-work\"]", "workDirectory", value)), answers);
+        assertThat(invalidConfig(recording).problems()).singleElement().satisfies(p -> assertThat(p.message())
+                .startsWith("genomics-batch:workDirectory: got \"" + value.replaceAll("/+$", "") + "\"; expected "
+                        + "s3://BUCKET/PREFIX").contains(allowed));
+        assertThat(recording.resources()).as("resources registered").isEmpty();
+        assertThat(answers.invokes()).as("lookups made").isEmpty();
+    }
+
+    /** What AWS's bucket keys accept never fails later, legacy us-east-1 names included. */
+    @ParameterizedTest
+    @ValueSource(strings = {"s3://acme-work/runs", "s3://acme-work/runs/", "s3://acme-work/team-a/2026/runs_v1.2",
+            "s3://acme-work/it's/(copy)/!*_-.", "s3://Legacy_Reads/work", "s3://acme.work.bucket/w"})
+    void acceptsEveryWorkDirectoryOfTheRulesAndBuildsWithIt(String value) {
+        var config = Map.of("dataBucketNames", "[\"acme-work\",\"Legacy_Reads\",\"acme.work.bucket\"]",
+                "workDirectory", value);
+        var recording = TestStacks.succeeded(TestStacks.run("dev", config));
+        var uri = value.replaceAll("/+$", "");
+        assertThat(recording.outputs()).containsEntry("workDirectory", uri);
+        assertThat(warnings(config)).noneSatisfy(w -> assertThat(w).startsWith("genomics-batch:workDirectory"));
+    }
+
+    @Test
+    void firstRunGapsAreWarned() {
+        var none = SettingsValidator.warnings(ConfigReader.defaults());
+        assertThat(none).anySatisfy(w -> assertThat(w).startsWith("genomics-batch:dataBucketNames is empty: jobs may"
+                + " read the reference buckets but write to no S3 bucket"));
+        assertThat(none).anySatisfy(w -> assertThat(w).startsWith("genomics-batch:workDirectory is not set:")
+                .contains("s3://<work-bucket>/<prefix>").contains("the submitter policy grants no S3 access"));
+        var bucketsOnly = SettingsValidator.warnings(ConfigReader.read(ConfigSource.of(Map.of("dataBucketNames",
+                "[\"acme-work\"]"))).orThrow());
+        assertThat(bucketsOnly).singleElement().satisfies(w -> assertThat(w).startsWith("genomics-batch:workDirectory"));
+        // The program logs them, so `pulumi up` and the plan show them; they stop nothing.
+        var recording = TestStacks.succeeded(TestStacks.run("dev", Map.of()));
+        assertThat(recording.warnings()).containsAll(none);
+        assertThat(recording.resources()).isNotEmpty();
+    }
+
+    @Test
+    void aWorkDirectoryTooLongForTheSubmitterPolicyIsRefusedBeforeAnythingIsRegistered() {
+        var value = "s3://acme-work/" + "p".repeat(1000);
+        var recording = TestStacks.run("dev", Map.of("dataBucketNames", "[\"acme-work\"]", "workDirectory", value));
+        assertThat(invalidConfig(recording).problems()).singleElement().satisfies(p -> assertThat(p.message())
+                .startsWith("genomics-batch:workDirectory, genomics-batch:dataKmsKeyArns: got \"" + value
+                        + "\" (a prefix of 1000 characters) and 0 keys, which need up to")
+                .contains("IAM allows 6144 per managed policy: use a shorter prefix or fewer keys"));
+        assertThat(recording.resources()).isEmpty();
     }
 
     @ParameterizedTest(name = "{0} = {1}")
@@ -222,6 +306,14 @@ class ConfigValidationTest {
         assertThat(e.problems().get(0).message()).startsWith("genomics-batch:spotMaxVcpus");
     }
 
+    @Test
+    void doesNotJudgeTheWorkDirectoryAgainstBucketsItCouldNotRead() {
+        var e = invalidConfig(TestStacks.run("dev", Map.of("dataBucketNames", "acme-work",
+                "workDirectory", "s3://acme-work/runs")));
+        assertThat(e.problems()).singleElement().satisfies(p -> assertThat(p.message())
+                .startsWith("genomics-batch:dataBucketNames: got \"acme-work\"; expected a list of strings"));
+    }
+
     /** Formats AWS issues must be accepted: refusing a real ID is as bad as accepting garbage. */
     @ParameterizedTest
     @ValueSource(strings = {
@@ -276,7 +368,9 @@ class ConfigValidationTest {
         var recording = TestStacks.succeeded(TestStacks.run("dev", Map.of(
                 "spotAllocationStrategy", "SPOT_PRICE_CAPACITY_OPTIMIZED",
                 "onDemandMaxVcpus", "4096",
-                "spotMinVcpus", "8")));
+                "spotMinVcpus", "8",
+                "dataBucketNames", "[\"acme-work\"]",
+                "workDirectory", "s3://acme-work/runs")));
         assertThat(recording.warnings()).hasSize(3);
         assertThat(recording.warnings()).anySatisfy(w -> assertThat(w)
                 .startsWith("genomics-batch:spotAllocationStrategy").contains("#38695"));
@@ -300,9 +394,15 @@ class ConfigValidationTest {
         assertThat(warnings(Map.of())).isEmpty();
     }
 
+    /** The warnings of a config with a work directory, so that the tests of other keys see their own only. */
     static List<String> warnings(Map<String, String> config) {
-        return SettingsValidator.warnings(ConfigReader.read(ConfigSource.of(config)).orThrow());
+        var withWork = new HashMap<>(WORK_DIRECTORY_SET);
+        withWork.putAll(config);
+        return SettingsValidator.warnings(ConfigReader.read(ConfigSource.of(withWork)).orThrow());
     }
+
+    static final Map<String, String> WORK_DIRECTORY_SET = Map.of("dataBucketNames", "[\"acme-work\"]",
+            "workDirectory", "s3://acme-work/runs");
 
     @ParameterizedTest
     @ValueSource(strings = {"dev", "prod"})
@@ -310,7 +410,13 @@ class ConfigValidationTest {
         var result = ConfigReader.read(StackFiles.load(TestStacks.PROJECT_DIR, stack).source());
         assertThat(result.problems()).isEmpty();
         assertThat(SettingsValidator.problems(result.settings())).isEmpty();
-        assertThat(SettingsValidator.warnings(result.settings())).isEmpty();
+        // Neither shipped stack names a work directory (dev names no data bucket either): only that is warned.
+        var firstRun = new ArrayList<String>(List.of("genomics-batch:workDirectory is not set"));
+        if (stack.equals("dev")) {
+            firstRun.add(0, "genomics-batch:dataBucketNames is empty");
+        }
+        assertThat(SettingsValidator.warnings(result.settings())).hasSameSizeAs(firstRun)
+                .zipSatisfy(firstRun, (w, start) -> assertThat(w).startsWith(start));
     }
 
     @Test
@@ -371,6 +477,7 @@ class ConfigValidationTest {
             Map.entry("runnableTimeoutMinutes", List.of("9", "1441", "0")),
             Map.entry("scratchVolumeGiB", List.of("0", "65537")),
             Map.entry("dataBucketNames", List.of("[\"a\"]", "[\"-bucket\"]", "\"bucket\"")),
+            Map.entry("workDirectory", List.of("s3://never-listed-bucket/runs", "reads/runs", "s3://ab/runs")),
             Map.entry("protect", List.of("yes", "")));
 
     /** A consistent valid config: relations (min <= max, high > default) hold. */
@@ -400,7 +507,15 @@ class ConfigValidationTest {
         config.put("queueSpillover", Boolean.toString(random.nextBoolean()));
         config.put("runnableTimeoutMinutes", Integer.toString(10 + random.nextInt(1431)));
         config.put("scratchVolumeGiB", Integer.toString(1 + random.nextInt(65536)));
-        config.put("dataBucketNames", random.nextBoolean() ? "[]" : "[\"reads-" + random.nextInt(1000) + "\"]");
+        if (random.nextBoolean()) {
+            var bucket = "reads-" + random.nextInt(1000);
+            config.put("dataBucketNames", "[\"" + bucket + "\"]");
+            if (random.nextBoolean()) {
+                config.put("workDirectory", "s3://" + bucket + "/work-" + random.nextInt(1000));
+            }
+        } else {
+            config.put("dataBucketNames", "[]");
+        }
         config.put("protect", Boolean.toString(random.nextBoolean()));
         return config;
     }

@@ -81,9 +81,24 @@ class EngineConfigsTest {
     @Test
     void cromwellRootIsAPlaceholderWithoutAWorkDir() {
         var c = cromwell(EngineConfigs.cromwellBackendConfig(DEV), new ArrayList<>());
-        assertThat(c.getString("backend.providers.AWSBatch.config.root")).isEqualTo("s3://<data-bucket>/cromwell-execution");
+        assertThat(c.getString("backend.providers.AWSBatch.config.root"))
+                .isEqualTo("s3://<work-bucket>/<prefix>/cromwell-execution");
+        assertThat(EngineConfigs.cromwellBackendConfig(DEV)).contains("# genomics-batch:workDirectory");
         // The job role goes in the workflow options; the comment shows them with the real ARN.
         assertThat(EngineConfigs.cromwellBackendConfig(DEV)).contains("\"aws_batch_job_role_arn\": \"" + DEV.jobRoleArn() + "\"");
+    }
+
+    /** Every character a work directory may have (a legacy bucket name, AWS's safe key characters). */
+    static final String ODD_WORK_DIR = "s3://Legacy_Reads.v2/it's/(copy)/!*_-.";
+
+    @Test
+    void everyWorkDirectoryTheStackAcceptsReachesEachEngineAsIs() throws Exception {
+        var in = DEV.withWorkDir(ODD_WORK_DIR);
+        assertThat(cromwell(EngineConfigs.cromwellBackendConfig(in), new ArrayList<>())
+                .getString("backend.providers.AWSBatch.config.root")).isEqualTo(ODD_WORK_DIR + "/cromwell-execution");
+        assertThat(shellWords(EngineConfigs.snakemakeArgs(in))).endsWith("--default-storage-prefix",
+                ODD_WORK_DIR + "/snakemake");
+        assertThat(EngineConfigs.nextflowConfig(in)).contains("workDir = 's3://Legacy_Reads.v2/it\\'s/(copy)/!*_-./nextflow/work'");
     }
 
     @Test
@@ -107,12 +122,13 @@ class EngineConfigsTest {
 
     @Test
     void snakemakeArgsNameTheExecutorRegionQueueAndRole() throws Exception {
-        var words = shellWords(EngineConfigs.snakemakeArgs(DEV));
+        var words = shellWords(EngineConfigs.snakemakeArgs(DEV.withWorkDir("s3://acme-genomics-results/runs")));
         assertThat(words).containsExactly("--executor", "aws-batch", "--aws-batch-region", "eu-west-1",
                 "--aws-batch-job-queue", DEV.defaultQueueArn(), "--aws-batch-job-role", DEV.jobRoleArn(),
-                "--default-storage-provider", "s3");
-        assertThat(shellWords(EngineConfigs.snakemakeArgs(DEV.withWorkDir("s3://acme-genomics-results"))))
-                .endsWith("--default-storage-prefix", "s3://acme-genomics-results/snakemake");
+                "--default-storage-provider", "s3", "--default-storage-prefix", "s3://acme-genomics-results/runs/snakemake");
+        // Without a work directory, the placeholder (one word, though the shell would read '<' as a redirection).
+        assertThat(shellWords(EngineConfigs.snakemakeArgs(DEV)))
+                .endsWith("--default-storage-prefix", "s3://<work-bucket>/<prefix>/snakemake");
     }
 
     @Test
@@ -128,9 +144,12 @@ class EngineConfigsTest {
         assertThat(text).contains("'" + DEV.jobRoleArn() + "'", "'" + DEV.defaultQueueArn() + "'",
                 "'" + DEV.highPriorityQueueArn() + "'", "'/scratch/tasks:/tmp'", "'" + EngineInputs.HOST_AWS_CLI + "'",
                 "maxSpotAttempts = 5", "'" + DEV.logGroupName() + "'");
-        assertThat(text).doesNotContainPattern("(?m)^workDir").contains("// workDir = "); // the user's, with how
-        assertThat(EngineConfigs.nextflowConfig(DEV.withWorkDir("s3://acme-genomics-results/x")))
-                .contains("workDir = 's3://acme-genomics-results/x/nextflow/work'");
+        // Without a work directory: the placeholder, and what to do about it.
+        assertThat(text).contains("workDir = 's3://<work-bucket>/<prefix>/nextflow/work'")
+                .contains("// genomics-batch:workDirectory");
+        var withWorkDir = EngineConfigs.nextflowConfig(DEV.withWorkDir("s3://acme-genomics-results/x"));
+        assertThat(withWorkDir).contains("workDir = 's3://acme-genomics-results/x/nextflow/work'")
+                .doesNotContain("<work-bucket>").doesNotContain("genomics-batch:workDirectory");
     }
 
     @Test
@@ -155,6 +174,9 @@ class EngineConfigsTest {
                 "/usr/bin/aws2", "/scratch", 5, Optional.empty())).hasMessageContaining("/bin/aws");
         assertThatThrownBy(() -> DEV.withMaxSpotAttempts(11)).hasMessageContaining("0-10");
         assertThatThrownBy(() -> DEV.withWorkDir("acme-bucket/work")).hasMessageContaining("s3://");
+        assertThatThrownBy(() -> DEV.withWorkDir("s3:///work")).hasMessageContaining("s3://");
+        // Bucket names are the stack config's to judge: a legacy us-east-1 name passes.
+        assertThat(DEV.withWorkDir("s3://Legacy_Reads/work/").workDir()).contains("s3://Legacy_Reads/work");
         assertThatThrownBy(() -> EngineInputs.of("e", "", "q", "a", "h", "a", "hj", "a", "role", "logs"))
                 .hasMessageContaining("region");
         assertThat(DEV.withMaxSpotAttempts(0).maxSpotAttempts()).isZero();

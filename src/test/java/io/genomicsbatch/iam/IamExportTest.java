@@ -28,8 +28,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Writes what the real program registers for IAM, per stack, to {@code target/iam/<stack>.json}:
  * every role with its trust policy, inline policies (on the role, or as {@code aws:iam/rolePolicy}),
- * customer-managed policies attached to it and AWS-managed policy ARNs; the queues' ARNs; the
- * stack outputs; the buckets and keys the config names. {@code .ci/iam/check.mjs} evaluates those
+ * customer-managed policies attached to it and AWS-managed policy ARNs; every customer-managed policy,
+ * attached or not (the submitter policy); the queues' ARNs; the stack outputs; the buckets, keys and work
+ * directory the config names. {@code .ci/iam/check.mjs} evaluates those
  * documents with an offline IAM simulator. ARNs are the mock engine's ({@link AwsAnswers#arn}).
  */
 class IamExportTest {
@@ -51,7 +52,12 @@ class IamExportTest {
             // Data buckets in dev, one reference bucket, a KMS key, and the Spot fleet role (BEST_FIT).
             new Variant("dev-variant", "dev", Map.of("dataBucketNames", "[\"acme-dev-work\"]",
                     "referenceBucketNames", "[\"ngi-igenomes\"]", "spotAllocationStrategy", "BEST_FIT",
-                    "dataKmsKeyArns", "[\"arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab\"]")));
+                    "dataKmsKeyArns", "[\"arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab\"]",
+                    "workDirectory", "s3://acme-dev-work/runs")),
+            // The raw reads first (as prod lists them), work in a legacy-named bucket under a prefix with '*'
+            // (a character, not a wildcard), and the GPU queue.
+            new Variant("dev-work", "dev", Map.of("dataBucketNames", "[\"acme-raw-reads\",\"Legacy_Work\"]",
+                    "workDirectory", "s3://Legacy_Work/team*a/runs", "gpuMaxVcpus", "8")));
 
     @Test
     @SuppressWarnings("unchecked")
@@ -69,6 +75,8 @@ class IamExportTest {
             var export = export(variant.name(), recording, source);
             assertThat(((Map<String, ?>) export.get("roles")).keySet()).as(variant.name())
                     .contains("genomics-batch-job-role", "genomics-batch-instance-role");
+            assertThat(((Map<String, ?>) export.get("policies")).keySet()).as(variant.name())
+                    .contains("genomics-batch-submitter-policy");
             Files.writeString(OUT.resolve(variant.name() + ".json"), gson.toJson(export) + "\n",
                     StandardCharsets.UTF_8);
         }
@@ -102,6 +110,10 @@ class IamExportTest {
         }
         var customerPolicies = new LinkedHashMap<String, PlannedResource>();
         TestStacks.ofType(r, POLICY).forEach(p -> customerPolicies.put(AwsAnswers.arn(POLICY, p.name()), p));
+        // Every customer-managed policy by logical name, attached or not (the submitter policy is for others).
+        var policies = new TreeMap<String, Object>();
+        customerPolicies.forEach((arn, p) -> policies.put(p.name(), Map.of("arn", arn,
+                "policy", document(p.inputs().get("policy")))));
         for (var policy : TestStacks.ofType(r, ROLE_POLICY)) {
             list(roles.get(owner(roleByRef, policy)), "inlinePolicies").add(Map.of("name", policy.name(),
                     "policy", document(policy.inputs().get("policy"))));
@@ -130,7 +142,14 @@ class IamExportTest {
         export.put("dataBucketNames", data.dataBucketNames());
         export.put("referenceBucketNames", data.referenceBucketNames());
         export.put("kmsKeyArns", data.kmsKeyArns());
+        var work = new LinkedHashMap<String, String>();
+        data.workDirectory().ifPresent(w -> {
+            work.put("bucket", w.bucket());
+            work.put("prefix", w.prefix());
+        });
+        export.put("workDirectory", work.isEmpty() ? null : work);
         export.put("roles", roles);
+        export.put("policies", policies);
         export.put("queues", queues);
         export.put("outputs", r.outputs());
         return export;

@@ -101,7 +101,7 @@ class PlanCommandTest {
         assertThat(doc.get("stack").getAsString()).isEqualTo("prod");
         assertThat(doc.get("offline").getAsBoolean()).isTrue();
         var resources = doc.getAsJsonArray("resources").asList().stream().map(e -> e.getAsJsonObject()).toList();
-        assertThat(resources).hasSize(22);
+        assertThat(resources).hasSize(23);
         var spot = resources.stream().filter(r -> r.get("name").getAsString().equals("genomics-batch-spot"))
                 .findFirst().orElseThrow();
         assertThat(spot.get("type").getAsString()).isEqualTo("aws:batch/computeEnvironment:ComputeEnvironment");
@@ -269,6 +269,28 @@ class PlanCommandTest {
         var empty = plan("plan", "--stack", "empty", "--dir", dir.toString());
         assertThat(empty.status()).isZero();
         assertThat(empty.out()).contains("Pulumi.empty.yaml has no `config:` block");
+    }
+
+    @Test
+    void theFirstRunGapsAreWarningsOfThePlan(@TempDir Path dir) throws IOException {
+        TestStacks.project(dir, "bare", "config:\n  aws:region: us-east-1\n");
+        var bare = plan("plan", "--stack", "bare", "--dir", dir.toString());
+        assertThat(bare.status()).isZero();
+        var warnings = bare.out().substring(bare.out().indexOf("\nWarnings:\n"), bare.out().indexOf("\nResources ("));
+        assertThat(warnings).contains("  ! genomics-batch:dataBucketNames is empty: jobs may read the reference buckets")
+                .contains("  ! genomics-batch:workDirectory is not set: nextflowConfig, cromwellBackendConfig and "
+                        + "snakemakeArgs carry the placeholder s3://<work-bucket>/<prefix>");
+
+        TestStacks.project(Files.createDirectories(dir.resolve("ready")), "ready", """
+                config:
+                  aws:region: us-east-1
+                  genomics-batch:dataBucketNames: [acme-raw-reads, acme-work]
+                  genomics-batch:workDirectory: s3://acme-work/runs
+                """);
+        var ready = plan("plan", "--stack", "ready", "--dir", dir.resolve("ready").toString());
+        assertThat(ready.status()).isZero();
+        assertThat(ready.out()).doesNotContain("Warnings:").contains("workDirectory = s3://acme-work/runs\n")
+                .contains("submitterPolicyArn = <after deploy: genomics-batch-submitter-policy.arn>");
     }
 
     /** The plan is the real program: it registers what the mock-engine tests see, with the same options. */

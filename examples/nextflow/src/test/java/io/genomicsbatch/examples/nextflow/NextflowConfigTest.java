@@ -50,8 +50,17 @@ class NextflowConfigTest {
         assertThat(at(config, "aws", "batch", "volumes")).isEqualTo(List.of("/scratch/tasks:/tmp"));
         assertThat(at(config, "aws", "batch", "maxSpotAttempts")).isEqualTo(5);
         assertThat(at(config, "aws", "batch", "logsGroup")).isEqualTo("/aws/batch/genomics-batch-prod");
-        // The work directory is the user's (commented out), Fusion is opt-in (commented out).
-        assertThat(config).doesNotContainKeys("workDir", "fusion", "wave");
+        // Without the stack's workDirectory: a placeholder that is no bucket. Fusion is opt-in (commented out).
+        assertThat(config.get("workDir")).isEqualTo(EngineConfigs.WORK_DIRECTORY_PLACEHOLDER + "/nextflow/work");
+        assertThat(config).doesNotContainKeys("fusion", "wave");
+    }
+
+    @Test
+    void everyWorkDirectoryTheStackAcceptsIsReadAsIs() {
+        // A legacy us-east-1 bucket name and every safe key character AWS lists.
+        var odd = "s3://Legacy_Reads.v2/it's/(copy)/!*_-.";
+        var config = parse(EngineConfigs.nextflowConfig(PROD.withWorkDir(odd)));
+        assertThat(config.get("workDir")).isEqualTo(odd + "/nextflow/work");
     }
 
     @Test
