@@ -132,7 +132,7 @@ public record StackFiles(String stack, Map<String, String> values, Set<String> m
     public ConfigSource source() {
         var own = new TreeMap<String, String>();
         values.forEach((k, v) -> ConfigSource.ownKey(k).ifPresent(bare -> own.put(bare, v)));
-        return ConfigSource.of(own, misplacedKeys);
+        return ConfigSource.of(own, misplacedKeys, region());
     }
 
     public Optional<String> region() {

@@ -199,7 +199,11 @@ class PlanCommandTest {
                 org.junit.jupiter.params.provider.Arguments.of("bare key",
                         "config:\n  aws:region: us-east-1\n  spotMaxVcpus: 8\n", 2,
                         "config key spotMaxVcpus without a namespace; the Pulumi CLI refuses bare keys in a stack file:"
-                                + " write genomics-batch:spotMaxVcpus"));
+                                + " write genomics-batch:spotMaxVcpus"),
+                // The AWS provider skips region validation: a typo would fail halfway through `pulumi up`.
+                org.junit.jupiter.params.provider.Arguments.of("region typo",
+                        "config:\n  aws:region: eu-west1\n", 1,
+                        "aws:region: got \"eu-west1\"; not an AWS region (AWS region list of "));
     }
 
     @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
