@@ -164,7 +164,7 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
 
     /**
      * What the engine configs are built from: the real queue names and ARNs, roles and log group.
-     * With data buckets, the work directory is a prefix of the first one.
+     * With data buckets, the work directory is a prefix of the first one with a current name.
      */
     private static Output<EngineInputs> engineInputs(String namePrefix, Settings.Environment settings,
                                                      Output<AwsAccount> account,
@@ -173,7 +173,9 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
         var defaultQueue = queues.get(Lineup.DEFAULT_QUEUE);
         var highPriority = queues.get(Lineup.HIGH_PRIORITY_QUEUE);
         var headJob = queues.get(Lineup.HEAD_JOB_QUEUE);
-        var workDir = settings.data().dataBucketNames().stream().findFirst().map(b -> "s3://" + b + "/" + namePrefix);
+        // A legacy bucket name is granted but never the work directory (see DataAccess.legacyName).
+        var workDir = settings.data().dataBucketNames().stream().filter(b -> !Settings.DataAccess.legacyName(b))
+                .findFirst().map(b -> "s3://" + b + "/" + namePrefix);
         return Output.all(account.applyValue(AwsAccount::region), defaultQueue.name(), defaultQueue.arn(),
                         highPriority.name(), highPriority.arn(), headJob.name(), headJob.arn(), jobRoleArn,
                         logGroupName)

@@ -197,6 +197,37 @@ class WorkflowEngineResourcesTest {
         assertThat(outputs.get("launchTemplateId")).isEqualTo(id("genomics-batch-host-launch-template"));
     }
 
+    static com.typesafe.config.Config cromwell(Recorder.Recording r) {
+        return com.typesafe.config.ConfigFactory.parseString((String) r.outputs().get("cromwellBackendConfig"),
+                com.typesafe.config.ConfigParseOptions.defaults().setAllowMissing(true).setIncluder(new NoIncludes()));
+    }
+
+    /**
+     * Legacy us-east-1 bucket names (capitals, underscores) are AWS's to accept: jobs get access to
+     * them, but the engine configs take their work directory from the first data bucket with a current
+     * name, or leave it to the user; a legacy name there used to stop the program halfway.
+     */
+    @Test
+    void legacyDataBucketNamesAreGrantedButNeverTheWorkDirectory() {
+        var r = succeeded(run("dev", Map.of("dataBucketNames", "[\"Legacy_Bucket_2016\",\"acme-genomics-results\"]")));
+        assertThat(strings(statement(policy(r, "genomics-batch-job-role-data-buckets"), "ReadWriteDataObjects"),
+                "Resource")).contains("arn:aws:s3:::Legacy_Bucket_2016/*", "arn:aws:s3:::acme-genomics-results/*");
+        assertThat((String) r.outputs().get("nextflowConfig"))
+                .contains("workDir = 's3://acme-genomics-results/genomics-batch-dev/nextflow/work'");
+        assertThat(r.warnings()).anySatisfy(w -> assertThat(w).startsWith("genomics-batch:dataBucketNames: "
+                + "\"Legacy_Bucket_2016\" follows the legacy us-east-1 naming rules").contains("work directory"));
+
+        var legacyOnly = succeeded(run("dev", Map.of("dataBucketNames", "[\"Legacy_Bucket_2016\"]",
+                "referenceBucketNames", "[\"Legacy.Reference_Data\"]")));
+        assertThat((String) legacyOnly.outputs().get("nextflowConfig")).doesNotContainPattern("(?m)^workDir")
+                .contains("// workDir = 's3://<data-bucket>/nextflow/work'");
+        assertThat(cromwell(legacyOnly).getString("backend.providers.AWSBatch.config.root"))
+                .isEqualTo("s3://<data-bucket>/cromwell-execution");
+        assertThat((String) legacyOnly.outputs().get("snakemakeArgs")).doesNotContain("--default-storage-prefix");
+        assertThat(strings(statement(policy(legacyOnly, "genomics-batch-job-role-reference-buckets"),
+                "ReadReferenceObjects"), "Resource")).containsExactly("arn:aws:s3:::Legacy.Reference_Data/*");
+    }
+
     /** Cromwell's own {@code include required(classpath("application"))} is not ours to resolve here. */
     static final class NoIncludes implements com.typesafe.config.ConfigIncluder,
             com.typesafe.config.ConfigIncluderClasspath {

@@ -131,6 +131,15 @@ public final class Settings {
             referenceBucketNames = List.copyOf(referenceBucketNames);
             kmsKeyArns = List.copyOf(kmsKeyArns);
         }
+
+        /**
+         * Whether a bucket name follows only the legacy us-east-1 rules (capitals, underscores, over 63
+         * characters). IAM grants work on such a bucket, but S3 serves it to path-style requests only, so
+         * it is never made the engines' work directory (an s3:// URI with it is no valid S3 prefix there).
+         */
+        public static boolean legacyName(String bucket) {
+            return AwsFormats.bucketName(bucket) == AwsFormats.BucketName.LEGACY;
+        }
     }
 
     /**
