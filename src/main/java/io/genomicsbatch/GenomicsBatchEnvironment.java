@@ -191,10 +191,16 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
         return name + (image.gpu() ? "-gpu" : "") + "-host-launch-template";
     }
 
-    /** Settings are checked here, once, before anything is registered (the component included). */
-    private static ComponentResourceOptions checked(Args args, ComponentResourceOptions options) {
+    /** Everything the component refuses in its args, each naming the stack-config key. */
+    public static java.util.List<io.genomicsbatch.config.ConfigProblem> problems(Args args) {
         var problems = new java.util.ArrayList<>(SettingsValidator.problems(args.settings()));
         InlinePolicyBudget.check(args.namePrefix(), args.settings()).ifPresent(problems::add);
+        return problems;
+    }
+
+    /** Settings are checked here, once, before anything is registered (the component included). */
+    private static ComponentResourceOptions checked(Args args, ComponentResourceOptions options) {
+        var problems = problems(args);
         if (!problems.isEmpty()) {
             throw new InvalidConfigException(problems);
         }

@@ -18,9 +18,13 @@ final class AwsFormats {
     /** p2, p3, p3dn, g2, g3, g3s: GPUs AWS Batch does not support on ECS_AL2023_NVIDIA. */
     private static final Pattern OLD_GPU_FAMILY = Pattern.compile("p2|p3|p3dn|g2|g3|g3s");
 
-    /** KMS key ARNs (not alias ARNs: IAM key policies match the key ARN). Key IDs: a UUID, or mrk- and 32 hex digits. */
+    /** KMS key IDs: a UUID, or mrk- and 32 hex digits (multi-Region keys). */
+    private static final String KEY_ID_FORMAT =
+            "(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})";
+    private static final Pattern KEY_ID = Pattern.compile(KEY_ID_FORMAT);
+    /** KMS key ARNs (not alias ARNs: IAM key policies match the key ARN). */
     private static final Pattern KMS_KEY_ARN = Pattern.compile("arn:aws(?:-[a-z]+)*:kms:[a-z]{2}(?:-[a-z]+)+-[0-9]+:"
-            + "[0-9]{12}:key/(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})");
+            + "[0-9]{12}:key/" + KEY_ID_FORMAT);
 
     /** AWS Batch instance type categories accepted in {@code instanceTypes}, with their architecture. */
     static final List<String> CATEGORIES = List.of("optimal", "default_x86_64", "default_arm64");
@@ -132,12 +136,15 @@ final class AwsFormats {
 
     /** A hint for values that are almost a key ARN: an alias, a bare key ID. */
     static Optional<String> kmsKeyHint(String s) {
+        // The value is echoed into a command or an example only when it is short, plain text.
+        var echo = s.length() <= 256 && s.chars().allMatch(c -> c > 32 && c < 127);
         if (s.contains(":alias/") || s.startsWith("alias/")) {
             return Optional.of("give the key ARN (arn:...:key/KEY-ID), not an alias: IAM matches kms actions on "
-                    + "the key ARN; `aws kms describe-key --key-id " + s + "` prints it");
+                    + "the key ARN; `aws kms describe-key --key-id " + (echo ? s : "ALIAS") + "` prints it");
         }
         if (!s.startsWith("arn:")) {
-            return Optional.of("give the full key ARN, e.g. arn:aws:kms:us-east-1:123456789012:key/" + s);
+            return Optional.of("give the full key ARN, e.g. arn:aws:kms:us-east-1:123456789012:key/"
+                    + (echo && KEY_ID.matcher(s).matches() ? s : "1234abcd-12ab-34cd-56ef-1234567890ab"));
         }
         return Optional.empty();
     }

@@ -220,8 +220,9 @@ public final class SettingsValidator {
         var catalog = InstanceCatalog.ec2();
         var bad = types.stream().filter(t -> !AwsFormats.isInstanceType(t)).toList();
         if (!bad.isEmpty()) {
-            var why = bad.stream().map(t -> ConfigProblem.render(t) + ": " + catalog.whyNot(t, AwsFormats.CATEGORIES))
-                    .collect(Collectors.joining("; "));
+            var why = bad.stream().limit(ConfigProblem.MAX_SHOWN_ITEMS)
+                    .map(t -> ConfigProblem.render(t) + ": " + catalog.whyNot(t, AwsFormats.CATEGORIES))
+                    .collect(Collectors.joining("; ")) + (bad.size() > ConfigProblem.MAX_SHOWN_ITEMS ? "; ..." : "");
             problems.add(ConfigProblem.of(key, bad, "not offered by EC2 in " + catalog.label() + " (" + why + "); "
                     + allowed));
             return;
