@@ -163,7 +163,8 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
     }
 
     /**
-     * What the engine configs are built from: the real queue names and ARNs, roles and log group.
+     * What the engine configs are built from: the real queue names and ARNs (the GPU queue's too, when
+     * there is one), roles and log group.
      * With data buckets, the work directory is a prefix of the first one with a current name.
      */
     private static Output<EngineInputs> engineInputs(String namePrefix, Settings.Environment settings,
@@ -176,12 +177,17 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
         // A legacy bucket name is granted but never the work directory (see DataAccess.legacyName).
         var workDir = settings.data().dataBucketNames().stream().filter(b -> !Settings.DataAccess.legacyName(b))
                 .findFirst().map(b -> "s3://" + b + "/" + namePrefix);
-        return Output.all(account.applyValue(AwsAccount::region), defaultQueue.name(), defaultQueue.arn(),
-                        highPriority.name(), highPriority.arn(), headJob.name(), headJob.arn(), jobRoleArn,
-                        logGroupName)
+        var values = new java.util.ArrayList<>(java.util.List.of(account.applyValue(AwsAccount::region),
+                defaultQueue.name(), defaultQueue.arn(), highPriority.name(), highPriority.arn(), headJob.name(),
+                headJob.arn(), jobRoleArn, logGroupName));
+        // With a GPU queue, each engine config routes GPU work to it (the last value).
+        var gpu = Optional.ofNullable(queues.get(Lineup.GPU_QUEUE));
+        gpu.ifPresent(q -> values.add(q.arn()));
+        return Output.all(values)
                 .applyValue(v -> {
                     var in = EngineInputs.of(namePrefix, v.get(0), v.get(1), v.get(2), v.get(3), v.get(4), v.get(5),
                             v.get(6), v.get(7), v.get(8));
+                    in = gpu.isPresent() ? in.withGpuQueue(v.get(9)) : in;
                     return workDir.map(in::withWorkDir).orElse(in);
                 });
     }

@@ -202,6 +202,24 @@ class WorkflowEngineResourcesTest {
                 com.typesafe.config.ConfigParseOptions.defaults().setAllowMissing(true).setIncluder(new NoIncludes()));
     }
 
+    @Test
+    void withAGpuQueueNextflowAndCromwellRouteGpuWorkToIt() {
+        var gpuQueue = arn(QUEUE, "genomics-batch-gpu");
+        var r = succeeded(run("dev", Map.of("gpuMaxVcpus", "64")));
+        assertThat(r.outputs()).containsEntry("gpuJobQueueArn", gpuQueue);
+        assertThat((String) r.outputs().get("nextflowConfig"))
+                .contains("withLabel: 'process_gpu' {\n        queue = '" + gpuQueue + "'\n        accelerator = 1\n");
+        var cromwell = cromwell(r);
+        assertThat(cromwell.getString("backend.providers.AWSBatchGPU.config.default-runtime-attributes.queueArn"))
+                .isEqualTo(gpuQueue);
+        assertThat(cromwell.getString("backend.providers.AWSBatch.config.default-runtime-attributes.queueArn"))
+                .isEqualTo(arn(QUEUE, "genomics-batch-default"));
+        // Without the GPU environment, no GPU routing at all.
+        var dev = stack("dev");
+        assertThat((String) dev.outputs().get("nextflowConfig")).doesNotContain("process_gpu");
+        assertThat(cromwell(dev).getObject("backend.providers").keySet()).containsExactly("AWSBatch");
+    }
+
     /**
      * Legacy us-east-1 bucket names (capitals, underscores) are AWS's to accept: jobs get access to
      * them, but the engine configs take their work directory from the first data bucket with a current
