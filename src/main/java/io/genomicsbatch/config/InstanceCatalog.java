@@ -128,8 +128,12 @@ final class InstanceCatalog {
             default:
                 break;
         }
-        var lower = value.trim().toLowerCase(Locale.ROOT);
-        if (!lower.equals(value) && (offers(lower) || extra.contains(lower))) {
+        var stripped = value.strip();
+        if (!stripped.equals(value) && (offers(stripped) || extra.contains(stripped))) {
+            return "names have no spaces around them: " + stripped;
+        }
+        var lower = stripped.toLowerCase(Locale.ROOT);
+        if (!lower.equals(stripped) && (offers(lower) || extra.contains(lower))) {
             return "names are lower case: " + lower;
         }
         var familyPart = lower.split("\\.", 2)[0];

@@ -64,6 +64,8 @@ class ConfigValidationTest {
                 arguments("instanceTypes", "[\"r9z\"]", "\"r9z\"", "not an EC2 instance family or type; closest: r7iz"),
                 arguments("instanceTypes", "[\"c6i\",\"m6x\"]", "[\"m6x\"]", "closest: m6i"),
                 arguments("instanceTypes", "[\"optimall\"]", "\"optimall\"", "closest: optimal"),
+                arguments("instanceTypes", "[\"c6i \"]", "\"c6i \"", "names have no spaces around them: c6i"),
+                arguments("instanceTypes", "[\"Optimal\"]", "\"Optimal\"", "names are lower case: optimal"),
                 arguments("instanceTypes", "[\"p2.xlarge\"]", "\"p2.xlarge\"", "no region offers it"),
                 arguments("instanceTypes", "[\"c6i.metal-48xl\"]", "\"c6i.metal-48xl\"", "c6i has sizes"),
                 arguments("instanceTypes", "[\"m6i\",\"m6g\"]", "\"m6g\"", "one architecture"),
