@@ -172,8 +172,9 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
     }
 
     /**
-     * What the engine configs are built from: the real queue names and ARNs, roles and log group, and
-     * the configured work directory (never one the user did not name: without it, a placeholder).
+     * What the engine configs are built from: the real queue names and ARNs (the GPU queue's too, when
+     * there is one), roles and log group, and the configured work directory (never one the user did not
+     * name: without it, a placeholder).
      */
     private static Output<EngineInputs> engineInputs(String namePrefix, Settings.Environment settings,
                                                      Output<AwsAccount> account,
@@ -183,12 +184,17 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
         var highPriority = queues.get(Lineup.HIGH_PRIORITY_QUEUE);
         var headJob = queues.get(Lineup.HEAD_JOB_QUEUE);
         var workDir = settings.data().workDirectory().map(Settings.WorkDirectory::uri);
-        return Output.all(account.applyValue(AwsAccount::region), defaultQueue.name(), defaultQueue.arn(),
-                        highPriority.name(), highPriority.arn(), headJob.name(), headJob.arn(), jobRoleArn,
-                        logGroupName)
+        var values = new java.util.ArrayList<>(java.util.List.of(account.applyValue(AwsAccount::region),
+                defaultQueue.name(), defaultQueue.arn(), highPriority.name(), highPriority.arn(), headJob.name(),
+                headJob.arn(), jobRoleArn, logGroupName));
+        // With a GPU queue, each engine config routes GPU work to it (the last value).
+        var gpu = Optional.ofNullable(queues.get(Lineup.GPU_QUEUE));
+        gpu.ifPresent(q -> values.add(q.arn()));
+        return Output.all(values)
                 .applyValue(v -> {
                     var in = EngineInputs.of(namePrefix, v.get(0), v.get(1), v.get(2), v.get(3), v.get(4), v.get(5),
                             v.get(6), v.get(7), v.get(8));
+                    in = gpu.isPresent() ? in.withGpuQueue(v.get(9)) : in;
                     return workDir.map(in::withWorkDir).orElse(in);
                 });
     }
@@ -215,11 +221,17 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
         return name + (image.gpu() ? "-gpu" : "") + "-host-launch-template";
     }
 
-    /** Settings are checked here, once, before anything is registered (the component included). */
-    private static ComponentResourceOptions checked(Args args, ComponentResourceOptions options) {
+    /** Everything the component refuses in its args, each naming the stack-config key. */
+    public static java.util.List<io.genomicsbatch.config.ConfigProblem> problems(Args args) {
         var problems = new java.util.ArrayList<>(SettingsValidator.problems(args.settings()));
         InlinePolicyBudget.check(args.namePrefix(), args.settings()).ifPresent(problems::add);
         SubmitterPolicy.check(args.namePrefix(), args.settings()).ifPresent(problems::add);
+        return problems;
+    }
+
+    /** Settings are checked here, once, before anything is registered (the component included). */
+    private static ComponentResourceOptions checked(Args args, ComponentResourceOptions options) {
+        var problems = problems(args);
         if (!problems.isEmpty()) {
             // Constructed inside a deployment: the message can name the stack's own file.
             throw new InvalidConfigException(com.pulumi.deployment.Deployment.getInstance().getStackName(), problems);

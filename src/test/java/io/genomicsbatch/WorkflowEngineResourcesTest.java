@@ -225,6 +225,50 @@ class WorkflowEngineResourcesTest {
                 com.typesafe.config.ConfigParseOptions.defaults().setAllowMissing(true).setIncluder(new NoIncludes()));
     }
 
+    @Test
+    void withAGpuQueueNextflowAndCromwellRouteGpuWorkToIt() {
+        var gpuQueue = arn(QUEUE, "genomics-batch-gpu-queue");
+        var r = succeeded(run("dev", Map.of("gpuMaxVcpus", "64")));
+        assertThat(r.outputs()).containsEntry("gpuJobQueueArn", gpuQueue);
+        assertThat((String) r.outputs().get("nextflowConfig"))
+                .contains("withLabel: 'process_gpu' {\n        queue = '" + gpuQueue + "'\n        accelerator = 1\n");
+        var cromwell = cromwell((String) r.outputs().get("cromwellBackendConfig"));
+        assertThat(cromwell.getString("backend.providers.AWSBatchGPU.config.default-runtime-attributes.queueArn"))
+                .isEqualTo(gpuQueue);
+        assertThat(cromwell.getString("backend.providers.AWSBatch.config.default-runtime-attributes.queueArn"))
+                .isEqualTo(arn(QUEUE, "genomics-batch-default"));
+        // Without the GPU environment, no GPU routing at all.
+        var dev = stack("dev");
+        assertThat((String) dev.outputs().get("nextflowConfig")).doesNotContain("process_gpu");
+        assertThat(cromwell((String) dev.outputs().get("cromwellBackendConfig")).getObject("backend.providers").keySet()).containsExactly("AWSBatch");
+    }
+
+    /**
+     * Legacy us-east-1 bucket names (capitals, underscores) are AWS's to accept: jobs get access to
+     * them, and one can hold the work directory (a legacy name there used to stop the program halfway).
+     */
+    @Test
+    void legacyDataBucketNamesAreGrantedAndCanHoldTheWorkDirectory() {
+        var r = succeeded(run("dev", Map.of("dataBucketNames", "[\"Legacy_Bucket_2016\",\"acme-genomics-results\"]",
+                "workDirectory", "s3://Legacy_Bucket_2016/work")));
+        assertThat(strings(statement(policy(r, "genomics-batch-job-role-data-buckets"), "ReadWriteDataObjects"),
+                "Resource")).contains("arn:aws:s3:::Legacy_Bucket_2016/*", "arn:aws:s3:::acme-genomics-results/*");
+        assertThat((String) r.outputs().get("nextflowConfig"))
+                .contains("workDir = 's3://Legacy_Bucket_2016/work/nextflow/work'");
+        assertThat(cromwell((String) r.outputs().get("cromwellBackendConfig"))
+                .getString("backend.providers.AWSBatch.config.root"))
+                .isEqualTo("s3://Legacy_Bucket_2016/work/cromwell-execution");
+        assertThat(r.warnings()).anySatisfy(w -> assertThat(w).startsWith("genomics-batch:dataBucketNames: "
+                + "\"Legacy_Bucket_2016\" follows the legacy us-east-1 naming rules"));
+
+        var legacyOnly = succeeded(run("dev", Map.of("dataBucketNames", "[\"Legacy_Bucket_2016\"]",
+                "referenceBucketNames", "[\"Legacy.Reference_Data\"]")));
+        assertThat((String) legacyOnly.outputs().get("nextflowConfig")).contains("s3://<work-bucket>/<prefix>/")
+                .doesNotContain("Legacy_Bucket_2016");
+        assertThat(strings(statement(policy(legacyOnly, "genomics-batch-job-role-reference-buckets"),
+                "ReadReferenceObjects"), "Resource")).containsExactly("arn:aws:s3:::Legacy.Reference_Data/*");
+    }
+
     /** Cromwell's own {@code include required(classpath("application"))} is not ours to resolve here. */
     static final class NoIncludes implements com.typesafe.config.ConfigIncluder,
             com.typesafe.config.ConfigIncluderClasspath {

@@ -1,7 +1,6 @@
 package io.genomicsbatch.config;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -16,36 +15,19 @@ final class AwsFormats {
     private static final Pattern SUBNET_ID = Pattern.compile("subnet-(?:[0-9a-f]{8}|[0-9a-f]{17})");
     private static final Pattern SECURITY_GROUP_ID = Pattern.compile("sg-(?:[0-9a-f]{8}|[0-9a-f]{17})");
 
-    /**
-     * GPU families: G (graphics and inference: g4dn, g5, g5g, g6, g6e, gr6) and P (training: p4d,
-     * p5, p6-b200, p6e-gb200). Other accelerators (inf, trn, dl, f, vt) are not GPUs.
-     */
-    private static final Pattern GPU_FAMILY = Pattern.compile("(?:g|gr|p)[0-9]+[a-z]*(?:-[a-z0-9]+)*");
     /** p2, p3, p3dn, g2, g3, g3s: GPUs AWS Batch does not support on ECS_AL2023_NVIDIA. */
     private static final Pattern OLD_GPU_FAMILY = Pattern.compile("p2|p3|p3dn|g2|g3|g3s");
-    /** g4ad: AMD Radeon GPUs, which the NVIDIA AMI cannot drive. */
-    private static final Pattern AMD_GPU_FAMILY = Pattern.compile("g4ad");
 
-    /** KMS key ARNs (not alias ARNs: IAM key policies match the key ARN). Key IDs: a UUID, or mrk- and 32 hex digits. */
+    /** KMS key IDs: a UUID, or mrk- and 32 hex digits (multi-Region keys). */
+    private static final String KEY_ID_FORMAT =
+            "(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})";
+    private static final Pattern KEY_ID = Pattern.compile(KEY_ID_FORMAT);
+    /** KMS key ARNs (not alias ARNs: IAM key policies match the key ARN). */
     private static final Pattern KMS_KEY_ARN = Pattern.compile("arn:aws(?:-[a-z]+)*:kms:[a-z]{2}(?:-[a-z]+)+-[0-9]+:"
-            + "[0-9]{12}:key/(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})");
+            + "[0-9]{12}:key/" + KEY_ID_FORMAT);
 
     /** AWS Batch instance type categories accepted in {@code instanceTypes}, with their architecture. */
     static final List<String> CATEGORIES = List.of("optimal", "default_x86_64", "default_arm64");
-
-    /**
-     * EC2 instance type names: a family (lower-case letters and digits with at least one digit,
-     * optional "-suffixes" as in m7i-flex, u-6tb1, p6-b200, mac-m4) and, optionally, "." and a size.
-     */
-    private static final Pattern INSTANCE_TYPE = Pattern.compile(
-            "(?=[a-z0-9-]*[0-9])[a-z][a-z0-9]*(?:-[a-z0-9]+)*"
-                    + "(?:\\.(?:nano|micro|small|medium|large|[1-9][0-9]*xlarge|xlarge|metal(?:-[1-9][0-9]*xl)?))?");
-
-    /**
-     * Arm families: Graviton (attribute letters after the generation include "g": m6g, c7gn,
-     * is4gen; and a1) and NVIDIA Grace (a "-gb" suffix: p6e-gb200).
-     */
-    private static final Pattern ARM_FAMILY = Pattern.compile("a1|[a-z]+[0-9]+[a-z]*g[a-z]*|.*-gb[0-9]+");
 
     /** General purpose bucket names (rules in force since 2018-03-01). */
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
@@ -68,51 +50,55 @@ final class AwsFormats {
         return SECURITY_GROUP_ID.matcher(s).matches();
     }
 
-    /** Whether a valid instance type or family is a GPU one (categories never are). */
+    /** Whether an offered instance type or family has GPUs (categories never do), as the catalog says. */
     static boolean isGpuType(String instanceType) {
-        return !CATEGORIES.contains(instanceType) && GPU_FAMILY.matcher(family(instanceType)).matches();
+        return !CATEGORIES.contains(instanceType)
+                && InstanceCatalog.ec2().family(instanceType).flatMap(InstanceCatalog.Family::gpu).isPresent();
+    }
+
+    /** "g5: NVIDIA A10G" for a GPU family or type. */
+    static String gpuOf(String instanceType) {
+        return family(instanceType) + ": " + InstanceCatalog.ec2().family(instanceType)
+                .flatMap(InstanceCatalog.Family::gpu).orElse("no GPU");
     }
 
     /**
-     * Why the ECS_AL2023_NVIDIA AMI cannot run a GPU family, if it cannot: it is x86_64 only, carries
-     * NVIDIA's driver only, and AWS Batch does not support the oldest GPU generations on it.
+     * Why the ECS_AL2023_NVIDIA AMI cannot run a GPU family, if it cannot: it carries NVIDIA's driver
+     * only and is built for x86_64 (GPU makers and architectures from the catalog), and AWS Batch does
+     * not support the oldest GPU generations on it.
      */
     static Optional<String> nvidiaAmiUnsupported(String instanceType) {
-        var family = family(instanceType);
-        if (AMD_GPU_FAMILY.matcher(family).matches()) {
-            return Optional.of("g4ad has AMD Radeon GPUs, and the AMI carries the NVIDIA driver only");
+        var family = InstanceCatalog.ec2().family(instanceType).orElseThrow();
+        if (!family.gpuManufacturer().orElse("").equals("NVIDIA")) {
+            return Optional.of(family.name() + " has " + family.gpu().orElse("no") + " GPUs, and the AMI carries the "
+                    + "NVIDIA driver only");
         }
-        if (ARM_FAMILY.matcher(family).matches()) {
-            return Optional.of(family + " is arm64, and the AMI is built for x86_64 only");
+        if (!family.architecture().equals("x86_64")) {
+            return Optional.of(family.name() + " is " + family.architecture() + ", and the AMI is built for x86_64 only");
         }
-        if (OLD_GPU_FAMILY.matcher(family).matches()) {
-            return Optional.of("AWS Batch does not support " + family + " on the AMI (its driver dropped these GPUs)");
+        if (OLD_GPU_FAMILY.matcher(family.name()).matches()) {
+            return Optional.of("AWS Batch does not support " + family.name()
+                    + " on the AMI (its driver dropped these GPUs)");
         }
         return Optional.empty();
     }
 
-    /**
-     * Sizes per family for the families genomics stacks use most (EC2 instance type pages, bare
-     * metal included); any other family counts {@value #MIN_SIZES_PER_FAMILY}, fewer than current
-     * families have, so the estimate never overstates.
-     */
-    private static final Map<String, Integer> SIZES_PER_FAMILY = Map.ofEntries(
-            Map.entry("c5", 9), Map.entry("m5", 9), Map.entry("r5", 9),
-            Map.entry("c6i", 10), Map.entry("m6i", 10), Map.entry("r6i", 10),
-            Map.entry("c6a", 11), Map.entry("m6a", 11), Map.entry("r6a", 11),
-            Map.entry("c6g", 9), Map.entry("m6g", 9), Map.entry("r6g", 9),
-            Map.entry("c7i", 11), Map.entry("m7i", 11), Map.entry("r7i", 11),
-            Map.entry("c7a", 12), Map.entry("m7a", 12), Map.entry("r7a", 12),
-            Map.entry("c7g", 9), Map.entry("m7g", 9), Map.entry("r7g", 9));
-    static final int MIN_SIZES_PER_FAMILY = 8;
+    /** The NVIDIA GPU families the ECS_AL2023_NVIDIA AMI can run, from the catalog: what a GPU key allows. */
+    static List<String> nvidiaAmiFamilies() {
+        return InstanceCatalog.ec2().families().stream()
+                .filter(f -> f.offered() && f.gpu().isPresent())
+                .map(InstanceCatalog.Family::name)
+                .filter(f -> nvidiaAmiUnsupported(f).isEmpty())
+                .toList();
+    }
 
     /**
-     * How many instance types a list can expand to, at least: a size counts 1, a family its sizes.
-     * Categories expand inside Batch and count 0.
+     * How many instance types a list stands for: a size counts 1, a family its sizes in the catalog
+     * (every region's, so a region may offer fewer). Categories expand inside Batch and count 0.
      */
-    static int minimumExpansion(List<String> instanceTypes) {
+    static int expansion(List<String> instanceTypes) {
         return instanceTypes.stream().filter(t -> !CATEGORIES.contains(t))
-                .mapToInt(t -> t.contains(".") ? 1 : SIZES_PER_FAMILY.getOrDefault(t, MIN_SIZES_PER_FAMILY)).sum();
+                .mapToInt(t -> InstanceCatalog.ec2().instanceTypes(t)).sum();
     }
 
     /** A1, the first Graviton family, which Amazon Linux 2023 does not support. */
@@ -128,23 +114,47 @@ final class AwsFormats {
         return KMS_KEY_ARN.matcher(s).matches();
     }
 
-    /** A hint for values that are almost a key ARN: an alias, a bare key ID. */
-    static Optional<String> kmsKeyHint(String s) {
-        if (s.contains(":alias/") || s.startsWith("alias/")) {
-            return Optional.of("give the key ARN (arn:...:key/KEY-ID), not an alias: IAM matches kms actions on "
-                    + "the key ARN; `aws kms describe-key --key-id " + s + "` prints it");
+    /**
+     * Why a well-formed key ARN cannot name a key: its region is no AWS region, or belongs to another
+     * partition than the ARN's (a key in cn-north-1 is arn:aws-cn:kms:...).
+     */
+    static Optional<String> kmsKeyRegionProblem(String arn) {
+        var parts = arn.split(":", 6);
+        var partition = parts[1];
+        var region = parts[3];
+        var notARegion = AwsRegions.notARegion(region);
+        if (notARegion.isPresent()) {
+            return Optional.of("its region \"" + region + "\" is " + notARegion.get());
         }
-        if (!s.startsWith("arn:")) {
-            return Optional.of("give the full key ARN, e.g. arn:aws:kms:us-east-1:123456789012:key/" + s);
+        var regionPartition = AwsRegions.region(region).orElseThrow().partition();
+        if (!regionPartition.equals(partition)) {
+            return Optional.of("its region " + region + " is in partition " + regionPartition + ", so the ARN starts "
+                    + "arn:" + regionPartition + ":kms:" + region + ":");
         }
         return Optional.empty();
     }
 
-    static boolean isInstanceType(String s) {
-        return CATEGORIES.contains(s) || INSTANCE_TYPE.matcher(s).matches();
+    /** A hint for values that are almost a key ARN: an alias, a bare key ID. */
+    static Optional<String> kmsKeyHint(String s) {
+        // The value is echoed into a command or an example only when it is short, plain text.
+        var echo = s.length() <= 256 && s.chars().allMatch(c -> c > 32 && c < 127);
+        if (s.contains(":alias/") || s.startsWith("alias/")) {
+            return Optional.of("give the key ARN (arn:...:key/KEY-ID), not an alias: IAM matches kms actions on "
+                    + "the key ARN; `aws kms describe-key --key-id " + (echo ? s : "ALIAS") + "` prints it");
+        }
+        if (!s.startsWith("arn:")) {
+            return Optional.of("give the full key ARN, e.g. arn:aws:kms:us-east-1:123456789012:key/"
+                    + (echo && KEY_ID.matcher(s).matches() ? s : "1234abcd-12ab-34cd-56ef-1234567890ab"));
+        }
+        return Optional.empty();
     }
 
-    /** "arm64" or "x86_64" for a valid instance type, family or category. */
+    /** An instance type or family some region offers, or a Batch category. */
+    static boolean isInstanceType(String s) {
+        return CATEGORIES.contains(s) || InstanceCatalog.ec2().offers(s);
+    }
+
+    /** "arm64" or "x86_64" (or a Mac's architecture) for an offered instance type, family or category. */
     static String architecture(String instanceType) {
         if (instanceType.equals("default_arm64")) {
             return "arm64";
@@ -152,7 +162,7 @@ final class AwsFormats {
         if (CATEGORIES.contains(instanceType)) {
             return "x86_64";
         }
-        return ARM_FAMILY.matcher(family(instanceType)).matches() ? "arm64" : "x86_64";
+        return InstanceCatalog.ec2().family(instanceType).map(InstanceCatalog.Family::architecture).orElse("unknown");
     }
 
     enum BucketName { VALID, LEGACY, INVALID }

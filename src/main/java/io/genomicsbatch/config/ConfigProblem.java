@@ -16,12 +16,32 @@ public record ConfigProblem(List<ConfigKey> keys, String message) {
         return new ConfigProblem(List.of(key), key.fullKey() + ": got " + render(value) + "; " + allowed);
     }
 
+    /** Longer values are cut in messages: a message names the value, it need not repeat a whole file of it. */
+    static final int MAX_SHOWN_CHARACTERS = 160;
+    static final int MAX_SHOWN_ITEMS = 12;
+
+    /**
+     * A value as a message shows it: strings quoted, with control characters escaped (so a value cannot
+     * start a line of its own in the message), long strings and lists cut with their length.
+     */
     static String render(Object value) {
         if (value instanceof String s) {
-            return "\"" + s + "\"";
+            var shown = s.length() > MAX_SHOWN_CHARACTERS ? s.substring(0, MAX_SHOWN_CHARACTERS) : s;
+            var out = new StringBuilder("\"");
+            shown.codePoints().forEach(c -> {
+                if (Character.isISOControl(c) || c == 0x2028 || c == 0x2029) {
+                    out.append(String.format("\\u%04x", c));
+                } else {
+                    out.appendCodePoint(c);
+                }
+            });
+            out.append('"');
+            return s.length() > MAX_SHOWN_CHARACTERS ? out + "... (" + s.length() + " characters)" : out.toString();
         }
         if (value instanceof List<?> list) {
-            return list.stream().map(ConfigProblem::render).toList().toString();
+            var shown = list.stream().limit(MAX_SHOWN_ITEMS).map(ConfigProblem::render).toList().toString();
+            return list.size() > MAX_SHOWN_ITEMS
+                    ? shown.substring(0, shown.length() - 1) + ", ... (" + list.size() + " items)]" : shown;
         }
         return String.valueOf(value);
     }

@@ -67,6 +67,8 @@ public final class ConfigReader implements Lineup.Values {
 
     private Result read() {
         unknownKeys();
+        source.awsRegion().ifPresent(region -> AwsRegions.batchRegionProblem(region).ifPresent(why -> problems.add(
+                new ConfigProblem(List.of(), "aws:region: got " + ConfigProblem.render(region) + "; " + why))));
         // Read every key once, so each type problem is reported once.
         for (var key : ConfigKey.values()) {
             switch (key.type()) {

@@ -27,12 +27,24 @@ public interface ConfigSource {
         return Set.of();
     }
 
+    /**
+     * {@code aws:region}, when the stack sets it: the AWS provider's key, not this project's, read so
+     * that a region typo is refused with the rest of the config (the provider skips region validation).
+     */
+    default Optional<String> awsRegion() {
+        return Optional.empty();
+    }
+
     /** A fixed set of raw values, keyed by bare key. */
     static ConfigSource of(Map<String, String> values) {
         return of(values, Set.of());
     }
 
     static ConfigSource of(Map<String, String> values, Set<String> misplacedKeys) {
+        return of(values, misplacedKeys, Optional.empty());
+    }
+
+    static ConfigSource of(Map<String, String> values, Set<String> misplacedKeys, Optional<String> awsRegion) {
         var copy = new TreeMap<>(values);
         var misplaced = new TreeSet<>(misplacedKeys);
         return new ConfigSource() {
@@ -49,6 +61,11 @@ public interface ConfigSource {
             @Override
             public Set<String> misplacedKeys() {
                 return misplaced;
+            }
+
+            @Override
+            public Optional<String> awsRegion() {
+                return awsRegion;
             }
         };
     }

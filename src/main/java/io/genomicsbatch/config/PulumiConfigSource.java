@@ -10,14 +10,16 @@ import java.util.stream.Collectors;
 
 /**
  * Config as the Pulumi engine passes it to the running program. Values come through the SDK's
- * {@link Config}; the set of keys (for typo detection) comes from {@code PULUMI_CONFIG}, the JSON
- * object the language host hands every program, because the SDK offers no way to list keys.
+ * {@link Config}; the set of keys (for typo detection) and {@code aws:region} (another namespace)
+ * come from {@code PULUMI_CONFIG}, the JSON object the language host hands every program, because
+ * the SDK offers no way to list keys.
  */
 public final class PulumiConfigSource implements ConfigSource {
 
     private final Config config;
     private final Set<String> keys;
     private final Set<String> misplaced;
+    private final Optional<String> awsRegion;
 
     public PulumiConfigSource(Config config, String pulumiConfigJson) {
         this.config = config;
@@ -25,6 +27,12 @@ public final class PulumiConfigSource implements ConfigSource {
         this.keys = namespaceKeys(fullKeys);
         this.misplaced = fullKeys.stream().filter(ConfigSource::isMisplaced)
                 .collect(Collectors.toCollection(TreeSet::new));
+        this.awsRegion = value(pulumiConfigJson, "aws:region");
+    }
+
+    @Override
+    public Optional<String> awsRegion() {
+        return awsRegion;
     }
 
     @Override
@@ -48,6 +56,15 @@ public final class PulumiConfigSource implements ConfigSource {
             return Set.of();
         }
         return JsonParser.parseString(pulumiConfigJson).getAsJsonObject().keySet();
+    }
+
+    /** One value of {@code PULUMI_CONFIG} (every value there is a string). */
+    static Optional<String> value(String pulumiConfigJson, String fullKey) {
+        if (pulumiConfigJson == null || pulumiConfigJson.isBlank()) {
+            return Optional.empty();
+        }
+        var value = JsonParser.parseString(pulumiConfigJson).getAsJsonObject().get(fullKey);
+        return value == null || !value.isJsonPrimitive() ? Optional.empty() : Optional.of(value.getAsString());
     }
 
     static Set<String> namespaceKeys(Set<String> fullKeys) {

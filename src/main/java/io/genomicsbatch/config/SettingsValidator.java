@@ -126,10 +126,11 @@ public final class SettingsValidator {
                     + "to zero"));
         }
         for (var ce : s.computeEnvironments()) {
-            var expansion = AwsFormats.minimumExpansion(ce.instanceTypes());
+            var expansion = AwsFormats.expansion(ce.instanceTypes());
             if (expansion > MAX_INSTANCE_TYPES_PER_ENVIRONMENT) {
                 warnings.add(ce.keys().instanceTypes().fullKey() + ": " + ce.instanceTypes().size() + " entries expand"
-                        + " to at least " + expansion + " instance types, more than the "
+                        + " to " + expansion + " instance types (their sizes in " + InstanceCatalog.ec2().label()
+                        + "; fewer in a region that lacks some), more than the "
                         + MAX_INSTANCE_TYPES_PER_ENVIRONMENT + " an EC2 Auto Scaling group takes;"
                         + " Batch then launches from a subset, which may leave out the largest sizes, so a job that"
                         + " needs one can stay RUNNABLE: list fewer families, or the sizes your largest jobs need");
@@ -161,7 +162,9 @@ public final class SettingsValidator {
                     .filter(b -> AwsFormats.bucketName(b) == AwsFormats.BucketName.LEGACY)
                     .forEach(b -> warnings.add(key.fullKey() + ": \"" + b + "\" follows the legacy us-east-1 "
                             + "naming rules (capitals, underscores or over 63 characters); it is only valid for a "
-                            + "bucket created there before 2018-03-01"));
+                            + "bucket created there before 2018-03-01" + (key == DATA_BUCKET_NAMES ? "; the engine "
+                            + "configs never take their work directory from it (S3 serves such a name only to "
+                            + "path-style requests, not the virtual-hosted-style ones SDKs make by default)" : "")));
         }
         return List.copyOf(new LinkedHashSet<>(warnings));
     }
@@ -219,34 +222,44 @@ public final class SettingsValidator {
     private static void instanceTypes(Settings.ComputeEnvironmentSpec ce, List<ConfigProblem> problems) {
         var key = ce.keys().instanceTypes();
         var types = ce.instanceTypes();
+        var gpuEnvironment = ce.imageType().gpu();
+        var allowed = gpuEnvironment
+                ? "expected NVIDIA GPU instance families (" + String.join(", ", AwsFormats.nvidiaAmiFamilies())
+                        + ") or their types (e.g. g6.2xlarge)"
+                : "expected EC2 instance families (e.g. r6i), types (e.g. m6i.2xlarge) or Batch categories "
+                        + AwsFormats.CATEGORIES;
         if (types.isEmpty()) {
-            problems.add(ConfigProblem.of(key, types, "expected at least one instance type, family (e.g. "
-                    + (ce.imageType().gpu() ? "g6" : "m6i") + ")" + (ce.imageType().gpu() ? ""
-                    : " or category " + AwsFormats.CATEGORIES)));
+            problems.add(ConfigProblem.of(key, types, allowed.replaceFirst("expected", "expected at least one of")));
             return;
         }
+        var catalog = InstanceCatalog.ec2();
         var bad = types.stream().filter(t -> !AwsFormats.isInstanceType(t)).toList();
         if (!bad.isEmpty()) {
-            problems.add(ConfigProblem.of(key, bad, "expected EC2 instance types (e.g. m6i.2xlarge), "
-                    + "families (e.g. r6i) or Batch categories " + AwsFormats.CATEGORIES + ", in lower case"));
+            var why = bad.stream().limit(ConfigProblem.MAX_SHOWN_ITEMS)
+                    .map(t -> ConfigProblem.render(t) + ": " + catalog.whyNot(t, AwsFormats.CATEGORIES))
+                    .collect(Collectors.joining("; ")) + (bad.size() > ConfigProblem.MAX_SHOWN_ITEMS ? "; ..." : "");
+            problems.add(ConfigProblem.of(key, bad, "not offered by EC2 in " + catalog.label() + " (" + why + "); "
+                    + allowed));
             return;
         }
         duplicates(key, types, problems);
-        if (ce.imageType().gpu()) {
+        if (gpuEnvironment) {
             var notGpu = types.stream().filter(t -> !AwsFormats.isGpuType(t)).toList();
             if (!notGpu.isEmpty()) {
-                problems.add(ConfigProblem.of(key, notGpu, "expected NVIDIA GPU instance families or types only "
-                        + "(e.g. g5, g6, g6e, gr6, p4d, p5, g6.2xlarge): the " + ce.name() + " compute environment "
-                        + "runs the " + ce.imageType() + " AMI; CPU types belong in " + INSTANCE_TYPES.fullKey()));
+                problems.add(ConfigProblem.of(key, notGpu, "not GPU instance types in " + catalog.label() + "; the "
+                        + ce.name() + " compute environment runs the " + ce.imageType() + " AMI, so " + allowed
+                        + "; CPU types belong in " + INSTANCE_TYPES.fullKey()));
             }
             types.stream().filter(AwsFormats::isGpuType).forEach(t -> AwsFormats.nvidiaAmiUnsupported(t)
                     .ifPresent(why -> problems.add(ConfigProblem.of(key, t, "cannot run on " + ce.imageType() + ": "
-                            + why + "; use an x86_64 NVIDIA family (g4dn, g5, g6, g6e, gr6, p4d, p5)"))));
+                            + why + "; use an x86_64 NVIDIA family ("
+                            + String.join(", ", AwsFormats.nvidiaAmiFamilies()) + ")"))));
         } else {
             var gpu = types.stream().filter(AwsFormats::isGpuType).toList();
             if (!gpu.isEmpty()) {
-                problems.add(ConfigProblem.of(key, gpu, "GPU families run on the " + ce.imageType() + " AMI, which "
-                        + "has no GPU driver; list them in " + GPU_INSTANCE_TYPES.fullKey() + " and set "
+                problems.add(ConfigProblem.of(key, gpu, "GPU families (" + gpu.stream().map(AwsFormats::gpuOf)
+                        .collect(Collectors.joining(", ")) + ") would run on the " + ce.imageType() + " AMI, which "
+                        + "has no GPU driver; list NVIDIA ones in " + GPU_INSTANCE_TYPES.fullKey() + " and set "
                         + GPU_MAX_VCPUS.fullKey() + " to build the GPU compute environment and queue"));
             }
             var a1 = types.stream().filter(AwsFormats::isA1).toList();
@@ -258,8 +271,10 @@ public final class SettingsValidator {
         var byArch = types.stream().collect(Collectors.groupingBy(AwsFormats::architecture, TreeMap::new,
                 Collectors.toList()));
         if (byArch.size() > 1) {
-            problems.add(ConfigProblem.of(key, types, "mixes architectures " + byArch
-                    + "; a job queue's compute environments must share one architecture, so pick x86_64 or arm64"));
+            var groups = byArch.entrySet().stream().map(e -> e.getKey() + "=" + ConfigProblem.render(e.getValue()))
+                    .collect(Collectors.joining(", ", "{", "}"));
+            problems.add(ConfigProblem.of(key, types, "mixes architectures " + groups + " (" + catalog.label()
+                    + "); a job queue's compute environments must share one architecture, so pick one"));
         }
     }
 
@@ -463,6 +478,9 @@ public final class SettingsValidator {
                         "expected a KMS key ARN: arn:PARTITION:kms:REGION:ACCOUNT:key/KEY-ID (a key ID is a UUID or "
                                 + "mrk- and 32 hex digits), e.g. arn:aws:kms:us-east-1:123456789012:key/"
                                 + "1234abcd-12ab-34cd-56ef-1234567890ab")));
+            } else {
+                AwsFormats.kmsKeyRegionProblem(arn).ifPresent(why -> problems.add(ConfigProblem.of(DATA_KMS_KEY_ARNS,
+                        arn, "not a KMS key ARN AWS could issue: " + why)));
             }
         }
         duplicates(DATA_KMS_KEY_ARNS, arns, problems);

@@ -3,6 +3,10 @@ package io.genomicsbatch.config;
 import com.google.gson.Gson;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
 import org.yaml.snakeyaml.representer.Representer;
 import org.yaml.snakeyaml.resolver.Resolver;
@@ -161,7 +165,7 @@ public record StackFiles(String stack, Map<String, String> values, Set<String> m
     public ConfigSource source() {
         var own = new TreeMap<String, String>();
         values.forEach((k, v) -> ConfigSource.ownKey(k).ifPresent(bare -> own.put(bare, v)));
-        return ConfigSource.of(own, misplacedKeys);
+        return ConfigSource.of(own, misplacedKeys, region());
     }
 
     public Optional<String> region() {
@@ -215,8 +219,19 @@ public record StackFiles(String stack, Map<String, String> values, Set<String> m
         Object document;
         try {
             var options = new LoaderOptions();
-            document = new Yaml(new SafeConstructor(options), new Representer(new DumperOptions()),
-                    new DumperOptions(), options, new CoreSchemaResolver()).load(Files.readString(file));
+            // The Pulumi CLI reads these files with gopkg.in/yaml.v3, which refuses a key repeated in one
+            // mapping ("mapping key ... already defined"); SnakeYAML would keep the last one silently.
+            options.setAllowDuplicateKeys(false);
+            var text = Files.readString(file);
+            var yaml = new Yaml(new SafeConstructor(options), new Representer(new DumperOptions()),
+                    new DumperOptions(), options, new CoreSchemaResolver());
+            repeatedKey(yaml.compose(new java.io.StringReader(text)), "").ifPresent(repeated -> {
+                throw new StackFileException(Problem.INVALID, file + ": " + repeated
+                        + "; the Pulumi CLI refuses a file with a key given twice: keep one");
+            });
+            document = yaml.load(text);
+        } catch (StackFileException e) {
+            throw e;
         } catch (java.nio.charset.CharacterCodingException e) {
             throw new StackFileException(Problem.INVALID, file + " is not valid YAML: not UTF-8 text");
         } catch (IOException e) {
@@ -231,6 +246,36 @@ public record StackFiles(String stack, Map<String, String> values, Set<String> m
             throw new StackFileException(Problem.INVALID, file + ": expected a YAML mapping at the top level");
         }
         return top;
+    }
+
+    /** The first key given twice in one mapping, with both lines, e.g. {@code key "x" in config: lines 3 and 7}. */
+    private static Optional<String> repeatedKey(Node node, String path) {
+        if (node instanceof MappingNode mapping) {
+            var seen = new java.util.HashMap<String, Integer>();
+            for (var tuple : mapping.getValue()) {
+                if (tuple.getKeyNode() instanceof ScalarNode key) {
+                    var line = key.getStartMark().getLine() + 1;
+                    var first = seen.putIfAbsent(key.getValue(), line);
+                    if (first != null) {
+                        return Optional.of("key \"" + key.getValue() + "\"" + (path.isEmpty() ? " at the top level"
+                                : " in " + path) + " appears twice (lines " + first + " and " + line + ")");
+                    }
+                }
+                var inner = repeatedKey(tuple.getValueNode(), (path.isEmpty() ? "" : path + ".")
+                        + (tuple.getKeyNode() instanceof ScalarNode k ? k.getValue() : "?"));
+                if (inner.isPresent()) {
+                    return inner;
+                }
+            }
+        } else if (node instanceof SequenceNode sequence) {
+            for (var item : sequence.getValue()) {
+                var inner = repeatedKey(item, path + "[]");
+                if (inner.isPresent()) {
+                    return inner;
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     private static Map<?, ?> config(Path file, Map<?, ?> document) {

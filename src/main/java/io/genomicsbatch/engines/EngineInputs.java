@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
  * @param maxSpotAttempts      how often an engine resubmits a task lost to a Spot reclaim (0-20)
  * @param workDir              an S3 prefix for the engines' work files ({@code s3://bucket/prefix}); empty: the
  *                             user sets it (the configs say where)
+ * @param gpuQueueArn          the GPU queue, when the environment has one; empty: no GPU routing in the configs
  */
 public record EngineInputs(String environment, String region,
                            String defaultQueueName, String defaultQueueArn,
@@ -30,7 +31,7 @@ public record EngineInputs(String environment, String region,
                            String headJobQueueName, String headJobQueueArn,
                            String jobRoleArn, String logGroupName,
                            String awsCliPath, String scratchHostPath, int maxSpotAttempts,
-                           Optional<String> workDir) {
+                           Optional<String> workDir, Optional<String> gpuQueueArn) {
 
     /**
      * The hosts' AWS CLI v2 for Nextflow's {@code aws.batch.cliPath}: Nextflow mounts the CLI's
@@ -80,12 +81,29 @@ public record EngineInputs(String environment, String region,
             throw new IllegalArgumentException("maxSpotAttempts " + maxSpotAttempts + ": expected 0-"
                     + MAX_SPOT_ATTEMPTS_LIMIT);
         }
+        gpuQueueArn = gpuQueueArn == null ? Optional.empty() : gpuQueueArn;
+        gpuQueueArn.filter(String::isBlank).ifPresent(blank -> {
+            throw new IllegalArgumentException("gpuQueueArn: must not be empty");
+        });
         workDir = workDir == null ? Optional.empty() : workDir.map(EngineInputs::trimSlash);
         workDir.ifPresent(w -> {
             if (!S3_PREFIX.matcher(w).matches()) {
                 throw new IllegalArgumentException("workDir \"" + w + "\": expected s3://BUCKET or s3://BUCKET/PREFIX");
             }
         });
+    }
+
+    /** Inputs without a GPU queue. */
+    public EngineInputs(String environment, String region,
+                        String defaultQueueName, String defaultQueueArn,
+                        String highPriorityQueueName, String highPriorityQueueArn,
+                        String headJobQueueName, String headJobQueueArn,
+                        String jobRoleArn, String logGroupName,
+                        String awsCliPath, String scratchHostPath, int maxSpotAttempts,
+                        Optional<String> workDir) {
+        this(environment, region, defaultQueueName, defaultQueueArn, highPriorityQueueName, highPriorityQueueArn,
+                headJobQueueName, headJobQueueArn, jobRoleArn, logGroupName, awsCliPath, scratchHostPath,
+                maxSpotAttempts, workDir, Optional.empty());
     }
 
     /** The inputs with the hosts' CLI path, scratch path and {@value #DEFAULT_MAX_SPOT_ATTEMPTS} Spot attempts. */
@@ -102,13 +120,20 @@ public record EngineInputs(String environment, String region,
     public EngineInputs withWorkDir(String s3Prefix) {
         return new EngineInputs(environment, region, defaultQueueName, defaultQueueArn, highPriorityQueueName,
                 highPriorityQueueArn, headJobQueueName, headJobQueueArn, jobRoleArn, logGroupName, awsCliPath,
-                scratchHostPath, maxSpotAttempts, Optional.of(s3Prefix));
+                scratchHostPath, maxSpotAttempts, Optional.of(s3Prefix), gpuQueueArn);
     }
 
     public EngineInputs withMaxSpotAttempts(int attempts) {
         return new EngineInputs(environment, region, defaultQueueName, defaultQueueArn, highPriorityQueueName,
                 highPriorityQueueArn, headJobQueueName, headJobQueueArn, jobRoleArn, logGroupName, awsCliPath,
-                scratchHostPath, attempts, workDir);
+                scratchHostPath, attempts, workDir, gpuQueueArn);
+    }
+
+    /** The inputs with the environment's GPU queue, which the configs then route GPU work to. */
+    public EngineInputs withGpuQueue(String arn) {
+        return new EngineInputs(environment, region, defaultQueueName, defaultQueueArn, highPriorityQueueName,
+                highPriorityQueueArn, headJobQueueName, headJobQueueArn, jobRoleArn, logGroupName, awsCliPath,
+                scratchHostPath, maxSpotAttempts, workDir, Optional.of(arn));
     }
 
     private static String trimSlash(String s) {

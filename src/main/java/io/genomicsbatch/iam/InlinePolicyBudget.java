@@ -1,5 +1,6 @@
 package io.genomicsbatch.iam;
 
+import io.genomicsbatch.config.AwsRegions;
 import io.genomicsbatch.config.ConfigKey;
 import io.genomicsbatch.config.ConfigProblem;
 import io.genomicsbatch.config.Settings;
@@ -21,7 +22,9 @@ public final class InlinePolicyBudget {
 
     public static final int MAX_INLINE_POLICY_CHARACTERS = 10_240;
 
-    private static final AwsAccount LONGEST = new AwsAccount("aws-us-gov", "us-gov-west-1", "123456789012");
+    /** The longest partition and region names of the region catalog (the account ID is always 12 digits). */
+    private static final AwsAccount LONGEST = new AwsAccount(AwsRegions.longestPartition(),
+            AwsRegions.longestRegion(), "123456789012");
 
     /** Characters of the head-job role's inline policies (IAM does not count whitespace; these have none). */
     static int headJobRoleCharacters(String namePrefix, Settings.Environment settings) {

@@ -58,8 +58,16 @@ class ConfigValidationTest {
                 arguments("subnetIds", "[\"subnet-0a1b2c3d\",\"subnet-0a1b2c3d\"]", "\"subnet-0a1b2c3d\"",
                         "more than once"),
                 arguments("instanceTypes", "[]", "[]", "at least one"),
-                arguments("instanceTypes", "[\"m6i.huge\"]", "\"m6i.huge\"", "instance types"),
+                arguments("instanceTypes", "[\"m6i.huge\"]", "\"m6i.huge\"", "m6i has sizes large, xlarge, 2xlarge"),
                 arguments("instanceTypes", "[\"M6I\"]", "\"M6I\"", "lower case"),
+                // The catalog: families and sizes EC2 offers, with the closest names to a typo.
+                arguments("instanceTypes", "[\"r9z\"]", "\"r9z\"", "not an EC2 instance family or type; closest: r7iz"),
+                arguments("instanceTypes", "[\"c6i\",\"m6x\"]", "[\"m6x\"]", "closest: m6i"),
+                arguments("instanceTypes", "[\"optimall\"]", "\"optimall\"", "closest: optimal"),
+                arguments("instanceTypes", "[\"c6i \"]", "\"c6i \"", "names have no spaces around them: c6i"),
+                arguments("instanceTypes", "[\"Optimal\"]", "\"Optimal\"", "names are lower case: optimal"),
+                arguments("instanceTypes", "[\"p2.xlarge\"]", "\"p2.xlarge\"", "no region offers it"),
+                arguments("instanceTypes", "[\"c6i.metal-48xl\"]", "\"c6i.metal-48xl\"", "c6i has sizes"),
                 arguments("instanceTypes", "[\"m6i\",\"m6g\"]", "\"m6g\"", "one architecture"),
                 arguments("instanceTypes", "[\"default_arm64\",\"c6i\"]", "\"default_arm64\"", "one architecture"),
                 arguments("instanceTypes", "[4]", "[4]", "every item a string"),
@@ -74,12 +82,17 @@ class ConfigValidationTest {
                 arguments("protect", "maybe", "\"maybe\"", "true or false"),
                 arguments("instanceTypes", "[\"a1\"]", "\"a1\"", "does not support A1"),
                 arguments("instanceTypes", "[\"m6g\",\"a1.large\"]", "\"a1.large\"", "does not support A1"),
-                arguments("instanceTypes", "[\"c6i\",\"g5\"]", "\"g5\"", "list them in genomics-batch:gpuInstanceTypes"),
+                arguments("instanceTypes", "[\"c6i\",\"g5\"]", "g5: NVIDIA A10G", "in genomics-batch:gpuInstanceTypes"),
+                arguments("instanceTypes", "[\"c6i\",\"dl1\"]", "dl1: Habana Gaudi", "has no GPU driver"),
                 arguments("instanceTypes", "[\"p4d.24xlarge\"]", "\"p4d.24xlarge\"", "genomics-batch:gpuMaxVcpus"),
                 arguments("gpuMaxVcpus", "-8", "-8", "0 (no gpu compute environment)"),
                 arguments("sharedFileSystemSecurityGroupIds", "[\"sg-12\"]", "\"sg-12\"", "8 or 17 hex digits"),
                 arguments("referenceBucketNames", "[\"s3://ngi-igenomes\"]", "\"s3://ngi-igenomes\"", "bare bucket name"),
                 arguments("dataKmsKeyArns", "[\"alias/genomics\"]", "\"alias/genomics\"", "not an alias"),
+                arguments("dataKmsKeyArns", "[\"arn:aws:kms:eu-wast-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab\"]",
+                        "eu-wast-1", "not an AWS region (AWS region list of"),
+                arguments("dataKmsKeyArns", "[\"arn:aws:kms:cn-north-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab\"]",
+                        "cn-north-1", "in partition aws-cn, so the ARN starts arn:aws-cn:kms:cn-north-1:"),
                 arguments("logRetentionDays", "45", "45", "retention periods"),
                 arguments("allowAllEgress", "sometimes", "\"sometimes\"", "true or false"),
                 arguments("spotMaxVcpu", "512", "spotMaxVcpu", "did you mean genomics-batch:spotMaxVcpus"),
@@ -202,12 +215,16 @@ class ConfigValidationTest {
     /** Rules of the GPU environment, which only exists when gpuMaxVcpus is set. */
     static Stream<Arguments> badGpuConfigs() {
         return Stream.of(
-                arguments("[\"m6i\"]", "\"m6i\"", "expected NVIDIA GPU instance families or types only"),
-                arguments("[\"optimal\"]", "\"optimal\"", "expected NVIDIA GPU instance families or types only"),
+                arguments("[\"m6i\"]", "\"m6i\"", "not GPU instance types in the EC2 catalog of"),
+                arguments("[\"optimal\"]", "\"optimal\"", "not GPU instance types"),
+                arguments("[\"inf2\"]", "\"inf2\"", "not GPU instance types"),
                 arguments("[\"g4ad\"]", "\"g4ad\"", "AMD Radeon"),
+                arguments("[\"dl1.24xlarge\"]", "\"dl1.24xlarge\"", "Habana Gaudi"),
                 arguments("[\"g5g.xlarge\"]", "\"g5g.xlarge\"", "x86_64 only"),
-                arguments("[\"p3.2xlarge\"]", "\"p3.2xlarge\"", "does not support p3"),
-                arguments("[\"g3s\"]", "\"g3s\"", "does not support g3s"),
+                arguments("[\"p3dn.24xlarge\"]", "\"p3dn.24xlarge\"", "does not support p3dn"),
+                arguments("[\"p3.2xlarge\"]", "\"p3.2xlarge\"", "no region offers it"),
+                arguments("[\"g3s\"]", "\"g3s\"", "no region offers it"),
+                arguments("[\"g9\"]", "\"g9\"", "not an EC2 instance family or type"),
                 arguments("[]", "[]", "at least one"));
     }
 
@@ -235,20 +252,27 @@ class ConfigValidationTest {
 
     @Test
     void instanceTypeListsThatExpandBeyondWhatBatchLaunchesFromWarn() {
-        // Four 10-11 size families: at least 41 instance types.
+        // Sizes per family as EC2 documents them: c6i, m6i and r6i 10 (large to 32xlarge, metal), r7i 11
+        // (large to 48xlarge, metal-24xl, metal-48xl): 41 instance types.
         assertThat(warnings(Map.of("instanceTypes", "[\"c6i\",\"m6i\",\"r6i\",\"r7i\"]"))).singleElement()
-                .satisfies(w -> assertThat(w).startsWith("genomics-batch:instanceTypes: 4 entries expand to at least"
-                        + " 41 instance types, more than the 40").contains("largest sizes"));
+                .satisfies(w -> assertThat(w).startsWith("genomics-batch:instanceTypes: 4 entries expand to 41"
+                        + " instance types (their sizes in the EC2 catalog of ").contains("more than the 40")
+                        .contains("largest sizes"));
         // Sizes count one each, categories expand inside Batch.
         assertThat(warnings(Map.of("instanceTypes", "[\"c6i\",\"m6i\",\"r6i\",\"r7i.24xlarge\"]"))).isEmpty();
         assertThat(warnings(Map.of("instanceTypes", "[\"default_x86_64\"]"))).isEmpty();
-        // Unknown families count 8, a floor: five of them are 40, six warn.
+        // Small families count what they have: x2idn 4, x2iedn 8, z1d 7, i4i 10, d3 4 (33); m6id adds 10.
         assertThat(warnings(Map.of("instanceTypes", "[\"x2idn\",\"x2iedn\",\"z1d\",\"i4i\",\"d3\"]"))).isEmpty();
         assertThat(warnings(Map.of("instanceTypes", "[\"x2idn\",\"x2iedn\",\"z1d\",\"i4i\",\"d3\",\"m6id\"]")))
-                .singleElement().satisfies(w -> assertThat(w).contains("at least 48 instance types"));
+                .singleElement().satisfies(w -> assertThat(w).contains("expand to 43 instance types"));
+        // GPU families: g4dn 7, g5, g6 and g6e 8 each, gr6 and p5 2 each: 35, within the limit.
         assertThat(warnings(Map.of("gpuMaxVcpus", "32", "gpuInstanceTypes",
-                "[\"g4dn\",\"g5\",\"g6\",\"g6e\",\"gr6\",\"p5\"]"))).singleElement()
-                .satisfies(w -> assertThat(w).startsWith("genomics-batch:gpuInstanceTypes: 6 entries"));
+                "[\"g4dn\",\"g5\",\"g6\",\"g6e\",\"gr6\",\"p5\"]"))).isEmpty();
+        // ... and with p4d, p4de, p5e, p5en (one size each) and g6f (4): 43.
+        assertThat(warnings(Map.of("gpuMaxVcpus", "32", "gpuInstanceTypes",
+                "[\"g4dn\",\"g5\",\"g6\",\"g6e\",\"gr6\",\"p5\",\"p4d\",\"p4de\",\"p5e\",\"p5en\",\"g6f\"]")))
+                .singleElement().satisfies(w -> assertThat(w)
+                        .startsWith("genomics-batch:gpuInstanceTypes: 11 entries expand to 43 instance types"));
     }
 
     @Test
@@ -314,7 +338,10 @@ class ConfigValidationTest {
                 .startsWith("genomics-batch:dataBucketNames: got \"acme-work\"; expected a list of strings"));
     }
 
-    /** Formats AWS issues must be accepted: refusing a real ID is as bad as accepting garbage. */
+    /**
+     * Formats AWS issues must be accepted: refusing a real ID is as bad as accepting garbage. Each
+     * case is one or more KEY=VALUE joined by '&', read and then judged as the component judges them.
+     */
     @ParameterizedTest
     @ValueSource(strings = {
             "vpcId=vpc-0a1b2c3d",
@@ -322,12 +349,13 @@ class ConfigValidationTest {
             "subnetIds=[\"subnet-0a1b2c3d\",\"subnet-0a1b2c3d4e5f67890\"]",
             "instanceTypes=[\"optimal\"]",
             "instanceTypes=[\"default_x86_64\"]",
-            "instanceTypes=[\"default_arm64\",\"m6g\",\"c7gn.16xlarge\",\"r8gd.metal-24xl\",\"is4gen.xlarge\",\"a1.large\"]",
-            "instanceTypes=[\"p6e-gb200.36xlarge\",\"m7g\"]",
-            "instanceTypes=[\"mac-m4.metal\"]",
+            "instanceTypes=[\"default_arm64\",\"m6g\",\"c7gn.16xlarge\",\"r8gd.metal-24xl\",\"is4gen.xlarge\"]",
             "instanceTypes=[\"m8azn.medium\",\"c7i-flex.xlarge\"]",
             "instanceTypes=[\"c8gd.metal-48xl\",\"x8g.metal-24xl\"]",
-            "instanceTypes=[\"u-6tb1.metal\",\"m7i-flex.large\",\"p6-b200.48xlarge\",\"r7iz.metal-16xl\",\"g4dn.xlarge\",\"x2iedn.32xlarge\",\"u7i-12tb.224xlarge\",\"c5n.18xlarge\",\"t3.nano\"]",
+            "instanceTypes=[\"u-6tb1.56xlarge\",\"m7i-flex.large\",\"r7iz.metal-16xl\",\"x2iedn.32xlarge\",\"u7i-12tb.224xlarge\",\"c5n.18xlarge\",\"t3.nano\"]",
+            "instanceTypes=[\"inf2\",\"trn1.2xlarge\",\"f2.6xlarge\",\"vt1.3xlarge\"]",
+            "gpuMaxVcpus=64&gpuInstanceTypes=[\"p6-b200.48xlarge\",\"g4dn.xlarge\",\"p4de\",\"g6e.48xlarge\",\"gr6\"]",
+            "dataKmsKeyArns=[\"arn:aws-cn:kms:cn-north-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab\",\"arn:aws-us-gov:kms:us-gov-west-1:123456789012:key/mrk-1234abcd12ab34cd56ef1234567890ab\"]",
             "dataBucketNames=[\"my.bucket-1\",\"abc\",\"a23456789012345678901234567890123456789012345678901234567890123\"]",
             "spotBidPercentage=1",
             "spotBidPercentage=100",
@@ -335,7 +363,7 @@ class ConfigValidationTest {
             "highPriorityQueuePriority=1000",
             "runnableTimeoutMinutes=10",
             "runnableTimeoutMinutes=1440",
-            "scratchVolumeGiB=1",
+            "scratchVolumeGiB=6",
             "scratchVolumeGiB=65536",
             "spotAllocationStrategy=BEST_FIT_PROGRESSIVE",
             "onDemandAllocationStrategy=BEST_FIT",
@@ -348,11 +376,46 @@ class ConfigValidationTest {
             "awsCliUrl=https://awscli.amazonaws.com",
             "awsCliUrl=https://lab-mirror.s3.eu-west-1.amazonaws.com/awscli/",
             "awsCliUrl=https://10.0.2.2:8443/awscli"})
-    void acceptsEveryFormatAwsIssues(String assignment) {
-        var key = assignment.substring(0, assignment.indexOf('='));
-        var value = assignment.substring(assignment.indexOf('=') + 1);
-        var result = ConfigReader.read(ConfigSource.of(Map.of(key, value)));
+    void acceptsEveryFormatAwsIssues(String assignments) {
+        var config = new HashMap<String, String>();
+        for (var assignment : assignments.split("&")) {
+            config.put(assignment.substring(0, assignment.indexOf('=')), assignment.substring(assignment.indexOf('=') + 1));
+        }
+        var result = ConfigReader.read(ConfigSource.of(config));
         assertThat(result.problems()).isEmpty();
+        assertThat(SettingsValidator.problems(result.settings())).isEmpty();
+    }
+
+    static Recorder.Recording inRegion(String region) {
+        return TestStacks.run("dev", ConfigSource.of(Map.of(), java.util.Set.of(), java.util.Optional.of(region)),
+                new AwsAnswers());
+    }
+
+    /** aws:region against the dated region list: the AWS provider itself skips region validation. */
+    @ParameterizedTest
+    @ValueSource(strings = {"eu-west1", "us-east-1 ", "US-EAST-1", "eu-central-3", "useast1", ""})
+    void regionTyposAreRefusedBeforeAnythingIsRegistered(String region) {
+        var answers = new AwsAnswers();
+        var recording = TestStacks.run("dev", ConfigSource.of(Map.of(), java.util.Set.of(), java.util.Optional.of(region)),
+                answers);
+        assertThat(invalidConfig(recording).problems()).singleElement().satisfies(p -> assertThat(p.message())
+                .startsWith("aws:region: got \"" + region + "\"; not an AWS region (AWS region list of ")
+                .contains("expected a region code such as us-east-1"));
+        assertThat(recording.resources()).isEmpty();
+        assertThat(answers.invokes()).isEmpty();
+    }
+
+    @Test
+    void regionTyposNameTheClosestRegions() {
+        assertThat(invalidConfig(inRegion("eu-west1")).getMessage()).contains("closest: eu-west-1");
+        assertThat(invalidConfig(inRegion("us-gov-west")).getMessage()).contains("closest: us-gov-west-1");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"us-east-1", "eu-west-1", "ap-southeast-7", "mx-central-1", "cn-northwest-1", "us-gov-west-1",
+            "eusc-de-east-1", "us-isof-south-1"})
+    void everyPartitionsRegionsAreAccepted(String region) {
+        TestStacks.succeeded(inRegion(region));
     }
 
     @Test
@@ -488,7 +551,7 @@ class ConfigValidationTest {
             config.put("subnetIds", "[\"subnet-0a1b2c3d\",\"subnet-0a1b2c3d4e5f67891\"]");
         }
         var typeSets = List.of("[\"c6i\",\"m6i\",\"r6i\"]", "[\"optimal\"]", "[\"m6g.xlarge\",\"c7g\"]",
-                "[\"default_arm64\"]", "[\"m7i-flex.large\",\"u-6tb1.metal\"]");
+                "[\"default_arm64\"]", "[\"m7i-flex.large\",\"u-6tb1.56xlarge\"]");
         config.put("instanceTypes", typeSets.get(random.nextInt(typeSets.size())));
         var spotMax = 1 + random.nextInt(1024);
         config.put("spotMaxVcpus", Integer.toString(spotMax));

@@ -151,6 +151,10 @@ class ProjectFilesTest {
         var json = "{\"genomics-batch:spotMaxVcpus\":\"12\",\"aws:region\":\"us-east-1\",\"genomics-batch:typo\":\"1\"}";
         assertThat(PulumiConfigSource.namespaceKeys(PulumiConfigSource.fullKeys(json))).containsExactly("spotMaxVcpus", "typo");
         assertThat(PulumiConfigSource.namespaceKeys(PulumiConfigSource.fullKeys(null))).isEmpty();
+        // aws:region is the provider's key, read from the same object so that a typo is refused with the rest.
+        assertThat(new PulumiConfigSource(null, json).awsRegion()).contains("us-east-1");
+        assertThat(new PulumiConfigSource(null, "{\"genomics-batch:protect\":\"true\"}").awsRegion()).isEmpty();
+        assertThat(new PulumiConfigSource(null, null).awsRegion()).isEmpty();
     }
 
     @Test

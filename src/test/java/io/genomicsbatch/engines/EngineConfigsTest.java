@@ -78,6 +78,47 @@ class EngineConfigsTest {
                 .contains(backend.getString("config.auth"), c.getString("engine.filesystems.s3.auth"));
     }
 
+    static final String GPU_QUEUE = "arn:aws:batch:eu-west-1:" + ACCOUNT + ":job-queue/genomics-batch-dev-gpu";
+
+    @Test
+    void cromwellHasOneBackendWithoutAGpuQueue() {
+        var c = cromwell(EngineConfigs.cromwellBackendConfig(DEV), new ArrayList<>());
+        assertThat(c.getObject("backend.providers").keySet()).containsExactly("AWSBatch");
+        assertThat(c.hasPath("backend.providers.AWSBatch.config.default-runtime-attributes.gpuCount")).isFalse();
+    }
+
+    @Test
+    void cromwellGpuTasksPickASecondBackendOnTheGpuQueueWithOneGpu() {
+        var c = cromwell(EngineConfigs.cromwellBackendConfig(DEV.withGpuQueue(GPU_QUEUE)
+                .withWorkDir("s3://acme-genomics-results/runs")), new ArrayList<>());
+        assertThat(c.getString("backend.default")).isEqualTo("AWSBatch");
+        assertThat(c.getObject("backend.providers").keySet()).containsExactlyInAnyOrder("AWSBatch", "AWSBatchGPU");
+        var cpu = c.getConfig("backend.providers.AWSBatch");
+        var gpu = c.getConfig("backend.providers.AWSBatchGPU");
+        assertThat(gpu.getString("config.default-runtime-attributes.queueArn")).isEqualTo(GPU_QUEUE);
+        // Cromwell's AWS backend passes gpuCount to Batch as the job's GPU resource requirement.
+        assertThat(gpu.getInt("config.default-runtime-attributes.gpuCount")).isEqualTo(1);
+        assertThat(cpu.getString("config.default-runtime-attributes.queueArn")).isEqualTo(DEV.defaultQueueArn());
+        assertThat(cpu.hasPath("config.default-runtime-attributes.gpuCount")).isFalse();
+        // Everything else is the same backend: the same factory, work root, auth and filesystems.
+        for (var path : List.of("actor-factory", "config.root", "config.auth", "config.filesystems.s3.auth",
+                "config.numSubmitAttempts")) {
+            assertThat(gpu.getString(path)).as(path).isEqualTo(cpu.getString(path));
+        }
+        assertThat(gpu.getString("config.root")).isEqualTo("s3://acme-genomics-results/runs/cromwell-execution");
+        // The way to pick it, in the file itself.
+        assertThat(EngineConfigs.cromwellBackendConfig(DEV.withGpuQueue(GPU_QUEUE)))
+                .contains("runtime { backend: \"AWSBatchGPU\" }");
+    }
+
+    @Test
+    void theGpuQueueSurvivesQuotingInBothFormats() {
+        var odd = "arn:aws:batch:eu-west-1:1:job-queue/gpu \"x\" ${HOME} it's \\";
+        var c = cromwell(EngineConfigs.cromwellBackendConfig(HOSTILE.withGpuQueue(odd)), new ArrayList<>());
+        assertThat(c.getString("backend.providers.AWSBatchGPU.config.default-runtime-attributes.queueArn")).isEqualTo(odd);
+        assertThat(EngineConfigs.nextflowConfig(HOSTILE.withGpuQueue(odd))).contains(EngineConfigs.groovy(odd));
+    }
+
     @Test
     void cromwellRootIsAPlaceholderWithoutAWorkDir() {
         var c = cromwell(EngineConfigs.cromwellBackendConfig(DEV), new ArrayList<>());
@@ -153,6 +194,16 @@ class EngineConfigsTest {
     }
 
     @Test
+    void nextflowRoutesTheNfCoreGpuLabelOnlyWhenThereIsAGpuQueue() {
+        assertThat(EngineConfigs.nextflowConfig(DEV)).doesNotContain("process_gpu").doesNotContain("accelerator");
+        var text = EngineConfigs.nextflowConfig(DEV.withGpuQueue(GPU_QUEUE));
+        assertThat(text).contains("    withLabel: 'process_gpu' {\n        queue = '" + GPU_QUEUE + "'\n"
+                + "        accelerator = 1\n    }\n");
+        // After the high-priority label: for a process with both labels, the later selector wins.
+        assertThat(text.indexOf("withLabel: 'process_gpu'")).isGreaterThan(text.indexOf("withLabel: 'high_priority'"));
+    }
+
+    @Test
     void groovyStringsEscapeQuotesAndBackslashes() {
         assertThat(EngineConfigs.groovy("it's a \\ $x\n")).isEqualTo("'it\\'s a \\\\ $x\\n'");
     }
@@ -179,6 +230,7 @@ class EngineConfigsTest {
         assertThat(DEV.withWorkDir("s3://Legacy_Reads/work/").workDir()).contains("s3://Legacy_Reads/work");
         assertThatThrownBy(() -> EngineInputs.of("e", "", "q", "a", "h", "a", "hj", "a", "role", "logs"))
                 .hasMessageContaining("region");
+        assertThatThrownBy(() -> DEV.withGpuQueue(" ")).hasMessageContaining("gpuQueueArn");
         assertThat(DEV.withMaxSpotAttempts(0).maxSpotAttempts()).isZero();
     }
 

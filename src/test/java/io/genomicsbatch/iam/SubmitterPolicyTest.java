@@ -71,7 +71,7 @@ class SubmitterPolicyTest {
         assertThat(strings(statements.get("SubmitToThisEnvironmentsQueues"), "Action")).containsExactly("batch:SubmitJob");
         var submit = new java.util.ArrayList<String>(List.of(arn(QUEUE, "genomics-batch-default"),
                 arn(QUEUE, "genomics-batch-high-priority"), arn(QUEUE, "genomics-batch-head-job"),
-                arn(QUEUE, "genomics-batch-gpu")));
+                arn(QUEUE, "genomics-batch-gpu-queue")));
         submit.addAll(definitions);
         submit.add(batch + "job/*");
         assertThat(strings(statements.get("SubmitToThisEnvironmentsQueues"), "Resource"))

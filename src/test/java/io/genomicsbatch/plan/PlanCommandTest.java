@@ -219,7 +219,23 @@ class PlanCommandTest {
                 org.junit.jupiter.params.provider.Arguments.of("bare key",
                         "config:\n  aws:region: us-east-1\n  spotMaxVcpus: 8\n", 1,
                         "config key spotMaxVcpus without a namespace; the Pulumi CLI refuses bare keys in a stack file:"
-                                + " write genomics-batch:spotMaxVcpus"));
+                                + " write genomics-batch:spotMaxVcpus"),
+                // SnakeYAML would keep the last of two values; the CLI (gopkg.in/yaml.v3) refuses the file.
+                org.junit.jupiter.params.provider.Arguments.of("key given twice",
+                        "config:\n  aws:region: us-east-1\n  genomics-batch:spotMaxVcpus: 8\n"
+                                + "  genomics-batch:onDemandMaxVcpus: 4\n  genomics-batch:spotMaxVcpus: 16\n", 1,
+                        "Pulumi.mistake.yaml: key \"genomics-batch:spotMaxVcpus\" in config appears twice (lines 3"
+                                + " and 5); the Pulumi CLI refuses a file with a key given twice: keep one"),
+                org.junit.jupiter.params.provider.Arguments.of("config block given twice",
+                        "config:\n  aws:region: us-east-1\nconfig:\n  genomics-batch:protect: true\n", 1,
+                        "Pulumi.mistake.yaml: key \"config\" at the top level appears twice (lines 1 and 3)"),
+                org.junit.jupiter.params.provider.Arguments.of("key given twice in a list item",
+                        "config:\n  aws:region: us-east-1\n  genomics-batch:dataBucketNames:\n    - a: 1\n      a: 2\n", 1,
+                        "key \"a\" in config.genomics-batch:dataBucketNames[] appears twice (lines 4 and 5)"),
+                // The AWS provider skips region validation: a typo would fail halfway through `pulumi up`.
+                org.junit.jupiter.params.provider.Arguments.of("region typo",
+                        "config:\n  aws:region: eu-west1\n", 1,
+                        "aws:region: got \"eu-west1\"; not an AWS region (AWS region list of "));
     }
 
     @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
@@ -242,6 +258,20 @@ class PlanCommandTest {
         assertThat(run.err()).contains("genomics-batch:protect: got \"yes\"");
         Files.writeString(dir.resolve("Pulumi.true.yaml"), "config:\n  aws:region: us-east-1\n  genomics-batch:protect: True\n");
         assertThat(plan("plan", "--stack", "true", "--dir", dir.toString()).status()).isZero();
+    }
+
+    @Test
+    void aConfigKeyDeclaredTwiceInPulumiYamlIsRefused(@TempDir Path dir) throws IOException {
+        var project = Files.readString(TestStacks.PROJECT_DIR.resolve("Pulumi.yaml"));
+        var first = project.lines().toList().indexOf("  protect:") + 1;
+        assertThat(first).isPositive();
+        var doubled = project + "  protect:\n    type: boolean\n    default: true\n";
+        Files.writeString(dir.resolve("Pulumi.yaml"), doubled);
+        Files.writeString(dir.resolve("Pulumi.dev.yaml"), "config:\n  aws:region: us-east-1\n");
+        var run = plan("plan", "--stack", "dev", "--dir", dir.toString());
+        assertThat(run.status()).isEqualTo(1);
+        assertThat(run.err()).contains("Pulumi.yaml: key \"protect\" in config appears twice (lines " + first + " and "
+                + (doubled.lines().count() - 2) + ")");
     }
 
     @Test

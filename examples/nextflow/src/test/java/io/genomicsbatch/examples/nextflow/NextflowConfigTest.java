@@ -64,6 +64,22 @@ class NextflowConfigTest {
     }
 
     @Test
+    void gpuProcessesGoToTheGpuQueueWithOneGpuWhenTheStackHasOne() {
+        assertThat((Map<String, Object>) at(parse(EngineConfigs.nextflowConfig(PROD)), "process"))
+                .doesNotContainKey("withLabel:" + EngineConfigs.NEXTFLOW_GPU_LABEL);
+        var gpuQueue = QUEUES + "genomics-batch-prod-gpu";
+        var config = parse(EngineConfigs.nextflowConfig(PROD.withGpuQueue(gpuQueue)));
+        // nf-core's label: nf-core modules that can use a GPU carry it.
+        assertThat(EngineConfigs.NEXTFLOW_GPU_LABEL).isEqualTo("process_gpu");
+        assertThat(at(config, "process", "withLabel:process_gpu", "queue")).isEqualTo(gpuQueue);
+        assertThat(at(config, "process", "withLabel:process_gpu", "accelerator")).isEqualTo(1);
+        // The rest is unchanged: CPU work still goes to the default and high-priority queues.
+        assertThat(at(config, "process", "queue")).isEqualTo(PROD.defaultQueueArn());
+        assertThat(at(config, "process", "withLabel:" + EngineConfigs.NEXTFLOW_HIGH_PRIORITY_LABEL, "queue"))
+                .isEqualTo(PROD.highPriorityQueueArn());
+    }
+
+    @Test
     void workDirWhenTheStackKnowsOne() {
         var config = parse(EngineConfigs.nextflowConfig(PROD.withWorkDir("s3://acme-genomics-results/pipelines/")));
         assertThat(config.get("workDir")).isEqualTo("s3://acme-genomics-results/pipelines/nextflow/work");
