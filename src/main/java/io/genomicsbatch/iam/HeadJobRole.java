@@ -76,6 +76,17 @@ public final class HeadJobRole {
 
     static String batchPolicy(AwsAccount a, String namePrefix, List<String> queueArns, String jobRoleArn,
                               String logGroupName) {
+        return PolicyDocuments.document(workflowStatements(a, namePrefix, queueArns, logGroupName,
+                PolicyDocuments.allow("PassTheJobRoleOnly", List.of("iam:PassRole"), List.of(jobRoleArn))));
+    }
+
+    /**
+     * What running workflows in this environment takes, for the head-job role and the submitter policy
+     * alike: submit to its queues with the engines' job definitions, manage those definitions and the
+     * jobs, follow them, read their logs, and pass the given roles ({@code passRoles}).
+     */
+    static List<Map<String, Object>> workflowStatements(AwsAccount a, String namePrefix, List<String> queueArns,
+                                                        String logGroupName, Map<String, Object> passRoles) {
         var batch = "arn:" + a.partition() + ":batch:" + a.region() + ":" + a.accountId() + ":";
         var definitions = jobDefinitionPrefixes(namePrefix).stream().map(px -> batch + "job-definition/" + px + "*")
                 .toList();
@@ -87,12 +98,14 @@ public final class HeadJobRole {
         tagResources.add(jobs);
         var logGroup = "arn:" + a.partition() + ":logs:" + a.region() + ":" + a.accountId() + ":log-group:"
                 + logGroupName;
-        return PolicyDocuments.document(List.of(
+        return List.of(
                 PolicyDocuments.allow("SubmitToThisEnvironmentsQueues", SUBMIT_ACTIONS, submitResources),
                 PolicyDocuments.allow("ManageEngineJobDefinitions", JOB_DEFINITION_ACTIONS, definitions),
+                // Batch has no condition key for tagging only at creation, so tags are scoped like the rest.
                 PolicyDocuments.allow("ManageJobs", JOB_ACTIONS, tagResources),
                 PolicyDocuments.allow("FollowJobs", DESCRIBE_ACTIONS, List.of("*")),
-                PolicyDocuments.allow("ReadJobLogs", LOG_ACTIONS, List.of(logGroup, logGroup + ":log-stream:*")),
-                PolicyDocuments.allow("PassTheJobRoleOnly", List.of("iam:PassRole"), List.of(jobRoleArn))));
+                // ":*" covers the group's streams and the group ARN as DescribeLogStreams is authorized.
+                PolicyDocuments.allow("ReadJobLogs", LOG_ACTIONS, List.of(logGroup, logGroup + ":*")),
+                passRoles);
     }
 }

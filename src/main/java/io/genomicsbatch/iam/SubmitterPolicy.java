@@ -59,26 +59,8 @@ public final class SubmitterPolicy {
 
     static String document(AwsAccount a, String namePrefix, List<String> queueArns, List<String> passableRoles,
                            String logGroupName, Settings.DataAccess data) {
-        var batch = "arn:" + a.partition() + ":batch:" + a.region() + ":" + a.accountId() + ":";
-        var definitions = HeadJobRole.jobDefinitionPrefixes(namePrefix).stream()
-                .map(px -> batch + "job-definition/" + px + "*").toList();
-        var jobs = batch + "job/*";
-        var submit = new ArrayList<String>(queueArns);
-        submit.addAll(definitions);
-        submit.add(jobs);
-        var definitionsAndJobs = new ArrayList<String>(definitions);
-        definitionsAndJobs.add(jobs);
-        var logGroup = "arn:" + a.partition() + ":logs:" + a.region() + ":" + a.accountId() + ":log-group:"
-                + logGroupName;
-        var statements = new ArrayList<Map<String, Object>>(List.of(
-                PolicyDocuments.allow("SubmitToThisEnvironmentsQueues", HeadJobRole.SUBMIT_ACTIONS, submit),
-                PolicyDocuments.allow("ManageEngineJobDefinitions", HeadJobRole.JOB_DEFINITION_ACTIONS, definitions),
-                // Batch has no condition key for tagging only at creation, so tags are scoped like the rest.
-                PolicyDocuments.allow("ManageJobs", HeadJobRole.JOB_ACTIONS, definitionsAndJobs),
-                PolicyDocuments.allow("FollowJobs", HeadJobRole.DESCRIBE_ACTIONS, List.of("*")),
-                // ":*" covers the group's streams and the group ARN as DescribeLogGroups writes it.
-                PolicyDocuments.allow("ReadJobLogs", HeadJobRole.LOG_ACTIONS, List.of(logGroup, logGroup + ":*")),
-                PolicyDocuments.allow("PassTheJobRolesOnly", List.of("iam:PassRole"), passableRoles)));
+        var statements = new ArrayList<Map<String, Object>>(HeadJobRole.workflowStatements(a, namePrefix, queueArns,
+                logGroupName, PolicyDocuments.allow("PassTheJobRolesOnly", List.of("iam:PassRole"), passableRoles)));
         data.workDirectory().ifPresent(w -> statements.addAll(workDirectory(a.partition(), w, data.kmsKeyArns())));
         return PolicyDocuments.document(statements);
     }
