@@ -9,7 +9,7 @@ import java.util.Optional;
 
 /**
  * The stack outputs other projects and workflow engines read, in their documented order: the one
- * list the component exports from, the contract test checks against, and the README documents.
+ * list the component exports from, the contract test checks against, and docs/outputs.md documents.
  * Queue and compute environment outputs are named after their specs ({@code high-priority} gives
  * {@code highPriorityJobQueueArn}).
  */

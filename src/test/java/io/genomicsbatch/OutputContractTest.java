@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The stack outputs other projects read through StackReference. {@link EnvironmentOutputs#CONTRACT}
- * is the one list: the program exports from it, the README documents it, and released names must
+ * is the one list: the program exports from it, docs/outputs.md documents it, and released names must
  * never leave it (renaming one breaks consumers).
  */
 class OutputContractTest {

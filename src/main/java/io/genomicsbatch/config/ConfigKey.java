@@ -6,7 +6,7 @@ import java.util.Optional;
 /**
  * Every key of the stack config contract (namespace {@value #NAMESPACE}), with its type and
  * default. Pulumi.yaml declares the same keys with the same types and defaults (a test keeps
- * them in step) and holds the user-facing descriptions; the README's key table documents each.
+ * them in step) and holds the user-facing descriptions; docs/configuration.md's key table documents each.
  */
 public enum ConfigKey {
     // Network
