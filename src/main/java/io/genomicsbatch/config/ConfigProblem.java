@@ -24,7 +24,7 @@ public record ConfigProblem(List<ConfigKey> keys, String message) {
      * A value as a message shows it: strings quoted, with control characters escaped (so a value cannot
      * start a line of its own in the message), long strings and lists cut with their length.
      */
-    static String render(Object value) {
+    public static String render(Object value) {
         if (value instanceof String s) {
             var shown = s.length() > MAX_SHOWN_CHARACTERS ? s.substring(0, MAX_SHOWN_CHARACTERS) : s;
             var out = new StringBuilder("\"");

@@ -134,6 +134,7 @@ public final class Settings {
             kmsKeyArns = List.copyOf(kmsKeyArns);
         }
 
+        /** Without a work directory: the component's API as it was before workDirectory (docs/development.md). */
         public DataAccess(List<String> dataBucketNames, List<String> referenceBucketNames, List<String> kmsKeyArns) {
             this(dataBucketNames, referenceBucketNames, kmsKeyArns, Optional.empty());
         }

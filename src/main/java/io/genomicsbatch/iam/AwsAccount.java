@@ -10,9 +10,23 @@ import com.pulumi.aws.outputs.GetRegionResult;
 import com.pulumi.core.Output;
 import com.pulumi.deployment.InvokeOutputOptions;
 import com.pulumi.resources.Resource;
+import io.genomicsbatch.config.AwsRegions;
 
 /** Where the environment is deployed, for the ARNs the program writes itself. */
 public record AwsAccount(String partition, String region, String accountId) {
+
+    /**
+     * An account with the longest partition and region names of the region catalog (account IDs are
+     * always 12 digits): policies written for it are as long as AWS could make them, for size checks.
+     */
+    public static AwsAccount longest() {
+        return new AwsAccount(AwsRegions.longestPartition(), AwsRegions.longestRegion(), "123456789012");
+    }
+
+    /** The longest ARN an IAM role of this account can have (role names are at most 64 characters). */
+    String longestRoleArn() {
+        return "arn:" + partition + ":iam::" + accountId + ":role/" + "r".repeat(64);
+    }
 
     /** The deployment's partition, region and account, looked up once for every policy that needs them. */
     public static Output<AwsAccount> lookUp(Resource parent) {

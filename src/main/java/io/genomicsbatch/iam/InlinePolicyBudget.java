@@ -1,6 +1,5 @@
 package io.genomicsbatch.iam;
 
-import io.genomicsbatch.config.AwsRegions;
 import io.genomicsbatch.config.ConfigKey;
 import io.genomicsbatch.config.ConfigProblem;
 import io.genomicsbatch.config.Settings;
@@ -22,18 +21,19 @@ public final class InlinePolicyBudget {
 
     public static final int MAX_INLINE_POLICY_CHARACTERS = 10_240;
 
-    /** The longest partition and region names of the region catalog (the account ID is always 12 digits). */
-    private static final AwsAccount LONGEST = new AwsAccount(AwsRegions.longestPartition(),
-            AwsRegions.longestRegion(), "123456789012");
+    private static final AwsAccount LONGEST = AwsAccount.longest();
+
+    /** The environment's queue ARNs in {@link AwsAccount#longest()}. */
+    static List<String> longestQueueArns(String namePrefix, Settings.Environment settings) {
+        var batch = "arn:" + LONGEST.partition() + ":batch:" + LONGEST.region() + ":" + LONGEST.accountId()
+                + ":job-queue/";
+        return settings.queues().stream().map(q -> batch + JobQueues.queueName(namePrefix, q)).toList();
+    }
 
     /** Characters of the head-job role's inline policies (IAM does not count whitespace; these have none). */
     static int headJobRoleCharacters(String namePrefix, Settings.Environment settings) {
-        var batch = "arn:" + LONGEST.partition() + ":batch:" + LONGEST.region() + ":" + LONGEST.accountId()
-                + ":job-queue/";
-        var queues = settings.queues().stream().map(q -> batch + JobQueues.queueName(namePrefix, q)).toList();
-        var jobRole = "arn:" + LONGEST.partition() + ":iam::" + LONGEST.accountId() + ":role/" + "r".repeat(64);
-        var total = HeadJobRole.batchPolicy(LONGEST, namePrefix, queues, jobRole, JobLogGroup.groupName(namePrefix))
-                .length();
+        var total = HeadJobRole.batchPolicy(LONGEST, namePrefix, longestQueueArns(namePrefix, settings),
+                LONGEST.longestRoleArn(), JobLogGroup.groupName(namePrefix)).length();
         for (var policy : DataAccessPolicies.policies(LONGEST.partition(), settings.data()).values()) {
             total += policy.length();
         }

@@ -9,7 +9,6 @@ import io.genomicsbatch.config.ConfigKey;
 import io.genomicsbatch.config.ConfigProblem;
 import io.genomicsbatch.config.Settings;
 import io.genomicsbatch.logs.JobLogGroup;
-import io.genomicsbatch.queues.JobQueues;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,7 +23,9 @@ import java.util.Optional;
  * with {@link HeadJobRole#jobDefinitionPrefixes}, its log group), plus passing the job and head-job
  * roles (to the job definitions it registers, and to a head job) and the work directory: its bucket's
  * location, listings under its prefix, and objects under its prefix, through the data buckets' KMS keys
- * when those are set. Nothing else in S3: without a work directory, no S3 at all.
+ * when those are set; no other S3 directly (without a work directory, none). Not a data boundary:
+ * whoever holds it can register a job definition that runs any container as the job role, and so
+ * reach what jobs reach (every data bucket, and the instance role through the host's network).
  */
 public final class SubmitterPolicy {
     private SubmitterPolicy() {
@@ -33,7 +34,7 @@ public final class SubmitterPolicy {
     /** IAM's limit on a managed policy document (whitespace is not counted; these documents have none). */
     public static final int MAX_MANAGED_POLICY_CHARACTERS = 6_144;
 
-    private static final AwsAccount LONGEST = new AwsAccount("aws-us-gov", "us-gov-west-1", "123456789012");
+    private static final AwsAccount LONGEST = AwsAccount.longest();
 
     /**
      * @param name          logical name of the policy (AWS generates its name from it)
@@ -100,11 +101,9 @@ public final class SubmitterPolicy {
 
     /** Characters of the policy, as long as AWS could write it: the longest partition, region and role names. */
     static int characters(String namePrefix, Settings.Environment settings) {
-        var queues = settings.queues().stream().map(q -> "arn:" + LONGEST.partition() + ":batch:" + LONGEST.region()
-                + ":" + LONGEST.accountId() + ":job-queue/" + JobQueues.queueName(namePrefix, q)).toList();
-        var role = "arn:" + LONGEST.partition() + ":iam::" + LONGEST.accountId() + ":role/" + "r".repeat(64);
-        return document(LONGEST, namePrefix, queues, List.of(role, role), JobLogGroup.groupName(namePrefix),
-                settings.data()).length();
+        var role = LONGEST.longestRoleArn();
+        return document(LONGEST, namePrefix, InlinePolicyBudget.longestQueueArns(namePrefix, settings),
+                List.of(role, role), JobLogGroup.groupName(namePrefix), settings.data()).length();
     }
 
     /** A problem naming the work directory and the keys when the policy would not fit in a managed policy. */
@@ -116,8 +115,8 @@ public final class SubmitterPolicy {
         var data = settings.data();
         var workDirectory = data.workDirectory().map(Settings.WorkDirectory::uri).orElse("");
         return Optional.of(new ConfigProblem(List.of(ConfigKey.WORK_DIRECTORY, ConfigKey.DATA_KMS_KEY_ARNS),
-                ConfigKey.WORK_DIRECTORY.fullKey() + ", " + ConfigKey.DATA_KMS_KEY_ARNS.fullKey() + ": got \""
-                        + workDirectory + "\" (a prefix of " + data.workDirectory().map(w -> w.prefix().length())
+                ConfigKey.WORK_DIRECTORY.fullKey() + ", " + ConfigKey.DATA_KMS_KEY_ARNS.fullKey() + ": got "
+                        + ConfigProblem.render(workDirectory) + " (a prefix of " + data.workDirectory().map(w -> w.prefix().length())
                         .orElse(0) + " characters) and " + data.kmsKeyArns().size() + " keys, which need up to "
                         + characters + " characters in the submitter policy; IAM allows "
                         + MAX_MANAGED_POLICY_CHARACTERS + " per managed policy: use a shorter prefix or fewer keys"));

@@ -24,6 +24,7 @@ public final class PlanCommand {
     public static final int OK = 0;
     public static final int CONFIG_ERROR = 1;
     public static final int USAGE_ERROR = 2;
+    public static final int PROGRAM_ERROR = 3;
 
     static final String USAGE = """
             usage: target/genomics-batch plan --stack NAME [--format text|json|mermaid|user-data] [--dir DIR]
@@ -46,11 +47,14 @@ public final class PlanCommand {
                  cannot be read or parsed, a Pulumi.NAME.yml (Pulumi reads only Pulumi.NAME.yaml)
               2  usage error: unknown command or option, missing value, unknown format, no such
                  stack (no Pulumi.NAME.yaml) or no genomics-batch project in the directory
+              3  the program failed for another reason (a bug: please report the message)
             """;
 
     private static final Set<String> HELP = Set.of("--help", "-h", "help");
     private static final Set<String> VERSION = Set.of("--version", "version");
     private static final Set<String> OPTIONS = Set.of("--stack", "--format", "--dir");
+    /** A stack's own name, as Pulumi allows it (and so as it appears in Pulumi.NAME.yaml). */
+    private static final java.util.regex.Pattern STACK_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_.-]{1,100}");
 
     /** Runs the command; returns the process exit status. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
@@ -99,7 +103,13 @@ public final class PlanCommand {
                 return usage("missing value for " + option, err);
             }
             switch (option) {
-                case "--stack" -> stack = value;
+                case "--stack" -> {
+                    if (!STACK_NAME.matcher(value).matches()) {
+                        return usage("invalid stack name \"" + value + "\": Pulumi stack names have 1 to 100 letters,"
+                                + " digits, '-', '_' and '.'", err);
+                    }
+                    stack = value;
+                }
                 case "--dir" -> dir = Path.of(value);
                 default -> {
                     try {
@@ -159,7 +169,20 @@ public final class PlanCommand {
             return e.problem() == StackFiles.Problem.NOT_FOUND ? USAGE_ERROR : CONFIG_ERROR;
         } catch (PlanEngine.ProgramFailedException e) {
             err.println("error: " + e.getMessage());
+            return refusedConfig(e) ? CONFIG_ERROR : PROGRAM_ERROR;
+        } catch (UncheckedIOException e) {
+            err.println("error: " + e.getMessage());
             return CONFIG_ERROR;
         }
+    }
+
+    /** Whether the program stopped because it refused the stack's config (not for a bug of its own). */
+    static boolean refusedConfig(Throwable e) {
+        for (var cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof io.genomicsbatch.config.InvalidConfigException) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -412,11 +412,11 @@ class PlanCommandTest {
         assertThat(joined.err()).isEmpty();
         assertThat(JsonParser.parseString(joined.out()).getAsJsonObject().get("stack").getAsString()).isEqualTo("lab1");
         assertThat(joined.out()).isEqualTo(spaced.out());
-        // Mixed forms, and a value that itself holds '='.
+        // Mixed forms, and a stack name with a dot.
         assertThat(plan("plan", "--stack=lab1", "--dir", dir.toString(), "--format=mermaid").out())
                 .isEqualTo(plan("plan", "--stack", "lab1", "--dir", dir.toString(), "--format", "mermaid").out());
-        var odd = plan("plan", "--stack=a=b", "--dir=" + dir);
-        assertThat(odd.err()).contains("unknown stack \"a=b\"");
+        var odd = plan("plan", "--stack=a.b", "--dir=" + dir);
+        assertThat(odd.err()).contains("unknown stack \"a.b\"");
     }
 
     /** Usage errors: 2, with what was wrong first and the usage after it, nothing on stdout. */
@@ -435,7 +435,11 @@ class PlanCommandTest {
                         "unknown format \"yaml\"\n"),
                 org.junit.jupiter.params.provider.Arguments.of(List.of("plan", "--help=yes"), "--help takes no value\n"),
                 org.junit.jupiter.params.provider.Arguments.of(List.of("plan", "dev"),
-                        "unexpected argument \"dev\"; did you mean --stack dev?\n"));
+                        "unexpected argument \"dev\"; did you mean --stack dev?\n"),
+                org.junit.jupiter.params.provider.Arguments.of(List.of("plan", "--stack", "../dev"),
+                        "invalid stack name \"../dev\": Pulumi stack names have 1 to 100 letters, digits,"),
+                org.junit.jupiter.params.provider.Arguments.of(List.of("plan", "--stack=acme/genomics/dev"),
+                        "invalid stack name \"acme/genomics/dev\""));
     }
 
     @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
@@ -579,5 +583,15 @@ class PlanCommandTest {
                 .filter(r -> r.get("name").getAsString().equals("genomics-batch-gpu-queue")).findFirst().orElseThrow();
         assertThat(queue.getAsJsonArray("aliases").asList()).extracting(com.google.gson.JsonElement::getAsString)
                 .containsExactly("genomics-batch-gpu");
+    }
+
+    @Test
+    void onlyARefusedConfigExitsOneAnyOtherFailureOfTheProgramThree() {
+        var refused = new io.genomicsbatch.config.InvalidConfigException(List.of(
+                new io.genomicsbatch.config.ConfigProblem(List.of(io.genomicsbatch.config.ConfigKey.PROTECT),
+                        "genomics-batch:protect: got \"yes\"")));
+        assertThat(PlanCommand.refusedConfig(new RuntimeException("wrapped", refused))).isTrue();
+        assertThat(PlanCommand.refusedConfig(new RuntimeException("a bug", new NullPointerException()))).isFalse();
+        assertThat(PlanCommand.USAGE).containsPattern("(?m)^  3  the program failed");
     }
 }
