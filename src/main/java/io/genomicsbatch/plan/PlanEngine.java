@@ -2,6 +2,9 @@ package io.genomicsbatch.plan;
 
 import com.pulumi.Context;
 import io.genomicsbatch.config.ConfigKey;
+import io.genomicsbatch.config.ConfigReader;
+import io.genomicsbatch.cost.CostForecast;
+import io.genomicsbatch.cost.PriceTable;
 import io.genomicsbatch.config.InvalidConfigException;
 import io.genomicsbatch.config.StackFiles;
 
@@ -75,7 +78,15 @@ public final class PlanEngine {
         var warnings = new ArrayList<>(stackFiles.warnings());
         warnings.addAll(recording.warnings());
         return new Plan(ConfigKey.NAMESPACE, stack, stackFiles.region(), recording.resources(), lookups, warnings,
-                recording.outputs());
+                recording.outputs(), forecast(stackFiles, recording.resources()));
+    }
+
+    /** The forecast for the settings the program ran with, priced for every resource it registered. */
+    private static CostForecast forecast(StackFiles files, List<PlannedResource> resources) {
+        // The program accepted this config, so reading it again gives the settings it built from.
+        var settings = ConfigReader.read(files.source()).orThrow(files.stack());
+        var types = resources.stream().filter(r -> !r.isComponent()).map(PlannedResource::type).toList();
+        return CostForecast.of(settings, files.region(), PriceTable.shipped(), types);
     }
 
     private static StackFiles read(CompletableFuture<StackFiles> files) {

@@ -3,12 +3,15 @@ package io.genomicsbatch.plan;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParser;
 import io.genomicsbatch.compute.UserData;
+import io.genomicsbatch.config.CapacityType;
+import io.genomicsbatch.cost.CostForecast;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -68,6 +71,7 @@ public final class PlanRenderer {
             out.append("\nWarnings:\n");
             plan.warnings().forEach(w -> out.append("  ! ").append(w).append('\n'));
         }
+        out.append('\n').append(forecastText(plan.forecast()));
         out.append("\nResources (").append(plan.resources().size()).append("):\n");
         for (var root : children(plan, Optional.empty())) {
             tree(plan, root, "", out);
@@ -188,6 +192,92 @@ public final class PlanRenderer {
         return summary + ", unpacking " + sizes + " bytes of script";
     }
 
+    // ---- cost forecast ------------------------------------------------------------------------
+
+    /** The forecast's lines, each naming the price table's date (docs/cost.md says how it is computed). */
+    static String forecastText(CostForecast f) {
+        var date = " (prices of " + f.priceDate() + (f.region().map(r -> ", " + r).orElse("")) + ")";
+        var out = new StringBuilder("Cost forecast (docs/cost.md; On-Demand Linux prices, no discounts or taxes):\n");
+        out.append("  Worst case per hour").append(date).append(": ").append(usd(f.worstCaseUsdPerHour()))
+                .append(" with data volumes at their initial size, ").append(usd(f.worstCaseUsdPerHourAtMaxStorage()))
+                .append(" grown to their cap\n");
+        for (var e : f.computeEnvironments()) {
+            out.append("    ").append(e.name()).append(": ");
+            if (e.computeUsdPerHour() == null) {
+                out.append("unknown (").append(e.maxVcpus()).append(" vCPUs)\n");
+                continue;
+            }
+            out.append(e.maxVcpus()).append(" vCPUs x ").append(usd4(e.usdPerVcpuHour())).append("/vCPU-hour (")
+                    .append(e.dearestType()).append(e.capacity() == CapacityType.SPOT
+                            ? ", Spot at its cap: " + e.pricePercent() + "% of On-Demand" : ", On-Demand")
+                    .append(") = ").append(usd(e.computeUsdPerHour())).append(" + volumes of ").append(e.hosts())
+                    .append(" hosts (").append(e.maxVcpus()).append(" / ").append(e.smallestVcpus())
+                    .append(" vCPUs, the smallest size) ").append(usd(e.volumesUsdPerHour())).append(" to ")
+                    .append(usd(e.volumesUsdPerHourAtMaxStorage())).append('\n');
+        }
+        out.append("  Idle floor per month").append(date).append(": ").append(usd(f.idleFloorUsdPerMonth()))
+                .append(" (no job running)\n");
+        for (var i : f.idle()) {
+            out.append("    ").append(i.what()).append(": ").append(usd(i.usdPerMonth())).append(" (").append(i.basis())
+                    .append(")\n");
+        }
+        f.unknown().forEach(u -> out.append("  ! unknown: ").append(u).append('\n'));
+        return out.toString();
+    }
+
+    private static String usd(Double value) {
+        return value == null ? "unknown" : String.format(Locale.ROOT, "$%,.2f", value);
+    }
+
+    private static String usd4(Double value) {
+        return String.format(Locale.ROOT, "$%.4f", value);
+    }
+
+    /** The forecast for machines: numbers in USD rounded to 4 decimals, null where unknown. */
+    static Map<String, Object> forecastJson(CostForecast f) {
+        var doc = new LinkedHashMap<String, Object>();
+        doc.put("priceDate", f.priceDate());
+        doc.put("priceSource", f.priceSource());
+        doc.put("region", f.region().orElse(null));
+        doc.put("hoursPerMonth", CostForecast.HOURS_PER_MONTH);
+        doc.put("worstCaseUsdPerHour", round(f.worstCaseUsdPerHour()));
+        doc.put("worstCaseUsdPerHourAtMaxStorage", round(f.worstCaseUsdPerHourAtMaxStorage()));
+        doc.put("idleFloorUsdPerMonth", round(f.idleFloorUsdPerMonth()));
+        var environments = new ArrayList<Map<String, Object>>();
+        for (var e : f.computeEnvironments()) {
+            var m = new LinkedHashMap<String, Object>();
+            m.put("name", e.name());
+            m.put("capacity", e.capacity().name());
+            m.put("minVcpus", e.minVcpus());
+            m.put("maxVcpus", e.maxVcpus());
+            m.put("pricePercentOfOnDemand", e.pricePercent());
+            m.put("dearestInstanceType", e.dearestType());
+            m.put("usdPerVcpuHour", round(e.usdPerVcpuHour()));
+            m.put("computeUsdPerHour", round(e.computeUsdPerHour()));
+            m.put("smallestVcpus", e.smallestVcpus());
+            m.put("hosts", e.hosts());
+            m.put("volumesUsdPerHour", round(e.volumesUsdPerHour()));
+            m.put("volumesUsdPerHourAtMaxStorage", round(e.volumesUsdPerHourAtMaxStorage()));
+            environments.add(m);
+        }
+        doc.put("computeEnvironments", environments);
+        var idle = new ArrayList<Map<String, Object>>();
+        for (var i : f.idle()) {
+            var m = new LinkedHashMap<String, Object>();
+            m.put("what", i.what());
+            m.put("usdPerMonth", round(i.usdPerMonth()));
+            m.put("basis", i.basis());
+            idle.add(m);
+        }
+        doc.put("idle", idle);
+        doc.put("unknown", f.unknown());
+        return doc;
+    }
+
+    private static Double round(Double value) {
+        return value == null ? null : Math.round(value * 10_000) / 10_000.0;
+    }
+
     // ---- json -------------------------------------------------------------------------------
 
     static String json(Plan plan) {
@@ -214,6 +304,7 @@ public final class PlanRenderer {
         }
         doc.put("resources", resources);
         doc.put("outputs", plan.outputs());
+        doc.put("forecast", forecastJson(plan.forecast()));
         return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeNulls().create().toJson(doc)
                 + "\n";
     }
