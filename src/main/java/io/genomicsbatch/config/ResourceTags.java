@@ -1,0 +1,108 @@
+package io.genomicsbatch.config;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * The tags on this environment's resources: the program's own keys and the stack's {@code tags}, with
+ * the rules AWS applies to tags on the resources tagged here (EC2, IAM, Batch, CloudWatch Logs; the
+ * strictest wins).
+ */
+public final class ResourceTags {
+    private ResourceTags() {
+    }
+
+    public static final String PROJECT = "Project";
+    public static final String ENVIRONMENT = "Environment";
+    public static final String MANAGED_BY = "ManagedBy";
+    /** On instances and volumes only: the tag storage growth's IAM is scoped by. */
+    public static final String ENVIRONMENT_TAG = "genomics-batch-environment";
+    /** Keys the program sets itself; a stack cannot set them (they name the stack and scope IAM). */
+    public static final List<String> OWN_KEYS = List.of(PROJECT, ENVIRONMENT, MANAGED_BY, ENVIRONMENT_TAG);
+
+    /** EC2, IAM, Batch and CloudWatch Logs: at most 50 user tags per resource (aws: tags do not count). */
+    public static final int MAX_TAGS_PER_RESOURCE = 50;
+    /** What the stack may add: instances and volumes carry all of {@link #OWN_KEYS} besides. */
+    public static final int MAX_STACK_TAGS = MAX_TAGS_PER_RESOURCE - OWN_KEYS.size();
+    public static final int MAX_KEY_LENGTH = 128;
+    public static final int MAX_VALUE_LENGTH = 256;
+    /**
+     * IAM's and CloudWatch Logs' tag pattern ({@code [\p{L}\p{Z}\p{N}_.:/=+\-@]}), the strictest of the
+     * services tagged here: EC2 and Batch take any Unicode character, so this is the rule a key must
+     * meet to be put on every resource.
+     */
+    static final Pattern CHARACTERS = Pattern.compile("[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*");
+    static final String CHARACTERS_ALLOWED = "Unicode letters, digits, spaces and _ . : / = + - @";
+    private static final Pattern SEPARATORS = Pattern.compile("[_:-]");
+
+    /** The program's own tags on every resource (not the environment tag, which instances and volumes add). */
+    public static Map<String, String> own(String stack) {
+        var tags = new LinkedHashMap<String, String>();
+        tags.put(PROJECT, ConfigKey.NAMESPACE);
+        tags.put(ENVIRONMENT, stack.toLowerCase(Locale.ROOT));
+        tags.put(MANAGED_BY, "pulumi");
+        return tags;
+    }
+
+    /**
+     * The key a tag has in AWS's cost reports, as far as this program can tell: Cost Explorer and the
+     * Cost and Usage Report keep the key as written, but the legacy Cost and Usage Report's Athena,
+     * Redshift and QuickSight columns lower-case it and split camel case with '_' ({@code user:CostCenter}
+     * becomes {@code resource_tags_user_cost_center}), so {@code CostCenter}, {@code costCenter} and
+     * {@code cost_center} land in one column. AWS does not document the full rule; this program refuses
+     * keys that differ only in case and in '_', '-' and ':' separators.
+     */
+    static String costReportKey(String key) {
+        return SEPARATORS.matcher(key.toLowerCase(Locale.ROOT)).replaceAll("");
+    }
+
+    /** Why a stack tag's key cannot be used, if it cannot. */
+    static Optional<String> keyProblem(String key) {
+        var length = key.codePointCount(0, key.length());
+        if (length < 1 || length > MAX_KEY_LENGTH) {
+            return Optional.of("a key is 1-" + MAX_KEY_LENGTH + " characters, this one " + length);
+        }
+        if (!CHARACTERS.matcher(key).matches()) {
+            return Optional.of("a key has " + CHARACTERS_ALLOWED + " only (IAM's and CloudWatch Logs' rule)");
+        }
+        if (key.toLowerCase(Locale.ROOT).startsWith("aws:")) {
+            return Optional.of("the aws: prefix is reserved for AWS's own tags");
+        }
+        for (var own : OWN_KEYS) {
+            if (costReportKey(own).equals(costReportKey(key))) {
+                return Optional.of((own.equals(key) ? own : "it collides with " + own + ", which")
+                        + " is set by genomics-batch itself on every " + (own.equals(ENVIRONMENT_TAG)
+                        ? "instance and volume (storage growth's IAM is scoped by it)" : "resource")
+                        + "; choose another key");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Why a stack tag's value cannot be used, if it cannot. */
+    static Optional<String> valueProblem(String value) {
+        var length = value.codePointCount(0, value.length());
+        if (length > MAX_VALUE_LENGTH) {
+            return Optional.of("a value is 0-" + MAX_VALUE_LENGTH + " characters, this one " + length);
+        }
+        if (!CHARACTERS.matcher(value).matches()) {
+            return Optional.of("a value has " + CHARACTERS_ALLOWED + " only (IAM's and CloudWatch Logs' rule)");
+        }
+        return Optional.empty();
+    }
+
+    /** Groups of two or more keys that land in one cost-report key ({@link #costReportKey}), in key order. */
+    static List<List<String>> collisions(Iterable<String> keys) {
+        var groups = new TreeMap<String, List<String>>();
+        for (var key : keys) {
+            groups.computeIfAbsent(costReportKey(key), k -> new ArrayList<>()).add(key);
+        }
+        return groups.values().stream().filter(g -> g.size() > 1).toList();
+    }
+}
