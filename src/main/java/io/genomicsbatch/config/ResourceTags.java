@@ -39,7 +39,6 @@ public final class ResourceTags {
      */
     static final Pattern CHARACTERS = Pattern.compile("[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*");
     static final String CHARACTERS_ALLOWED = "Unicode letters, digits, spaces and _ . : / = + - @";
-    private static final Pattern SEPARATORS = Pattern.compile("[_:-]");
 
     /** The program's own tags on every resource (not the environment tag, which instances and volumes add). */
     public static Map<String, String> own(String stack) {
@@ -51,15 +50,28 @@ public final class ResourceTags {
     }
 
     /**
-     * The key a tag has in AWS's cost reports, as far as this program can tell: Cost Explorer and the
-     * Cost and Usage Report keep the key as written, but the legacy Cost and Usage Report's Athena,
-     * Redshift and QuickSight columns lower-case it and split camel case with '_' ({@code user:CostCenter}
-     * becomes {@code resource_tags_user_cost_center}), so {@code CostCenter}, {@code costCenter} and
-     * {@code cost_center} land in one column. AWS does not document the full rule; this program refuses
-     * keys that differ only in case and in '_', '-' and ':' separators.
+     * The column a tag key becomes in AWS's cost reports. Seqera's documentation of resource labels
+     * ("Resource labels" troubleshooting, docs.seqera.io: "AWS Cost and Usage Reports (version 2)
+     * normalize tag characters: colons are rewritten as underscores, and mixed- or upper-case
+     * characters are lowercased and separated with underscores, costCenter becomes cost_center"), and
+     * the legacy report's Athena columns ({@code user:CostCenter} is {@code resource_tags_user_cost_center};
+     * Athena takes letters, digits and '_' only) agree on: camel case split with '_', lower case, any
+     * other character '_'. AWS publishes no rule of its own; this is that reading.
      */
     static String costReportKey(String key) {
-        return SEPARATORS.matcher(key.toLowerCase(Locale.ROOT)).replaceAll("");
+        var split = CAMEL_CASE.matcher(key).replaceAll("$1_$2").toLowerCase(Locale.ROOT);
+        return NOT_ALPHANUMERIC.matcher(split).replaceAll("_");
+    }
+
+    private static final Pattern CAMEL_CASE = Pattern.compile("([\\p{Ll}\\p{N}])(\\p{Lu})");
+    private static final Pattern NOT_ALPHANUMERIC = Pattern.compile("[^\\p{L}\\p{N}]");
+
+    /**
+     * Whether two keys cannot both be used: one column in the cost reports, or keys that differ only in
+     * case (IAM treats tag keys case-insensitively, so a role cannot carry both).
+     */
+    static boolean collide(String a, String b) {
+        return costReportKey(a).equals(costReportKey(b)) || a.equalsIgnoreCase(b);
     }
 
     /** Why a stack tag's key cannot be used, if it cannot. */
@@ -75,7 +87,7 @@ public final class ResourceTags {
             return Optional.of("the aws: prefix is reserved for AWS's own tags");
         }
         for (var own : OWN_KEYS) {
-            if (costReportKey(own).equals(costReportKey(key))) {
+            if (collide(own, key)) {
                 return Optional.of((own.equals(key) ? own : "it collides with " + own + ", which")
                         + " is set by genomics-batch itself on every " + (own.equals(ENVIRONMENT_TAG)
                         ? "instance and volume (storage growth's IAM is scoped by it)" : "resource")
@@ -97,12 +109,25 @@ public final class ResourceTags {
         return Optional.empty();
     }
 
-    /** Groups of two or more keys that land in one cost-report key ({@link #costReportKey}), in key order. */
-    static List<List<String>> collisions(Iterable<String> keys) {
-        var groups = new TreeMap<String, List<String>>();
-        for (var key : keys) {
-            groups.computeIfAbsent(costReportKey(key), k -> new ArrayList<>()).add(key);
+    /** Groups of two or more keys that cannot be used together ({@link #collide}), in the order given. */
+    static List<List<String>> collisions(List<String> keys) {
+        var groups = new ArrayList<List<String>>();
+        var placed = new java.util.HashSet<String>();
+        for (var i = 0; i < keys.size(); i++) {
+            if (placed.contains(keys.get(i))) {
+                continue;
+            }
+            var group = new ArrayList<>(List.of(keys.get(i)));
+            for (var j = i + 1; j < keys.size(); j++) {
+                if (!placed.contains(keys.get(j)) && collide(keys.get(i), keys.get(j))) {
+                    group.add(keys.get(j));
+                    placed.add(keys.get(j));
+                }
+            }
+            if (group.size() > 1) {
+                groups.add(group);
+            }
         }
-        return groups.values().stream().filter(g -> g.size() > 1).toList();
+        return groups;
     }
 }

@@ -505,9 +505,10 @@ public final class SettingsValidator {
                             + "value: " + why)));
         });
         for (var group : ResourceTags.collisions(good)) {
-            problems.add(ConfigProblem.of(TAGS, group, "these keys differ only in case or in '_', '-' and ':',"
-                    + " so they collide in AWS's cost reports (the Cost and Usage Report's Athena columns write"
-                    + " CostCenter, costCenter and cost_center alike); keep one"));
+            problems.add(ConfigProblem.of(TAGS, group, "these keys collide: AWS's cost reports write them as one"
+                    + " column (camel case split with '_', lower case, other characters '_': CostCenter, costCenter,"
+                    + " cost-center and cost_center are all cost_center), or they differ only in case, which IAM"
+                    + " does not tell apart; keep one"));
         }
         if (tags.size() > ResourceTags.MAX_STACK_TAGS) {
             problems.add(new ConfigProblem(List.of(TAGS), TAGS.fullKey() + ": got " + tags.size() + " tags; expected at most "

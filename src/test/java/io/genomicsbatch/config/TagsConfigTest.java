@@ -44,10 +44,14 @@ class TagsConfigTest {
                         "storage growth's IAM is scoped by it"),
                 // Collisions in cost reports: one message naming both keys.
                 arguments(json(linked("costCenter", "1", "cost_center", "2")), "[\"costCenter\", \"cost_center\"]",
-                        "collide in AWS's cost reports"),
+                        "AWS's cost reports write them as one column"),
                 arguments(json(linked("Lab", "1", "LAB", "2")), "[\"Lab\", \"LAB\"]", "differ only in case"),
+                arguments(json(linked("CostCenter", "1", "Costcenter", "2")), "[\"CostCenter\", \"Costcenter\"]",
+                        "IAM does not tell apart"),
+                arguments(json(linked("Cost Center", "1", "costCenter", "2")), "[\"Cost Center\", \"costCenter\"]",
+                        "all cost_center"),
                 arguments(json(linked("cost-center", "1", "cost:center", "2")), "[\"cost-center\", \"cost:center\"]",
-                        "'_', '-' and ':'"),
+                        "cost-center and cost_center"),
                 // Values are text: YAML numbers and booleans must be quoted.
                 arguments("{\"CostCenter\":4711}", "{\"CostCenter\":4711}", "quote numbers"),
                 arguments("[\"Lab\"]", "[\"Lab\"]", "a mapping of keys to string values"),
@@ -104,6 +108,14 @@ class TagsConfigTest {
         var settings = ConfigReader.read(ConfigSource.of(Map.of("tags", json(tags)))).orThrow();
         assertThat(settings.tags()).containsExactlyEntriesOf(tags);
         assertThat(recording.resources()).isNotEmpty();
+    }
+
+    @Test
+    void keysThatStayApartInCostReportsAreAccepted() {
+        // costcenter is its own column (no camel case to split); cost_center is another.
+        TestStacks.succeeded(TestStacks.run("dev", Map.of("tags", json(linked("costcenter", "1", "cost_center", "2")))));
+        assertThat(ResourceTags.costReportKey("user:CostCenter")).isEqualTo("user_cost_center");
+        assertThat(ResourceTags.costReportKey("Lab2Name")).isEqualTo("lab2_name");
     }
 
     @Test
