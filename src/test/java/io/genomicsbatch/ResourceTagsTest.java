@@ -129,4 +129,13 @@ class ResourceTagsTest {
         assertThat(create.getAsJsonObject("Condition").getAsJsonObject("StringEquals")
                 .get("aws:RequestTag/" + UserData.TAG_KEY).getAsString()).isEqualTo("genomics-batch-dev");
     }
+
+    @Test
+    void theEngineConfigsTagEveryJobWithTheStackTags() {
+        var r = everything(TAGS);
+        assertThat((String) r.outputs().get("nextflowConfig")).contains("resourceLabels = { ['CostCenter': '4711', "
+                + "'Lab': 'sequencing core', 'genomics-batch-run': workflow.runName,");
+        assertThat((String) r.outputs().get("snakemakeArgs"))
+                .endsWith(" --aws-batch-tags CostCenter=4711 'Lab=sequencing core'");
+    }
 }

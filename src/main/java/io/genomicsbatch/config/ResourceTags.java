@@ -25,6 +25,12 @@ public final class ResourceTags {
     public static final String ENVIRONMENT_TAG = "genomics-batch-environment";
     /** Keys the program sets itself; a stack cannot set them (they name the stack and scope IAM). */
     public static final List<String> OWN_KEYS = List.of(PROJECT, ENVIRONMENT, MANAGED_BY, ENVIRONMENT_TAG);
+    /**
+     * Job tags the engine configs add per run (EngineConfigs.RUN_LABEL, SESSION_LABEL): a stack cannot set
+     * them either. Jobs carry the stack's tags and these two, within AWS Batch's 50.
+     */
+    public static final List<String> RUN_KEYS = List.of(io.genomicsbatch.engines.EngineConfigs.RUN_LABEL,
+            io.genomicsbatch.engines.EngineConfigs.SESSION_LABEL);
 
     /** EC2, IAM, Batch and CloudWatch Logs: at most 50 user tags per resource (aws: tags do not count). */
     public static final int MAX_TAGS_PER_RESOURCE = 50;
@@ -92,6 +98,12 @@ public final class ResourceTags {
                         + " is set by genomics-batch itself on every " + (own.equals(ENVIRONMENT_TAG)
                         ? "instance and volume (storage growth's IAM is scoped by it)" : "resource")
                         + "; choose another key");
+            }
+        }
+        for (var run : RUN_KEYS) {
+            if (collide(run, key)) {
+                return Optional.of((run.equals(key) ? run : "it collides with " + run + ", which")
+                        + " is the job tag the engine configs give each workflow run; choose another key");
             }
         }
         return Optional.empty();

@@ -42,6 +42,11 @@ class TagsConfigTest {
                 arguments(json(Map.of("managed_by", "x")), "\"managed_by\"", "collides with ManagedBy"),
                 arguments(json(Map.of("Genomics-Batch-Environment", "x")), "\"Genomics-Batch-Environment\"",
                         "storage growth's IAM is scoped by it"),
+                // The run's job tags, which the engine configs add.
+                arguments(json(Map.of("genomics-batch-run", "x")), "\"genomics-batch-run\"",
+                        "the job tag the engine configs give each workflow run"),
+                arguments(json(Map.of("GenomicsBatchSession", "x")), "\"GenomicsBatchSession\"",
+                        "collides with genomics-batch-session"),
                 // Collisions in cost reports: one message naming both keys.
                 arguments(json(linked("costCenter", "1", "cost_center", "2")), "[\"costCenter\", \"cost_center\"]",
                         "AWS's cost reports write them as one column"),
