@@ -113,6 +113,13 @@ function storageScenarios(env) {
   s.push(create({}, 'true', 'gp3', 100, 'Denied', 'untagged'))
   s.push(create({ [tagKey]: 'genomics-batch-someone-else' }, 'true', 'gp3', 100, 'Denied', "another environment's tag"))
   s.push(create({ [tagKey]: ours, Name: 'extra' }, 'true', 'gp3', 100, 'Denied', 'an extra tag'))
+  // Issue 18: a grown volume carries the launch template's volume tags (the stack's tags and ours), and no other key.
+  s.push(create({ ...env.volumeTags, [tagKey]: ours }, 'true', 'gp3', 100, 'Allowed',
+    `the launch template's volume tags (${Object.keys(env.volumeTags).join(', ')})`))
+  s.push(create({ ...env.volumeTags, [tagKey]: ours, Owner: 'someone' }, 'true', 'gp3', 100, 'Denied',
+    "the launch template's volume tags and a key they do not have"))
+  s.push(create({ ...env.volumeTags, [tagKey]: 'genomics-batch-someone-else' }, 'true', 'gp3', 100, 'Denied',
+    "the launch template's volume tags with another environment's tag"))
   s.push(create({ [tagKey]: ours }, 'false', 'gp3', 100, 'Denied', 'unencrypted'))
   s.push(create({ [tagKey]: ours }, 'true', 'io2', 100, 'Denied', 'not gp3'))
   const tagged = (resource, action, value, expect, note) =>

@@ -151,6 +151,17 @@ B
   behaviour aws <<'B'
 args=" $* "
 case $args in
+  # The root volume's tags, as the CLI prints JSON (one item per line), aws: tags already left out by --query.
+  *" describe-volumes "*" --output json "*)
+    if [ -n "${STUB_ROOT_TAGS:-}" ]; then printf '%s\n' "$STUB_ROOT_TAGS"; else cat <<'JSON'
+[
+    {
+        "Key": "genomics-batch-environment",
+        "Value": "genomics-batch-test"
+    }
+]
+JSON
+    fi ;;
   *" describe-volumes "*) printf "%s\n" "${STUB_ATTACHED:-vol-0root 50 /dev/xvda genomics-batch-test}" ;;
   *" create-volume "*) echo vol-0123456789abcdef0 ;;
   *" attach-volume "*)

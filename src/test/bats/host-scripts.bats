@@ -280,7 +280,7 @@ grow() {
   run grow
   [ "$status" -eq 0 ]
   [ "$(calls aws | grep -c create-volume)" -eq 1 ]
-  calls aws | grep -q "^aws --region us-east-1 ec2 create-volume --availability-zone us-east-1a --volume-type gp3 --size 100 --iops 3000 --throughput 250 --encrypted .*--tag-specifications ResourceType=volume,Tags=\[{Key=genomics-batch-environment,Value=genomics-batch-test}\]$"
+  calls aws | grep -q '^aws --region us-east-1 ec2 create-volume --availability-zone us-east-1a --volume-type gp3 --size 100 --iops 3000 --throughput 250 --encrypted .*--tag-specifications \[{"ResourceType":"volume","Tags":\[    {        "Key": "genomics-batch-environment",        "Value": "genomics-batch-test"    }\]}\]$'
   calls aws | grep -q "attach-volume --volume-id vol-0123456789abcdef0 --instance-id i-0123456789abcdef0 --device /dev/xvdc$"
   calls aws | grep -q 'modify-instance-attribute --instance-id i-0123456789abcdef0 --block-device-mappings \[{"DeviceName":"/dev/xvdc","Ebs":{"DeleteOnTermination":true}}\]'
   # The disk is the one whose link names the volume, whatever the kernel called it.
@@ -291,6 +291,33 @@ grow() {
   [ "$(line_of 'attach-volume')" -lt "$(line_of '^pvcreate')" ]
   [ ! -e "$GB_ROOT/var/lib/genomics-batch/pending-volume" ]
   [ -z "$(calls aws | grep -E 'detach-volume|delete-volume')" ]
+}
+
+@test "growth: the new volume carries the root volume's tags (the launch template's), without AWS's own" {
+  export STUB_DF="100 10" STUB_VG_GIB=100
+  export STUB_ROOT_TAGS='[{"Key": "Lab", "Value": "sequencing core / Zürich"}, {"Key": "Cost Center", "Value": ""},
+ {"Key": "genomics-batch-environment", "Value": "genomics-batch-test"}]'
+  run grow
+  [ "$status" -eq 0 ]
+  # The root volume's tags, asked for on this instance's root device, aws: ones filtered out by the query.
+  calls aws | grep -qF "ec2 describe-volumes --filters Name=attachment.instance-id,Values=i-0123456789abcdef0 --output json --query Volumes[?Attachments[0].Device=='/dev/xvda']|[0].Tags[?!starts_with(Key,'aws:')]"
+  [ "$(line_of 'output json')" -lt "$(line_of 'create-volume')" ]
+  # Passed on as JSON, whatever the keys and values hold (spaces, '/', non-ASCII letters, empty values).
+  spec=$(calls aws | grep create-volume | sed 's/.*--tag-specifications //')
+  [ "$spec" = '[{"ResourceType":"volume","Tags":[{"Key": "Lab", "Value": "sequencing core / Zürich"}, {"Key": "Cost Center", "Value": ""}, {"Key": "genomics-batch-environment", "Value": "genomics-batch-test"}]}]' ]
+}
+
+@test "growth: when the root volume's tags cannot be read, no volume is created" {
+  export STUB_DF="100 10" STUB_VG_GIB=100
+  behaviour aws <<'B'
+case " $* " in
+  *" --output json "*) exit 255 ;;
+  *" describe-volumes "*) echo "vol-0root 50 /dev/xvda genomics-batch-test" ;;
+esac
+B
+  run grow
+  [ "$status" -ne 0 ]
+  [ -z "$(calls aws | grep create-volume)" ]
 }
 
 @test "growth: the next free device name is taken from what is attached" {

@@ -5,8 +5,8 @@ import io.genomicsbatch.config.ConfigKey;
 import io.genomicsbatch.config.ConfigReader;
 import io.genomicsbatch.config.ConfigSource;
 import io.genomicsbatch.config.PulumiConfigSource;
+import io.genomicsbatch.config.ResourceTags;
 
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -43,10 +43,8 @@ public final class App {
         return prefix.substring(0, Math.min(prefix.length(), GenomicsBatchEnvironment.Args.MAX_NAME_PREFIX));
     }
 
+    /** The program's own tags; the stack's {@code tags} are added to them by the component. */
     static Map<String, String> tags(Context ctx) {
-        return Map.of(
-                "Project", ConfigKey.NAMESPACE,
-                "Environment", ctx.stackName().toLowerCase(Locale.ROOT),
-                "ManagedBy", "pulumi");
+        return ResourceTags.own(ctx.stackName());
     }
 }

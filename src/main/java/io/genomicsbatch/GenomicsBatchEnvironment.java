@@ -54,7 +54,9 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
      * @param namePrefix prefix of the AWS names (queues, compute environments): letters, digits,
      *                   '-' and '_', at most {@value #MAX_NAME_PREFIX} characters
      * @param settings   validated when the component is constructed
-     * @param tags       added to every taggable resource, instances and volumes included
+     * @param tags       the program's own tags ({@link io.genomicsbatch.config.ResourceTags#own}): on every
+     *                   taggable resource, and the only tags in the compute environments' computeResources
+     *                   (a change there replaces or rebuilds them); the settings' tags go everywhere else
      * @param log        where the settings' warnings go ({@code ctx.log()}); empty: not logged
      */
     public record Args(String namePrefix, Settings.Environment settings, Map<String, String> tags,
@@ -84,7 +86,10 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
     public GenomicsBatchEnvironment(String name, Args args, ComponentResourceOptions options) {
         super(TYPE, name, checked(args, options));
         var settings = args.settings();
+        // The stack's tags join the program's own on every resource, but never in computeResources.tags.
+        var ownTags = new TreeMap<>(args.tags());
         var tags = new TreeMap<>(args.tags());
+        tags.putAll(settings.tags());
         args.log().ifPresent(log -> SettingsValidator.warnings(settings).forEach(w -> log.warn(w)));
         var values = new LinkedHashMap<String, Output<?>>();
 
@@ -107,7 +112,8 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
                 settings.protect(), tags, this));
         // Hosts grow their data storage with volumes tagged for this environment only.
         var storageGrowth = HostStorageGrowth.create(new HostStorageGrowth.Props(name + "-instance-role-storage-growth",
-                account, iam.instanceRole(), UserData.TAG_KEY, args.namePrefix(), settings.storage().maxGiB(), this));
+                account, iam.instanceRole(), UserData.TAG_KEY, args.namePrefix(), List.copyOf(tags.keySet()),
+                settings.storage().maxGiB(), this));
         var hostPolicies = new ArrayList<Resource>(iam.attachments());
         hostPolicies.add(storageGrowth);
 
@@ -116,7 +122,7 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
             var ce = ComputeEnvironments.create(new ComputeEnvironments.Props(name + "-" + spec.name(),
                     args.namePrefix() + "-" + spec.name() + "-", spec, network.subnetIds(), securityGroup.id(),
                     iam.instanceProfile().arn(), launchTemplates.get(spec.imageType()), iam.spotFleetRole(),
-                    hostPolicies, tags, settings.protect(), this));
+                    hostPolicies, tags, ownTags, settings.protect(), this));
             environments.put(spec.name(), ce);
             values.put(EnvironmentOutputs.computeEnvironmentArn(spec.name()), ce.arn());
         }
@@ -195,6 +201,7 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
                     var in = EngineInputs.of(namePrefix, v.get(0), v.get(1), v.get(2), v.get(3), v.get(4), v.get(5),
                             v.get(6), v.get(7), v.get(8));
                     in = gpu.isPresent() ? in.withGpuQueue(v.get(9)) : in;
+                    in = in.withTags(settings.tags());
                     return workDir.map(in::withWorkDir).orElse(in);
                 });
     }

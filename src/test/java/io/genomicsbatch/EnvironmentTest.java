@@ -270,7 +270,10 @@ class EnvironmentTest {
         assertThat(createCondition.getAsJsonObject("NumericLessThanEquals").get("ec2:VolumeSize").getAsInt())
                 .isEqualTo(stack.equals("dev") ? 1000 : 5000);
         assertThat(createCondition.getAsJsonObject("ForAllValues:StringEquals").getAsJsonArray("aws:TagKeys").asList())
-                .extracting(e -> e.getAsString()).containsExactly(UserData.TAG_KEY);
+                .extracting(e -> e.getAsString()).containsExactlyElementsOf(stack.equals("dev")
+                        ? List.of(UserData.TAG_KEY, "Environment", "ManagedBy", "Project")
+                        // The fixture prod stack's tags (CostCenter, Lab) join ours, sorted.
+                        : List.of(UserData.TAG_KEY, "CostCenter", "Environment", "Lab", "ManagedBy", "Project"));
         // Tags only as part of CreateVolume: no re-tagging another environment's volume into this one.
         assertThat(statements.get("ec2:CreateTags").getAsJsonObject("Condition").getAsJsonObject("StringEquals")
                 .get("ec2:CreateAction").getAsString()).isEqualTo("CreateVolume");

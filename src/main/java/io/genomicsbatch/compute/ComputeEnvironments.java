@@ -45,11 +45,17 @@ public final class ComputeEnvironments {
      * @param launchTemplate     the template of this environment's image type
      * @param spotFleetRole      required when {@link Settings.ComputeEnvironmentSpec#needsSpotFleetRole()}
      * @param iamDependencies    policy attachments the environment must wait for and outlive
+     * @param tags               the compute environment's own tags (updated in place)
+     * @param instanceTags       {@code computeResources.tags}: the program's fixed tags only, as since the
+     *                           first release. A change there replaces the compute environment (or, for
+     *                           in-place strategies, rebuilds its instances), so the stack's tags reach the
+     *                           instances through the launch template's tag specifications instead.
      */
     public record Props(String logicalName, String namePrefix, Settings.ComputeEnvironmentSpec spec,
                         Output<List<String>> subnetIds, Output<String> securityGroupId,
                         Output<String> instanceProfileArn, LaunchTemplate launchTemplate, Optional<Role> spotFleetRole,
-                        List<Resource> iamDependencies, Map<String, String> tags, boolean protect, Resource parent) {
+                        List<Resource> iamDependencies, Map<String, String> tags, Map<String, String> instanceTags,
+                        boolean protect, Resource parent) {
     }
 
     public static ComputeEnvironment create(Props p) {
@@ -72,7 +78,7 @@ public final class ComputeEnvironments {
                 .ec2Configurations(ComputeEnvironmentComputeResourcesEc2ConfigurationArgs.builder()
                         .imageType(spec.imageType().name())
                         .build())
-                .tags(p.tags());
+                .tags(p.instanceTags());
         spec.bidPercentage().ifPresent(resources::bidPercentage);
         var dependencies = new ArrayList<>(p.iamDependencies());
         if (spec.needsSpotFleetRole()) {

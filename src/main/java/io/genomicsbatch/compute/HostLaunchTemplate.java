@@ -39,6 +39,8 @@ public final class HostLaunchTemplate {
      * HostStorageGrowth) and that jobs get their own credentials from ECS task roles.
      */
     public static final int METADATA_HOP_LIMIT = 1;
+    /** What the template tags at launch: the instance, its volumes and its network interfaces. */
+    public static final List<String> TAGGED_AT_LAUNCH = List.of("instance", "volume", "network-interface");
     /** A host whose provisioning fails powers itself off; this makes that a termination, so Batch replaces it. */
     public static final String SHUTDOWN_BEHAVIOR = "terminate";
 
@@ -57,7 +59,9 @@ public final class HostLaunchTemplate {
         // Instances and volumes carry the environment tag: the only ones storage growth may touch.
         var withEnvironment = new TreeMap<>(tags);
         withEnvironment.put(UserData.TAG_KEY, p.environmentTag());
-        var tagged = List.of("instance", "volume", "network-interface").stream()
+        // No spot-instances-request: the template serves On-Demand hosts too, and EC2 fails a launch whose
+        // template tags a resource type the launch does not create; a Spot request is not billed itself.
+        var tagged = TAGGED_AT_LAUNCH.stream()
                 .map(type -> LaunchTemplateTagSpecificationArgs.builder().resourceType(type)
                         .tags(type.equals("network-interface") ? tags : withEnvironment).build())
                 .toList();

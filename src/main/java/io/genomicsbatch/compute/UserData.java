@@ -49,7 +49,7 @@ public final class UserData {
      */
     public static final int BUDGET_BYTES = 12_288;
     /** The tag that marks this environment's instances and data volumes; storage growth is scoped by it. */
-    public static final String TAG_KEY = "genomics-batch-environment";
+    public static final String TAG_KEY = io.genomicsbatch.config.ResourceTags.ENVIRONMENT_TAG;
     /** Where the data file system is mounted; Docker's data root, /scratch and /cromwell_root are bind mounts of it. */
     public static final String DATA_DIR = "/var/lib/genomics-batch/data";
     /** Storage grows when less than this share of it is free. */

@@ -49,14 +49,26 @@ public enum ConfigKey {
     DATA_KMS_KEY_ARNS("dataKmsKeyArns", Type.ARRAY, "[]"),
     WORK_DIRECTORY("workDirectory", Type.STRING, ""),
     LOG_RETENTION_DAYS("logRetentionDays", Type.INTEGER, "90"),
-    PROTECT("protect", Type.BOOLEAN, "false");
+    PROTECT("protect", Type.BOOLEAN, "false"),
+    // Cost allocation
+    TAGS("tags", Type.OBJECT, "{}");
 
     /** The project name, which is also the config namespace. */
     public static final String NAMESPACE = "genomics-batch";
 
-    /** Config types as Pulumi.yaml spells them; STRATEGY is a string naming an {@link AllocationStrategy}. */
+    /**
+     * Config types as Pulumi.yaml spells them; STRATEGY is a string naming an {@link AllocationStrategy}.
+     * OBJECT (a map of strings) cannot be declared in Pulumi.yaml: Pulumi's project schema takes string,
+     * integer, boolean and array only, so an OBJECT key is documented there in a comment and defaults here.
+     */
     public enum Type {
-        STRING("string"), INTEGER("integer"), BOOLEAN("boolean"), ARRAY("array"), STRATEGY("string");
+        STRING("string"), INTEGER("integer"), BOOLEAN("boolean"), ARRAY("array"), STRATEGY("string"),
+        OBJECT("object");
+
+        /** Whether Pulumi.yaml can declare a key of this type (Pulumi's project schema). */
+        public boolean declarable() {
+            return this != OBJECT;
+        }
 
         private final String yamlName;
 
@@ -93,7 +105,7 @@ public enum ConfigKey {
         return type;
     }
 
-    /** The default in the raw form the Pulumi CLI hands a program: strings as they are, arrays as JSON. */
+    /** The default in the raw form the Pulumi CLI hands a program: strings as they are, arrays and objects as JSON. */
     public String defaultValue() {
         return defaultValue;
     }

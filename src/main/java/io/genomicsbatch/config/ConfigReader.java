@@ -2,6 +2,7 @@ package io.genomicsbatch.config;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonParseException;
+import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
 import java.util.ArrayList;
@@ -77,6 +78,7 @@ public final class ConfigReader implements Lineup.Values {
                 case ARRAY -> list(key);
                 case STRATEGY -> strategy(key);
                 case STRING -> raw(key);
+                case OBJECT -> map(key);
             }
         }
         var vpcId = raw(VPC_ID);
@@ -95,7 +97,8 @@ public final class ConfigReader implements Lineup.Values {
                 new Settings.DataAccess(list(DATA_BUCKET_NAMES), list(REFERENCE_BUCKET_NAMES), list(DATA_KMS_KEY_ARNS),
                         workDirectory()),
                 integer(LOG_RETENTION_DAYS),
-                bool(PROTECT));
+                bool(PROTECT),
+                map(TAGS));
         if (!problems.isEmpty()) {
             // A key that could not be read stands at its default; skip rules that would judge that default.
             SettingsValidator.problems(settings).stream()
@@ -190,6 +193,34 @@ public final class ConfigReader implements Lineup.Values {
                 return unreadable(key, raw, expected + " (every item a string)", List.of());
             }
             values.add(element.getAsString());
+        }
+        return values;
+    }
+
+    /** A map of strings, in the order written (the CLI passes a YAML mapping as a JSON object). */
+    private java.util.Map<String, String> map(ConfigKey key) {
+        var raw = raw(key);
+        var expected = "expected a mapping of keys to string values, e.g. `pulumi config set --path '" + key.fullKey()
+                + ".CostCenter' 4711` or a YAML mapping in the stack file";
+        JsonObject object;
+        try {
+            var json = JsonParser.parseString(raw);
+            if (!json.isJsonObject()) {
+                return unreadable(key, raw, expected, java.util.Map.of());
+            }
+            object = json.getAsJsonObject();
+        } catch (JsonParseException e) {
+            return unreadable(key, raw, expected, java.util.Map.of());
+        }
+        var values = new java.util.LinkedHashMap<String, String>();
+        for (var entry : object.entrySet()) {
+            var value = entry.getValue();
+            if (!value.isJsonPrimitive() || !value.getAsJsonPrimitive().isString()) {
+                // YAML reads 4711 or true as a number or a boolean: a tag value is text, so it is quoted.
+                return unreadable(key, raw, expected + " (every value a string: quote numbers and true/false,"
+                        + " e.g. CostCenter: \"4711\")", java.util.Map.of());
+            }
+            values.put(entry.getKey(), value.getAsString());
         }
         return values;
     }

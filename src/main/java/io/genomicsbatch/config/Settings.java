@@ -1,6 +1,9 @@
 package io.genomicsbatch.config;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -185,14 +188,25 @@ public final class Settings {
      * @param hosts                  how hosts provision themselves
      * @param logRetentionDays       retention of the jobs' log group (0: never expire)
      * @param protect                protect compute environments, queues, IAM and the log group from deletion
+     * @param tags                   the stack's tags, on every taggable resource besides the program's own
+     *                               ({@link ResourceTags}), in the order given
      */
     public record Environment(Network network, List<ComputeEnvironmentSpec> computeEnvironments,
                               List<QueueSpec> queues, int runnableTimeoutMinutes, Storage storage, Hosts hosts,
                               DataAccess data,
-                              int logRetentionDays, boolean protect) {
+                              int logRetentionDays, boolean protect, Map<String, String> tags) {
         public Environment {
             computeEnvironments = List.copyOf(computeEnvironments);
             queues = List.copyOf(queues);
+            tags = Collections.unmodifiableMap(new LinkedHashMap<>(tags));
+        }
+
+        /** Without stack tags. */
+        public Environment(Network network, List<ComputeEnvironmentSpec> computeEnvironments, List<QueueSpec> queues,
+                           int runnableTimeoutMinutes, Storage storage, Hosts hosts, DataAccess data,
+                           int logRetentionDays, boolean protect) {
+            this(network, computeEnvironments, queues, runnableTimeoutMinutes, storage, hosts, data, logRetentionDays,
+                    protect, Map.of());
         }
 
         public Optional<ComputeEnvironmentSpec> computeEnvironment(String name) {

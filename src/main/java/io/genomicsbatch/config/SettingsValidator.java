@@ -92,6 +92,7 @@ public final class SettingsValidator {
             problems.add(ConfigProblem.of(LOG_RETENTION_DAYS, s.logRetentionDays(), "expected one of CloudWatch "
                     + "Logs' retention periods " + LOG_RETENTION_DAYS_ALLOWED + " (days; 0 keeps logs forever)"));
         }
+        tags(s.tags(), problems);
         // Spot and On-Demand share instanceTypes: the same problem is reported once.
         return List.copyOf(new LinkedHashSet<>(problems));
     }
@@ -484,6 +485,37 @@ public final class SettingsValidator {
             }
         }
         duplicates(DATA_KMS_KEY_ARNS, arns, problems);
+    }
+
+    /**
+     * One problem per bad key (its key, else its value), then keys that collide in cost reports, then
+     * the count: all before anything is registered.
+     */
+    private static void tags(java.util.Map<String, String> tags, List<ConfigProblem> problems) {
+        var good = new ArrayList<String>();
+        tags.forEach((key, value) -> {
+            var keyProblem = ResourceTags.keyProblem(key);
+            if (keyProblem.isPresent()) {
+                problems.add(ConfigProblem.of(TAGS, key, "not usable as a tag key: " + keyProblem.get()));
+                return;
+            }
+            good.add(key);
+            ResourceTags.valueProblem(value).ifPresent(why -> problems.add(new ConfigProblem(List.of(TAGS),
+                    TAGS.fullKey() + "." + key + ": got " + ConfigProblem.render(value) + "; not usable as a tag "
+                            + "value: " + why)));
+        });
+        for (var group : ResourceTags.collisions(good)) {
+            problems.add(ConfigProblem.of(TAGS, group, "these keys collide: AWS's cost reports write them as one"
+                    + " column (camel case split with '_', lower case, other characters '_': CostCenter, costCenter,"
+                    + " cost-center and cost_center are all cost_center), or they differ only in case, which IAM"
+                    + " does not tell apart; keep one"));
+        }
+        if (tags.size() > ResourceTags.MAX_STACK_TAGS) {
+            problems.add(new ConfigProblem(List.of(TAGS), TAGS.fullKey() + ": got " + tags.size() + " tags; expected at most "
+                    + ResourceTags.MAX_STACK_TAGS + ": AWS allows " + ResourceTags.MAX_TAGS_PER_RESOURCE
+                    + " per resource, and instances and volumes carry genomics-batch's own "
+                    + ResourceTags.OWN_KEYS));
+        }
     }
 
     private static void range(ConfigKey key, int value, int min, int max, String unit, List<ConfigProblem> problems) {

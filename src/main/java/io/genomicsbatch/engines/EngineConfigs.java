@@ -91,6 +91,7 @@ public final class EngineConfigs {
             g.append("        accelerator = ").append(GPUS_PER_TASK).append('\n');
             g.append("    }\n");
         });
+        resourceLabels(in, g);
         g.append("}\n\n");
         g.append("aws {\n");
         g.append("    region = ").append(groovy(in.region())).append('\n');
@@ -112,6 +113,25 @@ public final class EngineConfigs {
         g.append("// fusion.enabled = true\n");
         g.append("// wave.enabled = true\n");
         return g.toString();
+    }
+
+    /** The job tag holding Nextflow's run name (a new one per run, -resume included). */
+    public static final String RUN_LABEL = "genomics-batch-run";
+    /** The job tag holding Nextflow's session ID (kept by -resume: one per run and its resumptions). */
+    public static final String SESSION_LABEL = "genomics-batch-session";
+
+    /**
+     * Every task's job tags: the stack's tags and the run's name and session. Nextflow's awsbatch executor
+     * submits them as the job's tags with propagateTags, so they reach the ECS task too. A closure, so that
+     * {@code workflow} resolves per task, when the run exists.
+     */
+    private static void resourceLabels(EngineInputs in, StringBuilder g) {
+        g.append("    // Job tags (Batch job and ECS task): the stack's tags and this run's name and session, for\n");
+        g.append("    // cost per run. A process's own resourceLabels replace these: add them to it, don't drop them.\n");
+        g.append("    resourceLabels = { [");
+        in.tags().forEach((key, value) -> g.append(groovy(key)).append(": ").append(groovy(value)).append(", "));
+        g.append(groovy(RUN_LABEL)).append(": workflow.runName, ").append(groovy(SESSION_LABEL))
+                .append(": workflow.sessionId.toString()] }\n");
     }
 
     /**
@@ -212,6 +232,14 @@ public final class EngineConfigs {
                 "--aws-batch-job-role", in.jobRoleArn(),
                 "--default-storage-provider", "s3",
                 "--default-storage-prefix", workDir(in) + "/snakemake"));
+        // Last, so that a run's own KEY=VALUE can follow. The plugin splits each at its first '=', so a
+        // key holding '=' cannot be passed this way: such tags are left out.
+        var tags = in.tags().entrySet().stream().filter(t -> !t.getKey().contains("="))
+                .map(t -> t.getKey() + "=" + t.getValue()).toList();
+        if (!tags.isEmpty()) {
+            args.add("--aws-batch-tags");
+            args.addAll(tags);
+        }
         return List.copyOf(args);
     }
 

@@ -1,5 +1,6 @@
 package io.genomicsbatch.engines;
 
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -24,6 +25,7 @@ import java.util.regex.Pattern;
  * @param workDir              an S3 prefix for the engines' work files ({@code s3://bucket/prefix}); empty: the
  *                             user sets it (the configs say where)
  * @param gpuQueueArn          the GPU queue, when the environment has one; empty: no GPU routing in the configs
+ * @param tags                 the stack's tags, which the configs put on every job (with the run's labels)
  */
 public record EngineInputs(String environment, String region,
                            String defaultQueueName, String defaultQueueArn,
@@ -31,7 +33,7 @@ public record EngineInputs(String environment, String region,
                            String headJobQueueName, String headJobQueueArn,
                            String jobRoleArn, String logGroupName,
                            String awsCliPath, String scratchHostPath, int maxSpotAttempts,
-                           Optional<String> workDir, Optional<String> gpuQueueArn) {
+                           Optional<String> workDir, Optional<String> gpuQueueArn, Map<String, String> tags) {
 
     /**
      * The hosts' AWS CLI v2 for Nextflow's {@code aws.batch.cliPath}: Nextflow mounts the CLI's
@@ -82,6 +84,7 @@ public record EngineInputs(String environment, String region,
                     + MAX_SPOT_ATTEMPTS_LIMIT);
         }
         gpuQueueArn = gpuQueueArn == null ? Optional.empty() : gpuQueueArn;
+        tags = tags == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(tags));
         gpuQueueArn.filter(String::isBlank).ifPresent(blank -> {
             throw new IllegalArgumentException("gpuQueueArn: must not be empty");
         });
@@ -91,6 +94,19 @@ public record EngineInputs(String environment, String region,
                 throw new IllegalArgumentException("workDir \"" + w + "\": expected s3://BUCKET or s3://BUCKET/PREFIX");
             }
         });
+    }
+
+    /** Inputs without tags. */
+    public EngineInputs(String environment, String region,
+                        String defaultQueueName, String defaultQueueArn,
+                        String highPriorityQueueName, String highPriorityQueueArn,
+                        String headJobQueueName, String headJobQueueArn,
+                        String jobRoleArn, String logGroupName,
+                        String awsCliPath, String scratchHostPath, int maxSpotAttempts,
+                        Optional<String> workDir, Optional<String> gpuQueueArn) {
+        this(environment, region, defaultQueueName, defaultQueueArn, highPriorityQueueName, highPriorityQueueArn,
+                headJobQueueName, headJobQueueArn, jobRoleArn, logGroupName, awsCliPath, scratchHostPath,
+                maxSpotAttempts, workDir, gpuQueueArn, Map.of());
     }
 
     /** Inputs without a GPU queue. */
@@ -120,20 +136,27 @@ public record EngineInputs(String environment, String region,
     public EngineInputs withWorkDir(String s3Prefix) {
         return new EngineInputs(environment, region, defaultQueueName, defaultQueueArn, highPriorityQueueName,
                 highPriorityQueueArn, headJobQueueName, headJobQueueArn, jobRoleArn, logGroupName, awsCliPath,
-                scratchHostPath, maxSpotAttempts, Optional.of(s3Prefix), gpuQueueArn);
+                scratchHostPath, maxSpotAttempts, Optional.of(s3Prefix), gpuQueueArn, tags);
     }
 
     public EngineInputs withMaxSpotAttempts(int attempts) {
         return new EngineInputs(environment, region, defaultQueueName, defaultQueueArn, highPriorityQueueName,
                 highPriorityQueueArn, headJobQueueName, headJobQueueArn, jobRoleArn, logGroupName, awsCliPath,
-                scratchHostPath, attempts, workDir, gpuQueueArn);
+                scratchHostPath, attempts, workDir, gpuQueueArn, tags);
     }
 
     /** The inputs with the environment's GPU queue, which the configs then route GPU work to. */
     public EngineInputs withGpuQueue(String arn) {
         return new EngineInputs(environment, region, defaultQueueName, defaultQueueArn, highPriorityQueueName,
                 highPriorityQueueArn, headJobQueueName, headJobQueueArn, jobRoleArn, logGroupName, awsCliPath,
-                scratchHostPath, maxSpotAttempts, workDir, Optional.of(arn));
+                scratchHostPath, maxSpotAttempts, workDir, Optional.of(arn), tags);
+    }
+
+    /** The inputs with the stack's tags, which every engine config puts on its jobs. */
+    public EngineInputs withTags(Map<String, String> stackTags) {
+        return new EngineInputs(environment, region, defaultQueueName, defaultQueueArn, highPriorityQueueName,
+                highPriorityQueueArn, headJobQueueName, headJobQueueArn, jobRoleArn, logGroupName, awsCliPath,
+                scratchHostPath, maxSpotAttempts, workDir, gpuQueueArn, stackTags);
     }
 
     private static String trimSlash(String s) {

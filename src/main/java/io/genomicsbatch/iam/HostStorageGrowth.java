@@ -16,7 +16,7 @@ import java.util.Map;
 /**
  * What the hosts' own services may do, as an inline policy of the instance role. Storage growth
  * (40-storage-growth.sh): create encrypted gp3 volumes only if they carry this environment's tag (and
- * no other tag, and no larger than the cap), tag nothing but volumes being created, attach, detach or
+ * no keys but those the launch template puts on volumes, and no larger than the cap), tag nothing but volumes being created, attach, detach or
  * delete only volumes (and instances) with this environment's tag, and on such instances change the
  * block device mapping (delete-on-termination) but not, as far as AWS's per-attribute condition keys
  * tell, termination or stop protection, shutdown behaviour, security groups, user data or type.
@@ -32,10 +32,15 @@ public final class HostStorageGrowth {
      * @param instanceRole   the hosts' role
      * @param tagKey         the environment tag's key on instances and volumes
      * @param tagValue       this environment's value of it
+     * @param otherTagKeys   the other keys a new volume may carry: those of the launch template's volumes
+     *                       (the program's and the stack's tags), which the growth service copies
      * @param maxVolumeGiB   the largest volume a host may create (its storage cap)
      */
     public record Props(String name, Output<AwsAccount> account, Role instanceRole, String tagKey, String tagValue,
-                        int maxVolumeGiB, Resource parent) {
+                        List<String> otherTagKeys, int maxVolumeGiB, Resource parent) {
+        public Props {
+            otherTagKeys = List.copyOf(otherTagKeys);
+        }
     }
 
     /**
@@ -49,11 +54,13 @@ public final class HostStorageGrowth {
         var partition = p.account().applyValue(AwsAccount::partition);
         return new RolePolicy(p.name(), RolePolicyArgs.builder()
                 .role(p.instanceRole().id())
-                .policy(partition.applyValue(part -> policy(part, p.tagKey(), p.tagValue(), p.maxVolumeGiB())))
+                .policy(partition.applyValue(part -> policy(part, p.tagKey(), p.tagValue(), p.otherTagKeys(),
+                        p.maxVolumeGiB())))
                 .build(), CustomResourceOptions.builder().parent(p.parent()).build());
     }
 
-    static String policy(String partition, String tagKey, String tagValue, int maxVolumeGiB) {
+    static String policy(String partition, String tagKey, String tagValue, List<String> otherTagKeys,
+                         int maxVolumeGiB) {
         var volumes = "arn:" + partition + ":ec2:*:*:volume/*";
         var instances = "arn:" + partition + ":ec2:*:*:instance/*";
         var tagged = Map.<String, Object>of("StringEquals", Map.of("ec2:ResourceTag/" + tagKey, tagValue));
@@ -62,7 +69,10 @@ public final class HostStorageGrowth {
         // Sorted: Map.of iterates in a per-JVM order, which would change the policy text between runs.
         create.put("StringEquals", new java.util.TreeMap<>(
                 Map.of("aws:RequestTag/" + tagKey, tagValue, "ec2:VolumeType", "gp3")));
-        create.put("ForAllValues:StringEquals", Map.of("aws:TagKeys", List.of(tagKey)));
+        // The environment tag is required; besides it, only the keys the launch template puts on volumes.
+        var keys = new ArrayList<String>(List.of(tagKey));
+        otherTagKeys.stream().filter(k -> !k.equals(tagKey)).forEach(keys::add);
+        create.put("ForAllValues:StringEquals", Map.of("aws:TagKeys", keys));
         create.put("Bool", Map.of("ec2:Encrypted", "true"));
         create.put("NumericLessThanEquals", Map.of("ec2:VolumeSize", maxVolumeGiB));
 

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Grows the data storage when less than GB_MIN_FREE_PERCENT is free: adds the spare gp3 volume
 # (instance-store hosts), else a new encrypted gp3 volume tagged GB_TAG_KEY=GB_TAG_VALUE (the only
-# volumes the host may create, attach, detach, delete), doubling up to GB_MAX_GIB, which every volume
+# volumes the host may create, attach, detach, delete) and with the root volume's other tags (the
+# launch template's: the stack's tags), doubling up to GB_MAX_GIB, which every volume
 # of this environment attached here counts toward. Disks are found by volume ID; a failed attempt
 # detaches and deletes its volume. Installed as a service by cloud-init ("run": checks in a loop,
 # backing off exponentially after failures); "check" grows once.
@@ -48,7 +49,7 @@ discard() {
 }
 
 check() {
-  local size avail total vol gib dev tag used=" " d grow room iops tp
+  local size avail total vol gib dev tag used=" " d grow room iops tp tags
   [ ! -s "$pending" ] || discard
   read -r size avail < <(df -B1G --output=size,avail "$GB_DATA_DIR" | tail -n 1)
   ((avail * 100 < GB_MIN_FREE_PERCENT * size)) || return 0
@@ -81,10 +82,14 @@ check() {
   iops=$((grow * 500 < GB_IOPS ? grow * 500 : GB_IOPS))
   iops=$((iops < 3000 ? 3000 : iops))
   tp=$((GB_THROUGHPUT > iops / 4 ? iops / 4 : GB_THROUGHPUT))
+  # The root volume's tags as JSON (no per-tag bytes in the user data; keys may hold spaces and
+  # '/'), but AWS's own aws: ones, which no one may set.
+  tags=$(ec2 describe-volumes --filters "Name=attachment.instance-id,Values=$iid" --output json \
+    --query "Volumes[?Attachments[0].Device=='$GB_ROOT_DEVICE']|[0].Tags[?!starts_with(Key,'aws:')]" | tr -d '\n')
   log "$avail of $size GiB free: adding a $grow GiB gp3 volume as $dev"
   ec2 create-volume --availability-zone "$(imds placement/availability-zone)" --volume-type gp3 --size "$grow" \
     --iops "$iops" --throughput "$tp" --encrypted --query VolumeId --output text \
-    --tag-specifications "ResourceType=volume,Tags=[{Key=$GB_TAG_KEY,Value=$GB_TAG_VALUE}]" > "$pending"
+    --tag-specifications "[{\"ResourceType\":\"volume\",\"Tags\":$tags}]" > "$pending"
   vol=$(cat "$pending")
   ec2 wait volume-available --volume-ids "$vol"
   ec2 attach-volume --volume-id "$vol" --instance-id "$iid" --device "$dev" >/dev/null

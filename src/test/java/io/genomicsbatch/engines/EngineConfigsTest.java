@@ -264,4 +264,47 @@ class EngineConfigsTest {
             return ConfigFactory.empty().root();
         }
     }
+
+    // ---- Job tags (issue 18) ----
+
+    static final java.util.Map<String, String> LAB_TAGS = tags("CostCenter", "4711", "Lab", "it's ${HOME} core");
+
+    private static java.util.Map<String, String> tags(String... kv) {
+        var m = new java.util.LinkedHashMap<String, String>();
+        for (var i = 0; i < kv.length; i += 2) {
+            m.put(kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    @Test
+    void nextflowLabelsEveryJobWithTheStackTagsAndTheRun() {
+        var config = EngineConfigs.nextflowConfig(DEV.withTags(LAB_TAGS));
+        // Quoted as Groovy strings (NextflowConfigTest evaluates the closure with Nextflow's parser).
+        assertThat(config).contains("    resourceLabels = { ['CostCenter': '4711', 'Lab': 'it\\'s ${HOME} core', "
+                + "'genomics-batch-run': workflow.runName, 'genomics-batch-session': workflow.sessionId.toString()] }\n");
+        // Without stack tags, the run's labels still.
+        assertThat(EngineConfigs.nextflowConfig(DEV)).contains("resourceLabels = { ['genomics-batch-run': "
+                + "workflow.runName, 'genomics-batch-session': workflow.sessionId.toString()] }");
+    }
+
+    @Test
+    void snakemakeTagsEveryJobWithTheStackTagsLastSoARunLabelCanFollow() {
+        var args = EngineConfigs.snakemakeArgList(DEV.withTags(LAB_TAGS));
+        assertThat(args.subList(args.indexOf("--aws-batch-tags"), args.size()))
+                .containsExactly("--aws-batch-tags", "CostCenter=4711", "Lab=it's ${HOME} core");
+        assertThat(EngineConfigs.snakemakeArgs(DEV.withTags(LAB_TAGS)))
+                .endsWith(" --aws-batch-tags CostCenter=4711 'Lab=it'\\''s ${HOME} core'");
+        // No tags, no option; a key holding '=' cannot be passed as KEY=VALUE, so it is left out.
+        assertThat(EngineConfigs.snakemakeArgList(DEV)).doesNotContain("--aws-batch-tags");
+        assertThat(EngineConfigs.snakemakeArgList(DEV.withTags(tags("a=b", "1", "Lab", "x"))))
+                .endsWith("--aws-batch-tags", "Lab=x").doesNotContain("a=b=1");
+    }
+
+    @Test
+    void cromwellGetsNoJobTags() {
+        // Cromwell's released AWS backend offers no job tags to configure (docs/cost.md): nothing is claimed.
+        assertThat(EngineConfigs.cromwellBackendConfig(DEV.withTags(LAB_TAGS)))
+                .isEqualTo(EngineConfigs.cromwellBackendConfig(DEV));
+    }
 }

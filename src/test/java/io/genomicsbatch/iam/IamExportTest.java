@@ -152,6 +152,11 @@ class IamExportTest {
         export.put("policies", policies);
         export.put("queues", queues);
         export.put("outputs", r.outputs());
+        // The tags the launch template puts on volumes: those storage growth copies onto the volumes it creates.
+        var template = TestStacks.resource(r, "genomics-batch-host-launch-template");
+        export.put("volumeTags", ((List<?>) template.inputs().get("tagSpecifications")).stream()
+                .map(spec -> (Map<?, ?>) spec).filter(spec -> "volume".equals(spec.get("resourceType")))
+                .map(spec -> spec.get("tags")).findFirst().orElseThrow());
         return export;
     }
 

@@ -107,4 +107,22 @@ class NextflowConfigTest {
         assertThat(at(config, "aws", "batch", "volumes")).isEqualTo(List.of("/data dir:/tmp"));
         assertThat(at(config, "aws", "batch", "maxSpotAttempts")).isEqualTo(0);
     }
+
+    @Test
+    void everyTaskIsLabelledWithTheStackTagsAndItsRunAsNextflowResolvesThem() {
+        var tags = new java.util.LinkedHashMap<String, String>();
+        tags.put("CostCenter", "4711");
+        tags.put("Lab name", "it's ${HOME} / core");
+        var labels = at(parse(EngineConfigs.nextflowConfig(PROD.withTags(tags))), "process", "resourceLabels");
+        // A closure, evaluated per task: workflow resolves against the running session, as in TaskConfig.
+        assertThat(labels).isInstanceOf(groovy.lang.Closure.class);
+        var closure = (groovy.lang.Closure<Object>) ((groovy.lang.Closure<Object>) labels).clone();
+        var session = java.util.UUID.fromString("8b9c0f3e-3a4d-4e5f-9a1b-2c3d4e5f6a7b");
+        closure.setDelegate(Map.of("workflow", Map.of("runName", "happy_einstein", "sessionId", session)));
+        closure.setResolveStrategy(groovy.lang.Closure.DELEGATE_FIRST);
+        assertThat((Map<String, Object>) closure.call()).containsExactly(
+                Map.entry("CostCenter", "4711"), Map.entry("Lab name", "it's ${HOME} / core"),
+                Map.entry(EngineConfigs.RUN_LABEL, "happy_einstein"),
+                Map.entry(EngineConfigs.SESSION_LABEL, session.toString()));
+    }
 }
