@@ -22,7 +22,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -94,12 +93,13 @@ public final class AlertTopic {
 
     /**
      * A subscription's logical name, from its address (not its position), so that reordering alertEmails
-     * replaces nothing: "&lt;topic&gt;-email-" and 8 hex digits of the address's SHA-256, case-folded.
+     * replaces nothing: "&lt;topic&gt;-email-" and 8 hex digits of the address's SHA-256, as written (addresses
+     * that differ in case only are two subscriptions, not one name twice).
      */
     static String subscriptionName(String topicLogicalName, String email) {
         try {
             var digest = MessageDigest.getInstance("SHA-256")
-                    .digest(email.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8));
+                    .digest(email.getBytes(StandardCharsets.UTF_8));
             return topicLogicalName + "-email-" + HexFormat.of().formatHex(digest).substring(0, 8);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

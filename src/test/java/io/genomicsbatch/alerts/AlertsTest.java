@@ -118,6 +118,9 @@ public class AlertsTest {
         var b = dev(Map.of("alertEmails", "[\"b@example.org\",\"a@example.org\"]"));
         var subscriptions = ofType(a.r(), "aws:sns/topicSubscription:TopicSubscription").stream()
                 .collect(Collectors.toMap(PlannedResource::name, s -> input(s, "endpoint")));
+        // Addresses that differ in case only are two subscriptions (a name used twice would fail the deployment).
+        assertThat(ofType(dev(Map.of("alertEmails", "[\"Lab@example.org\",\"lab@example.org\"]")).r(),
+                "aws:sns/topicSubscription:TopicSubscription")).hasSize(2);
         assertThat(subscriptions).hasSize(2).isEqualTo(ofType(b.r(), "aws:sns/topicSubscription:TopicSubscription")
                 .stream().collect(Collectors.toMap(PlannedResource::name, s -> input(s, "endpoint"))));
     }
