@@ -38,6 +38,8 @@ NON_EC2 = [
     ("us-east-1", "ebs:gp3-throughput", "0.04", "MiBps-month above 125", "aws.amazon.com/ebs/pricing"),
     ("us-east-1", "logs:storage", "0.03", "GB-month", "aws.amazon.com/cloudwatch/pricing"),
     ("us-east-1", "kms:key", "1", "key-month", "aws.amazon.com/kms/pricing"),
+    ("us-east-1", "cloudwatch:alarm", "0.1", "alarm-month", "aws.amazon.com/cloudwatch/pricing"),
+    ("us-east-1", "cloudwatch:dashboard", "3", "dashboard-month", "aws.amazon.com/cloudwatch/pricing"),
 ]
 REGION_LINE = re.compile(r'^\t"([a-z0-9-]+)": \{')
 PRICE = re.compile(r'"([a-z0-9-]+\.[a-z0-9-]+)": ([0-9.]+)')

@@ -29,6 +29,9 @@ const HEAD_JOB_ROLE = 'genomics-batch-head-job-role'
 /** A CI role with nothing but the submitter policy attached (the policy is for principals outside the stack). */
 const SUBMITTER = 'ci-runner-with-submitter-policy'
 const SUBMITTER_POLICY = 'genomics-batch-submitter-policy'
+/** The boot-loop stop (bootLoopStop): the automation's role and the role EventBridge starts it with. */
+const AUTOMATION_ROLE = 'genomics-batch-boot-loop-stop-role'
+const AUTOMATION_EVENTS_ROLE = 'genomics-batch-boot-loop-stop-events-role'
 /** An account that is neither this environment's nor a public dataset's. */
 const OTHER_ACCOUNT = '210987654321'
 /** The owner of public reference buckets (AWS Open Data): another account than ours. */
@@ -335,6 +338,66 @@ function submitterScenarios(env) {
   return s
 }
 
+/**
+ * The boot-loop stop (issue 18): the automation's role may set this environment's compute environments'
+ * state and do nothing else, and only SSM Automation of this account may assume it; EventBridge's role may
+ * start this one document and pass that role to SSM only, and only the boot-loop rule may assume it.
+ */
+function bootLoopScenarios(env) {
+  if (!env.bootLoop) {
+    return []
+  }
+  const s = []
+  const ces = Object.values(env.computeEnvironments)
+  const batch = `arn:aws:batch:${env.region}:${env.account}:`
+  for (const ce of ces) {
+    s.push(call(env, AUTOMATION_ROLE, 'batch:UpdateComputeEnvironment', ce, 'Allowed'))
+  }
+  s.push(call(env, AUTOMATION_ROLE, 'batch:UpdateComputeEnvironment',
+    `${batch}compute-environment/genomics-batch-staging-spot-20250101000000000000000001`, 'Denied',
+    { note: "another environment's compute environment" }))
+  s.push(call(env, AUTOMATION_ROLE, 'batch:UpdateComputeEnvironment', ces[0].replace(`:${env.account}:`, `:${OTHER_ACCOUNT}:`),
+    'Denied', { resourceAccount: OTHER_ACCOUNT, note: 'the same name in another account' }))
+  for (const action of ['batch:DeleteComputeEnvironment', 'batch:CreateComputeEnvironment', 'batch:TagResource']) {
+    s.push(call(env, AUTOMATION_ROLE, action, ces[0], 'Denied'))
+  }
+  const queue = Object.values(env.queues)[0].arn
+  s.push(call(env, AUTOMATION_ROLE, 'batch:UpdateJobQueue', queue, 'Denied'))
+  s.push(call(env, AUTOMATION_ROLE, 'iam:PassRole', roleArn(env, INSTANCE_ROLE), 'Denied'))
+  const execution = (account) => `arn:aws:ssm:${env.region}:${account}:automation-execution/0123abcd-4567-89ef-0123-456789abcdef`
+  s.push(trustWith(env, AUTOMATION_ROLE, 'ssm.amazonaws.com',
+    { 'aws:SourceAccount': env.account, 'aws:SourceArn': execution(env.account) }, 'Allowed', 'an automation of this account'))
+  s.push(trustWith(env, AUTOMATION_ROLE, 'ssm.amazonaws.com',
+    { 'aws:SourceAccount': OTHER_ACCOUNT, 'aws:SourceArn': execution(OTHER_ACCOUNT) }, 'Denied', 'an automation of another account'))
+  s.push(trustWith(env, AUTOMATION_ROLE, 'ec2.amazonaws.com', { 'aws:SourceAccount': env.account }, 'Denied'))
+
+  const definition = (name) => `arn:aws:ssm:${env.region}:${env.account}:automation-definition/${name}:$DEFAULT`
+  s.push(call(env, AUTOMATION_EVENTS_ROLE, 'ssm:StartAutomationExecution', definition(env.bootLoop.documentName), 'Allowed'))
+  s.push(call(env, AUTOMATION_EVENTS_ROLE, 'ssm:StartAutomationExecution', definition('genomics-batch-staging-stop-boot-loop'),
+    'Denied', { note: 'another document' }))
+  const elsewhere = env.region === 'eu-west-1' ? 'us-east-1' : 'eu-west-1'
+  s.push(call(env, AUTOMATION_EVENTS_ROLE, 'ssm:StartAutomationExecution',
+    definition(env.bootLoop.documentName).replace(`:ssm:${env.region}:`, `:ssm:${elsewhere}:`), 'Denied',
+    { note: 'a document of this name in another region' }))
+  const pass = (role, service, expect) => call(env, AUTOMATION_EVENTS_ROLE, 'iam:PassRole', roleArn(env, role), expect,
+    { context: { 'iam:PassedToService': service }, note: `to ${service}` })
+  s.push(pass(AUTOMATION_ROLE, 'ssm.amazonaws.com', 'Allowed'))
+  s.push(pass(AUTOMATION_ROLE, 'ec2.amazonaws.com', 'Denied'))
+  s.push(pass(JOB_ROLE, 'ssm.amazonaws.com', 'Denied'))
+  s.push(trustWith(env, AUTOMATION_EVENTS_ROLE, 'events.amazonaws.com',
+    { 'aws:SourceAccount': env.account, 'aws:SourceArn': env.bootLoop.ruleArn }, 'Allowed', 'the boot-loop rule'))
+  s.push(trustWith(env, AUTOMATION_EVENTS_ROLE, 'events.amazonaws.com',
+    { 'aws:SourceAccount': env.account, 'aws:SourceArn': env.bootLoop.ruleArn.replace(/rule\/.*/, 'rule/someone-elses-rule') },
+    'Denied', 'another rule'))
+  return s
+}
+
+/** A service assuming the role with these request context keys, judged by the role's trust policy. */
+function trustWith(env, role, service, context, expect, note) {
+  return { role, trustedBy: service, action: 'sts:AssumeRole', resource: roleArn(env, role), resourceAccount: env.account,
+    context, expect, note }
+}
+
 /** The submitter policy on a principal of its own, when the program registered it. */
 function withSubmitter(env) {
   const policy = env.policies?.[SUBMITTER_POLICY]
@@ -454,7 +517,8 @@ let passed = 0
 let failed = 0
 for (const file of files) {
   const env = withSubmitter(JSON.parse(readFileSync(join(dir, file), 'utf8')))
-  const scenarios = [...currentScenarios(env), ...engineScenarios(env), ...storageScenarios(env), ...submitterScenarios(env)]
+  const scenarios = [...currentScenarios(env), ...engineScenarios(env), ...storageScenarios(env), ...submitterScenarios(env),
+    ...bootLoopScenarios(env)]
   for (const scenario of scenarios) {
     let got
     try {

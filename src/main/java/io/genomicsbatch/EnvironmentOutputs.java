@@ -52,7 +52,8 @@ public final class EnvironmentOutputs {
             when("workDirectory", "only when workDirectory is set"),
             always("nextflowConfig"),
             always("cromwellBackendConfig"),
-            always("snakemakeArgs"));
+            always("snakemakeArgs"),
+            when("alertTopicArn", "only when alertEmails or alertTopicArn is set"));
 
     private static Spec always(String name) {
         return new Spec(name, String.class, Optional.empty());

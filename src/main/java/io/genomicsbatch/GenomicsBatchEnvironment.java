@@ -7,6 +7,8 @@ import com.pulumi.core.Output;
 import com.pulumi.resources.ComponentResource;
 import com.pulumi.resources.ComponentResourceOptions;
 import com.pulumi.resources.Resource;
+import io.genomicsbatch.alerts.AlertRule;
+import io.genomicsbatch.alerts.EnvironmentAlerts;
 import io.genomicsbatch.compute.ComputeEnvironments;
 import io.genomicsbatch.compute.HostLaunchTemplate;
 import io.genomicsbatch.compute.UserData;
@@ -149,6 +151,25 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
         var submitterPolicy = SubmitterPolicy.create(new SubmitterPolicy.Props(name + "-submitter-policy",
                 args.namePrefix(), settings.data(), account, Output.all(queueArns),
                 Output.all(iam.jobRole().arn(), headJobRole.arn()), logGroupName, settings.protect(), tags, this));
+
+        // Alerts and the boot-loop stop: only what the settings ask for (nothing by default).
+        var headJobQueue = queues.get(Lineup.HEAD_JOB_QUEUE);
+        var taskQueues = queues.entrySet().stream().filter(e -> !e.getKey().equals(Lineup.HEAD_JOB_QUEUE))
+                .map(e -> e.getValue().arn()).toList();
+        var alertQueues = Output.tuple(headJobQueue.arn(), Output.all(taskQueues))
+                .applyValue(t -> new AlertRule.Queues(t.t1, t.t2));
+        var environmentArns = Output.all(environments.values().stream().map(ComputeEnvironment::arn).toList())
+                .applyValue(arns -> {
+                    var byName = new LinkedHashMap<String, String>();
+                    var names = List.copyOf(environments.keySet());
+                    for (var i = 0; i < arns.size(); i++) {
+                        byName.put(names.get(i), arns.get(i));
+                    }
+                    return (Map<String, String>) byName;
+                });
+        EnvironmentAlerts.create(new EnvironmentAlerts.Props(name, args.namePrefix(), settings.alerts(), alertQueues,
+                environmentArns, args.namePrefix(), account, tags, settings.protect(), this))
+                .ifPresent(topic -> values.put("alertTopicArn", topic));
 
         values.put("jobRoleArn", iam.jobRole().arn());
         values.put("headJobRoleArn", headJobRole.arn());

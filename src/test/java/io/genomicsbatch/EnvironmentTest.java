@@ -7,6 +7,7 @@ import io.genomicsbatch.compute.HostLaunchTemplate;
 import io.genomicsbatch.compute.UserData;
 import io.genomicsbatch.config.ConfigReader;
 import io.genomicsbatch.config.StackFiles;
+import io.genomicsbatch.alerts.AlertsTest;
 import io.genomicsbatch.plan.PlannedResource;
 import io.genomicsbatch.plan.Recorder;
 import io.genomicsbatch.support.AwsAnswers;
@@ -85,6 +86,10 @@ class EnvironmentTest {
             // prod names data buckets and has private subnets
             expected.addAll(List.of("genomics-batch-job-role-data-buckets", "genomics-batch-head-job-role-data-buckets",
                     "genomics-batch-s3-gateway-endpoint"));
+            // and alerts by e-mail with the boot-loop stop (AlertsTest covers each)
+            expected.addAll(AlertsTest.ALERT_RESOURCES);
+            expected.add(AlertsTest.subscriptionName("genomics-alerts@example.org"));
+            expected.addAll(AlertsTest.BOOT_LOOP_RESOURCES);
         }
         assertThat(r.resources()).extracting(PlannedResource::name).containsExactlyInAnyOrderElementsOf(expected);
         assertThat(ofType(r, CE)).hasSize(2);
@@ -582,7 +587,8 @@ class EnvironmentTest {
         var engineConfigs = List.of("nextflowConfig", "cromwellBackendConfig", "snakemakeArgs");
         assertThat(r.outputs()).containsKeys(engineConfigs.toArray(String[]::new));
         var outputs = new java.util.LinkedHashMap<>(r.outputs());
-        engineConfigs.forEach(outputs::remove); // their contents: EngineConfigsTest and the engines' parsers
+        engineConfigs.forEach(outputs::remove);
+        outputs.remove("alertTopicArn"); // below // their contents: EngineConfigsTest and the engines' parsers
         assertThat(outputs).containsExactly(
                 Map.entry("defaultJobQueueArn", arn(QUEUE, "genomics-batch-default")),
                 Map.entry("highPriorityJobQueueArn", arn(QUEUE, "genomics-batch-high-priority")),
@@ -602,6 +608,9 @@ class EnvironmentTest {
                 Map.entry("vpcId", stack.equals("dev") ? AwsAnswers.DEFAULT_VPC : PROD_VPC),
                 Map.entry("subnetIds", stack.equals("dev") ? AwsAnswers.DEFAULT_VPC_SUBNETS : PROD_SUBNETS),
                 Map.entry("jobLogGroupName", "/aws/batch/genomics-batch-" + stack));
+        // prod's alerts: the topic it creates
+        assertThat(r.outputs().get("alertTopicArn"))
+                .isEqualTo(stack.equals("prod") ? arn("aws:sns/topic:Topic", "genomics-batch-alerts") : null);
     }
 
     @ParameterizedTest

@@ -40,6 +40,9 @@ class LogicalNamesTest {
 
     static final String CE = "aws:batch/computeEnvironment:ComputeEnvironment";
     static final String QUEUE = "aws:batch/jobQueue:JobQueue";
+    static final String RULE = "aws:cloudwatch/eventRule:EventRule";
+    static final String TARGET = "aws:cloudwatch/eventTarget:EventTarget";
+    static final String ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
 
     /** Every optional feature on: the GPU environment and queue, the Spot fleet role, the S3 endpoint, every policy. */
     static final Map<String, String> EVERYTHING = Map.ofEntries(
@@ -53,6 +56,8 @@ class LogicalNamesTest {
             Map.entry("dataBucketNames", "[\"acme-genomics-raw-reads\"]"),
             Map.entry("dataKmsKeyArns",
                     "[\"arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab\"]"),
+            Map.entry("alertEmails", "[\"genomics-alerts@example.org\"]"),
+            Map.entry("bootLoopStop", "true"),
             Map.entry("protect", "true"));
 
     static Recorder.Recording everything() {
@@ -86,7 +91,8 @@ class LogicalNamesTest {
         assertThat(everything().resources()).extracting(PlannedResource::name)
                 .contains("genomics-batch-gpu", "genomics-batch-gpu-queue", "genomics-batch-gpu-host-launch-template",
                         "genomics-batch-spot-fleet-role", "genomics-batch-s3-gateway-endpoint",
-                        "genomics-batch-job-role-data-kms-keys", "genomics-batch-head-job-role-data-kms-keys");
+                        "genomics-batch-job-role-data-kms-keys", "genomics-batch-head-job-role-data-kms-keys",
+                        "genomics-batch-alerts", "genomics-batch-dashboard", "genomics-batch-boot-loop-stop");
     }
 
     /**
@@ -130,7 +136,37 @@ class LogicalNamesTest {
 
     /** Resources this version adds (CHANGELOG.md, Unreleased): created by `pulumi up`, nothing replaced. */
     static final List<List<String>> NEW_NAMES = List.of(
-            List.of("aws:iam/policy:Policy", "genomics-batch-submitter-policy"));
+            List.of("aws:iam/policy:Policy", "genomics-batch-submitter-policy"),
+            // alerts (alertEmails) and the boot-loop stop (bootLoopStop)
+            List.of("aws:kms/key:Key", "genomics-batch-alerts-key"),
+            List.of("aws:kms/alias:Alias", "genomics-batch-alerts-key-alias"),
+            List.of("aws:sns/topic:Topic", "genomics-batch-alerts"),
+            List.of("aws:sns/topicPolicy:TopicPolicy", "genomics-batch-alerts-policy"),
+            List.of("aws:sns/topicSubscription:TopicSubscription",
+                    io.genomicsbatch.alerts.AlertsTest.subscriptionName("genomics-alerts@example.org")),
+            List.of(RULE, "genomics-batch-run-succeeded"),
+            List.of(TARGET, "genomics-batch-run-succeeded-to-alerts"),
+            List.of(RULE, "genomics-batch-run-failed"),
+            List.of(TARGET, "genomics-batch-run-failed-to-alerts"),
+            List.of(RULE, "genomics-batch-task-failed"),
+            List.of(TARGET, "genomics-batch-task-failed-to-alerts"),
+            List.of(RULE, "genomics-batch-queue-blocked"),
+            List.of(TARGET, "genomics-batch-queue-blocked-to-alerts"),
+            List.of(RULE, "genomics-batch-spot-interruption"),
+            List.of(TARGET, "genomics-batch-spot-interruption-to-alerts"),
+            List.of(ALARM, "genomics-batch-provisioning-failures-alarm"),
+            List.of(ALARM, "genomics-batch-failed-tasks-alarm"),
+            List.of(ALARM, "genomics-batch-failed-runs-alarm"),
+            List.of(ALARM, "genomics-batch-blocked-queues-alarm"),
+            List.of(ALARM, "genomics-batch-spot-interruptions-alarm"),
+            List.of("aws:cloudwatch/dashboard:Dashboard", "genomics-batch-dashboard"),
+            List.of("aws:ssm/document:Document", "genomics-batch-boot-loop-stop"),
+            List.of("aws:iam/role:Role", "genomics-batch-boot-loop-stop-role"),
+            List.of("aws:iam/rolePolicy:RolePolicy", "genomics-batch-boot-loop-stop-role-batch"),
+            List.of(RULE, "genomics-batch-boot-loop-stop-rule"),
+            List.of("aws:iam/role:Role", "genomics-batch-boot-loop-stop-events-role"),
+            List.of("aws:iam/rolePolicy:RolePolicy", "genomics-batch-boot-loop-stop-events-role-automation"),
+            List.of(TARGET, "genomics-batch-boot-loop-stop-target"));
 
     @Test
     void everyEarlierNameIsStillRegisteredOrAnAliasOfTheSameType() {

@@ -46,7 +46,12 @@ class OutputContractTest {
     void shippedStacksExportTheUnconditionalOutputsInContractOrder() {
         for (var stack : List.of("dev", "prod")) {
             var outputs = TestStacks.succeeded(TestStacks.runStackFile(stack, TestStacks.answersFor(stack))).outputs();
-            assertThat(outputs.keySet()).as(stack).containsExactlyElementsOf(names(false));
+            // prod ships with alerts (alertEmails), which add their topic's ARN
+            var expected = new java.util.ArrayList<>(names(false));
+            if (stack.equals("prod")) {
+                expected.add("alertTopicArn");
+            }
+            assertThat(outputs.keySet()).as(stack).containsExactlyElementsOf(expected);
             assertTypes(outputs);
             assertThat((List<?>) outputs.get("subnetIds")).isNotEmpty()
                     .allSatisfy(s -> assertThat(s).isInstanceOf(String.class));
@@ -56,11 +61,14 @@ class OutputContractTest {
     @Test
     void theGpuEnvironmentAndAWorkDirectoryAddTheConditionalOutputs() {
         var outputs = TestStacks.succeeded(TestStacks.run("dev", Map.of("gpuMaxVcpus", "64",
-                "dataBucketNames", "[\"acme-reads\",\"acme-work\"]", "workDirectory", "s3://acme-work/runs/"))).outputs();
+                "dataBucketNames", "[\"acme-reads\",\"acme-work\"]", "workDirectory", "s3://acme-work/runs/",
+                "alertTopicArn", "arn:aws:sns:us-east-1:123456789012:lab-alerts"))).outputs();
         assertThat(outputs.keySet()).containsExactlyElementsOf(names(true));
         assertTypes(outputs);
         // As the engine configs use it: the trailing '/' dropped.
         assertThat(outputs).containsEntry("workDirectory", "s3://acme-work/runs");
+        // A topic of one's own is exported as given.
+        assertThat(outputs).containsEntry("alertTopicArn", "arn:aws:sns:us-east-1:123456789012:lab-alerts");
         assertThat(TestStacks.succeeded(TestStacks.run("dev", Map.of("gpuMaxVcpus", "64"))).outputs())
                 .doesNotContainKey("workDirectory").containsKey("gpuJobQueueArn");
     }

@@ -26,6 +26,36 @@ final class AwsFormats {
     private static final Pattern KMS_KEY_ARN = Pattern.compile("arn:aws(?:-[a-z]+)*:kms:[a-z]{2}(?:-[a-z]+)+-[0-9]+:"
             + "[0-9]{12}:key/" + KEY_ID_FORMAT);
 
+    /**
+     * SNS topic ARNs: arn:PARTITION:sns:REGION:ACCOUNT:NAME, the name 1-256 letters, digits, '-' and '_'
+     * (a FIFO topic's ends in ".fifo", within the 256).
+     */
+    private static final Pattern SNS_TOPIC_ARN = Pattern.compile("arn:aws(?:-[a-z]+)*:sns:[a-z]{2}(?:-[a-z]+)+-[0-9]+:"
+            + "[0-9]{12}:(?=[A-Za-z0-9_.-]{1,256}$)[A-Za-z0-9_-]+(?:\\.fifo)?");
+
+    /**
+     * E-mail addresses a mail server delivers to (RFC 5321/5322 dot-atom form): a local part of at most 64
+     * characters of letters, digits and !#$%&'*+/=?^_`{|}~- with single dots inside, '@', and a domain of
+     * at least two labels (letters, digits, inner '-'), at most 254 characters in all. SNS publishes no
+     * rule of its own; it refuses what is not an address ("Invalid parameter: Email address").
+     */
+    private static final Pattern EMAIL = Pattern.compile("(?=.{3,254}$)(?=[^@]{1,64}@)"
+            + "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+            + "@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
+
+    static boolean isEmailAddress(String s) {
+        return EMAIL.matcher(s).matches();
+    }
+
+    static boolean isSnsTopicArn(String s) {
+        return SNS_TOPIC_ARN.matcher(s).matches();
+    }
+
+    /** Why a well-formed topic ARN cannot name a topic: its region is none, or in another partition. */
+    static Optional<String> snsTopicRegionProblem(String arn) {
+        return regionProblem(arn, "sns");
+    }
+
     /** AWS Batch instance type categories accepted in {@code instanceTypes}, with their architecture. */
     static final List<String> CATEGORIES = List.of("optimal", "default_x86_64", "default_arm64");
 
@@ -119,6 +149,10 @@ final class AwsFormats {
      * partition than the ARN's (a key in cn-north-1 is arn:aws-cn:kms:...).
      */
     static Optional<String> kmsKeyRegionProblem(String arn) {
+        return regionProblem(arn, "kms");
+    }
+
+    private static Optional<String> regionProblem(String arn, String service) {
         var parts = arn.split(":", 6);
         var partition = parts[1];
         var region = parts[3];
@@ -129,7 +163,7 @@ final class AwsFormats {
         var regionPartition = AwsRegions.region(region).orElseThrow().partition();
         if (!regionPartition.equals(partition)) {
             return Optional.of("its region " + region + " is in partition " + regionPartition + ", so the ARN starts "
-                    + "arn:" + regionPartition + ":kms:" + region + ":");
+                    + "arn:" + regionPartition + ":" + service + ":" + region + ":");
         }
         return Optional.empty();
     }

@@ -49,6 +49,11 @@ public enum ConfigKey {
     DATA_KMS_KEY_ARNS("dataKmsKeyArns", Type.ARRAY, "[]"),
     WORK_DIRECTORY("workDirectory", Type.STRING, ""),
     LOG_RETENTION_DAYS("logRetentionDays", Type.INTEGER, "90"),
+    // Alerts
+    ALERT_EMAILS("alertEmails", Type.ARRAY, "[]"),
+    ALERT_TOPIC_ARN("alertTopicArn", Type.STRING, ""),
+    BOOT_LOOP_STOP("bootLoopStop", Type.BOOLEAN, "false"),
+    BOOT_LOOP_FAILURES("bootLoopFailures", Type.INTEGER, "3"),
     PROTECT("protect", Type.BOOLEAN, "false"),
     // Cost allocation
     TAGS("tags", Type.OBJECT, "{}");

@@ -98,7 +98,15 @@ public final class ConfigReader implements Lineup.Values {
                         workDirectory()),
                 integer(LOG_RETENTION_DAYS),
                 bool(PROTECT),
-                map(TAGS));
+                map(TAGS),
+                new Settings.Alerts(list(ALERT_EMAILS), Optional.of(raw(ALERT_TOPIC_ARN).trim()).filter(t -> !t.isEmpty()),
+                        bool(BOOT_LOOP_STOP), integer(BOOT_LOOP_FAILURES)));
+        // EventBridge and CloudWatch publish to a topic of their own region only.
+        settings.alerts().topicArn().filter(AwsFormats::isSnsTopicArn).ifPresent(arn -> source.awsRegion()
+                .filter(region -> !region.equals(arn.split(":")[3]))
+                .ifPresent(region -> problems.add(ConfigProblem.of(ALERT_TOPIC_ARN, arn, "a topic in the stack's "
+                        + "region " + region + " (aws:region): EventBridge rules and CloudWatch alarms publish to "
+                        + "a topic of their own region only"))));
         if (!problems.isEmpty()) {
             // A key that could not be read stands at its default; skip rules that would judge that default.
             SettingsValidator.problems(settings).stream()

@@ -179,6 +179,36 @@ public final class Settings {
     }
 
     /**
+     * Where alerts go, and whether a boot loop stops itself. Alerts are off unless an address or a
+     * topic is given, so that a stack costs nothing extra by default.
+     *
+     * @param emails           addresses subscribed (by e-mail) to a topic this environment creates
+     * @param topicArn         an existing SNS topic to publish to instead
+     * @param bootLoopStop     true: repeated host provisioning failures disable the compute environments
+     * @param bootLoopFailures how many provisioning failures in {@value #BOOT_LOOP_MINUTES} minutes make a boot loop
+     */
+    public record Alerts(List<String> emails, Optional<String> topicArn, boolean bootLoopStop, int bootLoopFailures) {
+        /** The window in which provisioning failures are counted (one CloudWatch alarm period). */
+        public static final int BOOT_LOOP_MINUTES = 15;
+        /** No alerts, no boot-loop stop: the default. */
+        public static final Alerts NONE = new Alerts(List.of(), Optional.empty(), false, 3);
+
+        public Alerts {
+            emails = List.copyOf(emails);
+        }
+
+        /** Whether notifications are configured (a topic is created or given). */
+        public boolean enabled() {
+            return !emails.isEmpty() || topicArn.isPresent();
+        }
+
+        /** Whether the provisioning-failure alarm exists: for notifications, the boot-loop stop, or both. */
+        public boolean provisioningAlarm() {
+            return enabled() || bootLoopStop;
+        }
+    }
+
+    /**
      * Everything the environment is built from.
      *
      * @param computeEnvironments    in registration order
@@ -190,23 +220,25 @@ public final class Settings {
      * @param protect                protect compute environments, queues, IAM and the log group from deletion
      * @param tags                   the stack's tags, on every taggable resource besides the program's own
      *                               ({@link ResourceTags}), in the order given
+     * @param alerts                 notifications, alarms, the dashboard and the boot-loop stop
      */
     public record Environment(Network network, List<ComputeEnvironmentSpec> computeEnvironments,
                               List<QueueSpec> queues, int runnableTimeoutMinutes, Storage storage, Hosts hosts,
                               DataAccess data,
-                              int logRetentionDays, boolean protect, Map<String, String> tags) {
+                              int logRetentionDays, boolean protect, Map<String, String> tags,
+                              Alerts alerts) {
         public Environment {
             computeEnvironments = List.copyOf(computeEnvironments);
             queues = List.copyOf(queues);
             tags = Collections.unmodifiableMap(new LinkedHashMap<>(tags));
         }
 
-        /** Without stack tags. */
+        /** Without stack tags or alerts: the component's API before they existed. */
         public Environment(Network network, List<ComputeEnvironmentSpec> computeEnvironments, List<QueueSpec> queues,
                            int runnableTimeoutMinutes, Storage storage, Hosts hosts, DataAccess data,
                            int logRetentionDays, boolean protect) {
             this(network, computeEnvironments, queues, runnableTimeoutMinutes, storage, hosts, data, logRetentionDays,
-                    protect, Map.of());
+                    protect, Map.of(), Alerts.NONE);
         }
 
         public Optional<ComputeEnvironmentSpec> computeEnvironment(String name) {

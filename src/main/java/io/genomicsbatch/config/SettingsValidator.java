@@ -93,6 +93,7 @@ public final class SettingsValidator {
                     + "Logs' retention periods " + LOG_RETENTION_DAYS_ALLOWED + " (days; 0 keeps logs forever)"));
         }
         tags(s.tags(), problems);
+        alerts(s.alerts(), problems);
         // Spot and On-Demand share instanceTypes: the same problem is reported once.
         return List.copyOf(new LinkedHashSet<>(problems));
     }
@@ -470,6 +471,37 @@ public final class SettingsValidator {
                     + "characters for object keys (letters, digits and ! - _ . * ' ( )), none \".\" or \"..\"";
         }
         return java.util.Optional.ofNullable(allowed).map(a -> ConfigProblem.of(WORK_DIRECTORY, w.uri(), a));
+    }
+
+    /** A boot loop is this many failures in one alarm period; more than 100 in 15 minutes is no longer early. */
+    public static final int MAX_BOOT_LOOP_FAILURES = 100;
+
+    private static void alerts(Settings.Alerts a, List<ConfigProblem> problems) {
+        var bad = a.emails().stream().filter(e -> !AwsFormats.isEmailAddress(e)).toList();
+        if (!bad.isEmpty()) {
+            problems.add(ConfigProblem.of(ALERT_EMAILS, bad, "expected e-mail addresses, one per item (e.g. "
+                    + "genomics-alerts@example.org): a local part of letters, digits and !#$%&'*+/=?^_`{|}~- with "
+                    + "single inner dots, '@', and a domain of dot-separated labels; SNS subscribes each by e-mail"));
+        }
+        duplicates(ALERT_EMAILS, a.emails(), problems);
+        a.topicArn().ifPresent(arn -> {
+            if (!AwsFormats.isSnsTopicArn(arn)) {
+                problems.add(ConfigProblem.of(ALERT_TOPIC_ARN, arn, "expected an SNS topic ARN: arn:PARTITION:sns:"
+                        + "REGION:ACCOUNT:NAME (NAME 1-256 letters, digits, '-' and '_'), e.g. "
+                        + "arn:aws:sns:us-east-1:123456789012:genomics-alerts"));
+            } else {
+                AwsFormats.snsTopicRegionProblem(arn).ifPresent(why -> problems.add(ConfigProblem.of(ALERT_TOPIC_ARN,
+                        arn, "not a topic ARN AWS could issue: " + why)));
+            }
+            if (!a.emails().isEmpty()) {
+                problems.add(new ConfigProblem(List.of(ALERT_EMAILS, ALERT_TOPIC_ARN), ALERT_EMAILS.fullKey() + " and "
+                        + ALERT_TOPIC_ARN.fullKey() + " are both set; set one: " + ALERT_EMAILS.key() + " creates a "
+                        + "topic and subscribes the addresses, " + ALERT_TOPIC_ARN.key() + " publishes to a topic "
+                        + "you manage (subscribe the addresses there)"));
+            }
+        });
+        range(BOOT_LOOP_FAILURES, a.bootLoopFailures(), 1, MAX_BOOT_LOOP_FAILURES, " provisioning failures in "
+                + Settings.Alerts.BOOT_LOOP_MINUTES + " minutes", problems);
     }
 
     private static void kmsKeys(List<String> arns, List<ConfigProblem> problems) {

@@ -71,10 +71,30 @@ public record CostForecast(String priceDate, String priceSource, Optional<String
             Map.entry("aws:iam/policy:Policy", "no charge (IAM)"),
             Map.entry("aws:iam/rolePolicy:RolePolicy", "no charge (IAM)"),
             Map.entry("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "no charge (IAM)"),
-            Map.entry("aws:iam/instanceProfile:InstanceProfile", "no charge (IAM)"));
+            Map.entry("aws:iam/instanceProfile:InstanceProfile", "no charge (IAM)"),
+            // Alerts (docs/alerts.md): billed per use (messages, events, automation steps), not while idle.
+            Map.entry("aws:sns/topic:Topic", "billed per message"),
+            Map.entry("aws:sns/topicSubscription:TopicSubscription", "billed per message"),
+            Map.entry("aws:sns/topicPolicy:TopicPolicy", "no charge"),
+            Map.entry("aws:cloudwatch/eventRule:EventRule", "AWS service events on the default bus: no charge"),
+            Map.entry("aws:cloudwatch/eventTarget:EventTarget", "no charge"),
+            Map.entry("aws:ssm/document:Document", "billed per automation step run"),
+            Map.entry("aws:kms/alias:Alias", "no charge"));
+    /**
+     * Resources billed by the month, each at one price of the table: KMS keys, CloudWatch alarms, and
+     * dashboards (the account's first three are free; counted here as if they were not).
+     */
+    static final Map<String, PerResource> MONTHLY = Map.of(
+            "aws:kms/key:Key", new PerResource(PriceTable.KMS_KEY, "KMS key(s)", "key-month"),
+            "aws:cloudwatch/metricAlarm:MetricAlarm", new PerResource(PriceTable.ALARM, "CloudWatch alarm(s)",
+                    "alarm-month (standard resolution)"),
+            "aws:cloudwatch/dashboard:Dashboard", new PerResource(PriceTable.DASHBOARD, "CloudWatch dashboard(s)",
+                    "dashboard-month (the account's first three are free)"));
+
+    record PerResource(String item, String what, String unit) {
+    }
     static final String LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
     static final String VPC_ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint";
-    static final String KMS_KEY = "aws:kms/key:Key";
 
     /**
      * The forecast for a stack's settings in {@code region}.
@@ -231,15 +251,17 @@ public record CostForecast(String priceDate, String priceSource, Optional<String
                                 + " endpoint (interface endpoints bill per hour and Availability Zone)" + label);
                     }
                 }
-                case KMS_KEY -> {
-                    var price = prices.price(region, PriceTable.KMS_KEY);
-                    idle.add(new IdleCost(n + " KMS key(s)", price.map(p -> n * p.usd()).orElse(null),
-                            price.map(p -> "$" + p.usd() + " per key-month").orElse("unknown price")));
-                    if (price.isEmpty() && !region.isEmpty()) {
-                        unknown.add("KMS key price in " + region + label);
-                    }
-                }
                 default -> {
+                    var monthly = MONTHLY.get(type);
+                    if (monthly != null) {
+                        var price = prices.price(region, monthly.item());
+                        idle.add(new IdleCost(n + " " + monthly.what(), price.map(p -> n * p.usd()).orElse(null),
+                                price.map(p -> "$" + p.usd() + " per " + monthly.unit()).orElse("unknown price")));
+                        if (price.isEmpty() && !region.isEmpty()) {
+                            unknown.add(monthly.what() + " price in " + region + label);
+                        }
+                        break;
+                    }
                     if (!FREE_WHILE_IDLE.containsKey(type)) {
                         // Unknown is not free: the floor stays unknown until the model prices it.
                         idle.add(new IdleCost(n + " " + type, null, "not in the cost model"));

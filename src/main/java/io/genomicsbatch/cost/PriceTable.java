@@ -22,6 +22,8 @@ public final class PriceTable {
     static final String GP3_THROUGHPUT = "ebs:gp3-throughput";
     static final String LOG_STORAGE = "logs:storage";
     static final String KMS_KEY = "kms:key";
+    static final String ALARM = "cloudwatch:alarm";
+    static final String DASHBOARD = "cloudwatch:dashboard";
 
     /** One row: {@code vcpus} is 0 for what is not an instance type. */
     record Price(String region, String item, int vcpus, double usd, String unit) {

@@ -13,7 +13,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -57,6 +59,27 @@ class ConfigValidationTest {
                 arguments("subnetIds", "[\"subnet-xyz\"]", "\"subnet-xyz\"", "8 or 17 hex digits"),
                 arguments("subnetIds", "[\"subnet-0a1b2c3d\",\"subnet-0a1b2c3d\"]", "\"subnet-0a1b2c3d\"",
                         "more than once"),
+                arguments("alertEmails", "lab@example.org", "\"lab@example.org\"", "list of strings"),
+                arguments("alertEmails", "[\"genomics-alerts\"]", "\"genomics-alerts\"", "expected e-mail addresses"),
+                arguments("alertEmails", "[\"a@example.org;b@example.org\"]", "\"a@example.org;b@example.org\"",
+                        "one per item"),
+                arguments("alertEmails", "[\"lab @example.org\"]", "\"lab @example.org\"", "expected e-mail"),
+                arguments("alertEmails", "[\"lab@example\"]", "\"lab@example\"", "dot-separated labels"),
+                arguments("alertEmails", "[\"a..b@example.org\"]", "\"a..b@example.org\"", "single inner dots"),
+                arguments("alertEmails", "[\"lab@example.org\",\"lab@example.org\"]", "\"lab@example.org\"",
+                        "more than once"),
+                arguments("alertTopicArn", "genomics-alerts", "\"genomics-alerts\"", "expected an SNS topic ARN"),
+                arguments("alertTopicArn", "arn:aws:sqs:us-east-1:123456789012:alerts",
+                        "\"arn:aws:sqs:us-east-1:123456789012:alerts\"", "arn:PARTITION:sns:REGION:ACCOUNT:NAME"),
+                arguments("alertTopicArn", "arn:aws:sns:us-east-1:12345:alerts", "\"arn:aws:sns:us-east-1:12345:alerts\"",
+                        "expected an SNS topic ARN"),
+                arguments("alertTopicArn", "arn:aws:sns:cn-north-1:123456789012:alerts",
+                        "\"arn:aws:sns:cn-north-1:123456789012:alerts\"", "arn:aws-cn:sns:cn-north-1:"),
+                arguments("alertTopicArn", "arn:aws:sns:us-east-1:123456789012:alerts:sub",
+                        "\"arn:aws:sns:us-east-1:123456789012:alerts:sub\"", "expected an SNS topic ARN"),
+                arguments("bootLoopStop", "yes", "\"yes\"", "true or false"),
+                arguments("bootLoopFailures", "0", "0", "from 1 to 100"),
+                arguments("bootLoopFailures", "101", "101", "from 1 to 100"),
                 arguments("instanceTypes", "[]", "[]", "at least one"),
                 arguments("instanceTypes", "[\"m6i.huge\"]", "\"m6i.huge\"", "m6i has sizes large, xlarge, 2xlarge"),
                 arguments("instanceTypes", "[\"M6I\"]", "\"M6I\"", "lower case"),
@@ -211,6 +234,50 @@ class ConfigValidationTest {
         assertThat(message).startsWith("genomics-batch:" + key).contains(shownValue).contains(allowed);
         assertThat(recording.resources()).as("resources registered").isEmpty();
         assertThat(answers.invokes()).as("lookups made").isEmpty();
+    }
+
+    @Test
+    void alertEmailsAndAlertTopicArnTogetherAreRefused() {
+        var answers = new AwsAnswers();
+        var recording = TestStacks.run("dev", ConfigSource.of(Map.of("alertEmails", "[\"lab@example.org\"]",
+                "alertTopicArn", "arn:aws:sns:us-east-1:123456789012:lab-alerts")), answers);
+        var problem = invalidConfig(recording);
+        assertThat(problem.problems()).singleElement().satisfies(p -> assertThat(p.message())
+                .startsWith("genomics-batch:alertEmails and genomics-batch:alertTopicArn are both set; set one"));
+        assertThat(recording.resources()).isEmpty();
+    }
+
+    @Test
+    void aTopicOfAnotherRegionThanTheStacksIsRefused() {
+        var answers = new AwsAnswers();
+        var arn = "arn:aws:sns:eu-west-1:123456789012:lab-alerts";
+        var recording = TestStacks.run("dev", ConfigSource.of(Map.of("alertTopicArn", arn), Set.of(),
+                Optional.of("us-east-1")), answers);
+        assertThat(invalidConfig(recording).problems()).singleElement().satisfies(p -> assertThat(p.message())
+                .isEqualTo("genomics-batch:alertTopicArn: got \"" + arn + "\"; a topic in the stack's region "
+                        + "us-east-1 (aws:region): EventBridge rules and CloudWatch alarms publish to a topic of "
+                        + "their own region only"));
+        assertThat(recording.resources()).isEmpty();
+        // The same region, a FIFO topic name and the longest name are accepted.
+        for (var ok : List.of("arn:aws:sns:us-east-1:123456789012:lab-alerts",
+                "arn:aws-us-gov:sns:us-gov-west-1:123456789012:a_b-c", "arn:aws:sns:us-east-1:123456789012:"
+                        + "x".repeat(256), "arn:aws:sns:us-east-1:123456789012:alerts.fifo")) {
+            assertThat(ConfigReader.read(ConfigSource.of(Map.of("alertTopicArn", ok))).problems()).as(ok).isEmpty();
+            assertThat(SettingsValidator.problems(ConfigReader.read(ConfigSource.of(Map.of("alertTopicArn", ok)))
+                    .settings())).as(ok).isEmpty();
+        }
+        assertThat(SettingsValidator.problems(ConfigReader.read(ConfigSource.of(Map.of("alertTopicArn",
+                "arn:aws:sns:us-east-1:123456789012:" + "x".repeat(257)))).settings())).hasSize(1);
+    }
+
+    @Test
+    void addressesOfEveryShapeAMailServerTakesAreAccepted() {
+        var ok = List.of("genomics-alerts@example.org", "first.last+batch@lab.example.ac.uk", "o'brien@x-y.io",
+                "a@b.co", "user_name!#$%&*=?^`{|}~@example.org");
+        var settings = ConfigReader.read(ConfigSource.of(Map.of("alertEmails",
+                "[" + String.join(",", ok.stream().map(e -> "\"" + e + "\"").toList()) + "]"))).settings();
+        assertThat(SettingsValidator.problems(settings)).isEmpty();
+        assertThat(settings.alerts().emails()).containsExactlyElementsOf(ok);
     }
 
     /** Rules of the GPU environment, which only exists when gpuMaxVcpus is set. */

@@ -140,12 +140,16 @@ class CostForecastTest {
     void aResourceTypeTheModelDoesNotKnowLeavesTheIdleFloorUnknown() {
         var settings = ConfigReader.defaults();
         var known = CostForecast.of(settings, Optional.of("us-east-1"), PriceTable.shipped(),
-                List.of("aws:cloudwatch/logGroup:LogGroup", "aws:kms/key:Key"));
-        assertThat(known.idleFloorUsdPerMonth()).isCloseTo(price("kms:key"), within(1e-9));
+                List.of("aws:cloudwatch/logGroup:LogGroup", "aws:kms/key:Key", "aws:sns/topic:Topic",
+                        "aws:cloudwatch/metricAlarm:MetricAlarm", "aws:cloudwatch/metricAlarm:MetricAlarm",
+                        "aws:cloudwatch/dashboard:Dashboard"));
+        assertThat(known.idleFloorUsdPerMonth()).isCloseTo(price("kms:key") + 2 * price("cloudwatch:alarm")
+                + price("cloudwatch:dashboard"), within(1e-9));
         var unknown = CostForecast.of(settings, Optional.of("us-east-1"), PriceTable.shipped(),
-                List.of("aws:cloudwatch/logGroup:LogGroup", "aws:sns/topic:Topic"));
+                List.of("aws:cloudwatch/logGroup:LogGroup", "aws:sfn/stateMachine:StateMachine"));
         assertThat(unknown.idleFloorUsdPerMonth()).isNull();
-        assertThat(unknown.unknown()).singleElement().asString().startsWith("idle cost of aws:sns/topic:Topic");
+        assertThat(unknown.unknown()).singleElement().asString()
+                .startsWith("idle cost of aws:sfn/stateMachine:StateMachine");
     }
 
     /** Every resource the shipped fixture stacks register is priced while idle or known to be free. */

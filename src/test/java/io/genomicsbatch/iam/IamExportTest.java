@@ -41,6 +41,7 @@ class IamExportTest {
     static final String ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment";
     static final String POLICY = "aws:iam/policy:Policy";
     static final String QUEUE = "aws:batch/jobQueue:JobQueue";
+    static final String CE = "aws:batch/computeEnvironment:ComputeEnvironment";
 
     /** An export: which shipped stack file it starts from, and the values it changes. */
     record Variant(String name, String stackFile, Map<String, String> overrides) {
@@ -54,6 +55,8 @@ class IamExportTest {
                     "referenceBucketNames", "[\"ngi-igenomes\"]", "spotAllocationStrategy", "BEST_FIT",
                     "dataKmsKeyArns", "[\"arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab\"]",
                     "workDirectory", "s3://acme-dev-work/runs")),
+            // The boot-loop stop without alerts, with the GPU environment (three compute environments).
+            new Variant("dev-boot-loop", "dev", Map.of("bootLoopStop", "true", "gpuMaxVcpus", "8")),
             // The raw reads first (as prod lists them), work in a legacy-named bucket under a prefix with '*'
             // (a character, not a wildcard), and the GPU queue.
             new Variant("dev-work", "dev", Map.of("dataBucketNames", "[\"acme-raw-reads\",\"Legacy_Work\"]",
@@ -134,6 +137,17 @@ class IamExportTest {
             queues.put(queue.name(), Map.of("arn", AwsAnswers.arn(QUEUE, queue.name()),
                     "name", String.valueOf(queue.inputs().get("name"))));
         }
+        var computeEnvironments = new TreeMap<String, Object>();
+        for (var ce : TestStacks.ofType(r, CE)) {
+            computeEnvironments.put(ce.name(), AwsAnswers.arn(CE, ce.name()));
+        }
+        // The boot-loop stop (bootLoopStop): its automation document and the rule that starts it.
+        var bootLoop = new LinkedHashMap<String, String>();
+        TestStacks.ofType(r, "aws:ssm/document:Document").forEach(d -> bootLoop.put("documentName",
+                String.valueOf(d.inputs().get("name"))));
+        TestStacks.ofType(r, "aws:cloudwatch/eventRule:EventRule").stream()
+                .filter(rule -> rule.name().endsWith("-boot-loop-stop-rule"))
+                .forEach(rule -> bootLoop.put("ruleArn", AwsAnswers.arn(rule.type(), rule.name())));
         var export = new LinkedHashMap<String, Object>();
         export.put("stack", stack);
         export.put("account", AwsAnswers.ACCOUNT);
@@ -151,6 +165,8 @@ class IamExportTest {
         export.put("roles", roles);
         export.put("policies", policies);
         export.put("queues", queues);
+        export.put("computeEnvironments", computeEnvironments);
+        export.put("bootLoop", bootLoop.isEmpty() ? null : bootLoop);
         export.put("outputs", r.outputs());
         // The tags the launch template puts on volumes: those storage growth copies onto the volumes it creates.
         var template = TestStacks.resource(r, "genomics-batch-host-launch-template");

@@ -101,7 +101,9 @@ class PlanCommandTest {
         assertThat(doc.get("stack").getAsString()).isEqualTo("prod");
         assertThat(doc.get("offline").getAsBoolean()).isTrue();
         var resources = doc.getAsJsonArray("resources").asList().stream().map(e -> e.getAsJsonObject()).toList();
-        assertThat(resources).hasSize(23);
+        // 23 of the environment, and prod's alerts: the topic's, one subscription, and the boot-loop stop's
+        assertThat(resources).hasSize(23 + io.genomicsbatch.alerts.AlertsTest.ALERT_RESOURCES.size() + 1
+                + io.genomicsbatch.alerts.AlertsTest.BOOT_LOOP_RESOURCES.size());
         var spot = resources.stream().filter(r -> r.get("name").getAsString().equals("genomics-batch-spot"))
                 .findFirst().orElseThrow();
         assertThat(spot.get("type").getAsString()).isEqualTo("aws:batch/computeEnvironment:ComputeEnvironment");
@@ -109,8 +111,9 @@ class PlanCommandTest {
         assertThat(spot.get("protect").getAsBoolean()).isTrue();
         assertThat(spot.getAsJsonObject("inputs").getAsJsonObject("computeResources").get("maxVcpus").getAsInt())
                 .isEqualTo(1024);
-        assertThat(doc.getAsJsonObject("outputs").keySet())
-                .containsExactlyElementsOf(io.genomicsbatch.EnvironmentOutputs.CONTRACT.stream().filter(s -> s.onlyWhen().isEmpty()).map(io.genomicsbatch.EnvironmentOutputs.Spec::name).toList());
+        var outputs = new java.util.ArrayList<>(io.genomicsbatch.EnvironmentOutputs.CONTRACT.stream().filter(s -> s.onlyWhen().isEmpty()).map(io.genomicsbatch.EnvironmentOutputs.Spec::name).toList());
+        outputs.add("alertTopicArn"); // prod's alertEmails
+        assertThat(doc.getAsJsonObject("outputs").keySet()).containsExactlyElementsOf(outputs);
         assertThat(doc.getAsJsonObject("outputs").getAsJsonArray("subnetIds")).hasSize(3);
     }
 
