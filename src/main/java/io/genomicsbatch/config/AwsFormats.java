@@ -23,7 +23,7 @@ final class AwsFormats {
             "(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})";
     private static final Pattern KEY_ID = Pattern.compile(KEY_ID_FORMAT);
     /** KMS key ARNs (not alias ARNs: IAM key policies match the key ARN). */
-    private static final Pattern KMS_KEY_ARN = Pattern.compile("arn:aws(?:-[a-z]+)*:kms:[a-z]{2}(?:-[a-z]+)+-[0-9]+:"
+    private static final Pattern KMS_KEY_ARN = Pattern.compile("arn:aws(?:-[a-z]+)*:kms:[a-z]+(?:-[a-z]+)+-[0-9]+:"
             + "[0-9]{12}:key/" + KEY_ID_FORMAT);
 
     /** AWS Batch instance type categories accepted in {@code instanceTypes}, with their architecture. */

@@ -356,6 +356,7 @@ class ConfigValidationTest {
             "instanceTypes=[\"inf2\",\"trn1.2xlarge\",\"f2.6xlarge\",\"vt1.3xlarge\"]",
             "gpuMaxVcpus=64&gpuInstanceTypes=[\"p6-b200.48xlarge\",\"g4dn.xlarge\",\"p4de\",\"g6e.48xlarge\",\"gr6\"]",
             "dataKmsKeyArns=[\"arn:aws-cn:kms:cn-north-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab\",\"arn:aws-us-gov:kms:us-gov-west-1:123456789012:key/mrk-1234abcd12ab34cd56ef1234567890ab\"]",
+            "dataKmsKeyArns=[\"arn:aws-eusc:kms:eusc-de-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab\"]",
             "dataBucketNames=[\"my.bucket-1\",\"abc\",\"a23456789012345678901234567890123456789012345678901234567890123\"]",
             "spotBidPercentage=1",
             "spotBidPercentage=100",
