@@ -162,9 +162,7 @@ public final class SettingsValidator {
                     .filter(b -> AwsFormats.bucketName(b) == AwsFormats.BucketName.LEGACY)
                     .forEach(b -> warnings.add(key.fullKey() + ": \"" + b + "\" follows the legacy us-east-1 "
                             + "naming rules (capitals, underscores or over 63 characters); it is only valid for a "
-                            + "bucket created there before 2018-03-01" + (key == DATA_BUCKET_NAMES ? "; the engine "
-                            + "configs never take their work directory from it (S3 serves such a name only to "
-                            + "path-style requests, not the virtual-hosted-style ones SDKs make by default)" : "")));
+                            + "bucket created there before 2018-03-01"));
         }
         return List.copyOf(new LinkedHashSet<>(warnings));
     }
