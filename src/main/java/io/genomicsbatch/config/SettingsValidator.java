@@ -6,9 +6,12 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -217,63 +220,117 @@ public final class SettingsValidator {
         return label.replace("-", "").equalsIgnoreCase(ce.name().replace("-", "")) ? label : label + " " + ce.name();
     }
 
+    /** Mac instances run only on Dedicated Hosts, which Batch's managed compute environments do not launch onto. */
+    private static final String MAC_RULE = "EC2 Mac families, which run only on Dedicated Hosts, and AWS Batch managed "
+            + "compute environments cannot use those";
+
+    /**
+     * A value that does not fit its key: a fact shown next to it ("NVIDIA A10G"), and the rule it breaks,
+     * worded to be shared by every value that breaks it alike.
+     */
+    private record Unfit(Optional<String> fact, String rule) {
+        static Optional<Unfit> of(String rule) {
+            return Optional.of(new Unfit(Optional.empty(), rule));
+        }
+    }
+
+    /**
+     * One problem for an instance type key, whatever is wrong with it: each value that does not fit, with
+     * why, then repeated values and mixed architectures, then what is allowed.
+     */
     private static void instanceTypes(Settings.ComputeEnvironmentSpec ce, List<ConfigProblem> problems) {
         var key = ce.keys().instanceTypes();
         var types = ce.instanceTypes();
-        var gpuEnvironment = ce.imageType().gpu();
-        var allowed = gpuEnvironment
-                ? "expected NVIDIA GPU instance families (" + String.join(", ", AwsFormats.nvidiaAmiFamilies())
-                        + ") or their types (e.g. g6.2xlarge)"
-                : "expected EC2 instance families (e.g. r6i), types (e.g. m6i.2xlarge) or Batch categories "
-                        + AwsFormats.CATEGORIES;
+        var catalog = InstanceCatalog.ec2();
+        var allowed = ce.imageType().gpu()
+                ? "expected x86_64 NVIDIA GPU families that " + ce.imageType() + " runs ("
+                        + String.join(", ", AwsFormats.nvidiaAmiFamilies()) + " in " + catalog.label()
+                        + ") or their types (e.g. g6.2xlarge), each once"
+                : "expected EC2 instance families (e.g. r6i) or types (e.g. m6i.2xlarge) the EC2 API knows ("
+                        + catalog.label() + ") or Batch categories " + AwsFormats.CATEGORIES + ", each once, of one"
+                        + " architecture, and no NVIDIA GPU, Mac or A1 families";
         if (types.isEmpty()) {
             problems.add(ConfigProblem.of(key, types, allowed.replaceFirst("expected", "expected at least one of")));
             return;
         }
+        listProblem(key, types, t -> unfit(t, ce.imageType()), fit -> {
+            var byArch = fit.stream().collect(Collectors.groupingBy(AwsFormats::architecture, TreeMap::new,
+                    Collectors.toList()));
+            return byArch.size() < 2 ? Optional.empty() : Optional.of("mixes architectures " + byArch.entrySet()
+                    .stream().map(e -> e.getKey() + "=" + ConfigProblem.render(e.getValue()))
+                    .collect(Collectors.joining(", ", "{", "}")) + ", and a job queue's compute environments must "
+                    + "share one architecture, so pick one");
+        }, allowed).ifPresent(problems::add);
+    }
+
+    /**
+     * One problem for a list key, whatever is wrong with it: each value that does not fit, with why (values
+     * that break a rule alike share it), the values listed more than once, and {@code ofFitValues}' judgment
+     * of the values that fit, taken together; then what is allowed. Empty when nothing is wrong.
+     */
+    private static Optional<ConfigProblem> listProblem(ConfigKey key, List<String> values,
+                                                       Function<String, Optional<Unfit>> unfit,
+                                                       Function<List<String>, Optional<String>> ofFitValues,
+                                                       String allowed) {
+        var byRule = new LinkedHashMap<String, List<String>>();
+        var fit = new ArrayList<String>();
+        var shown = 0;
+        for (var value : new LinkedHashSet<>(values)) {
+            var why = unfit.apply(value);
+            if (why.isEmpty()) {
+                fit.add(value);
+            } else if (shown++ < ConfigProblem.MAX_SHOWN_ITEMS) {
+                byRule.computeIfAbsent(why.get().rule(), r -> new ArrayList<>())
+                        .add(ConfigProblem.render(value) + why.get().fact().map(f -> " (" + f + ")").orElse(""));
+            }
+        }
+        var parts = new ArrayList<String>();
+        byRule.forEach((rule, shownValues) -> parts.add(String.join(", ", shownValues) + ": " + rule));
+        if (shown > ConfigProblem.MAX_SHOWN_ITEMS) {
+            parts.add((shown - ConfigProblem.MAX_SHOWN_ITEMS) + " more such values");
+        }
+        var seen = new HashSet<String>();
+        var repeated = values.stream().filter(v -> !seen.add(v)).distinct().toList();
+        if (!repeated.isEmpty()) {
+            parts.add("listed more than once: " + ConfigProblem.render(repeated));
+        }
+        ofFitValues.apply(fit).ifPresent(parts::add);
+        return parts.isEmpty() ? Optional.empty()
+                : Optional.of(ConfigProblem.of(key, values, String.join("; ", parts) + "; " + allowed));
+    }
+
+    /** Why one value does not fit a compute environment of this AMI, if it does not. */
+    private static Optional<Unfit> unfit(String t, ImageType image) {
         var catalog = InstanceCatalog.ec2();
-        var bad = types.stream().filter(t -> !AwsFormats.isInstanceType(t)).toList();
-        if (!bad.isEmpty()) {
-            var why = bad.stream().limit(ConfigProblem.MAX_SHOWN_ITEMS)
-                    .map(t -> ConfigProblem.render(t) + ": " + catalog.whyNot(t, AwsFormats.CATEGORIES))
-                    .collect(Collectors.joining("; ")) + (bad.size() > ConfigProblem.MAX_SHOWN_ITEMS ? "; ..." : "");
-            problems.add(ConfigProblem.of(key, bad, "not offered by EC2 in " + catalog.label() + " (" + why + "); "
-                    + allowed));
-            return;
+        var noGpu = "no GPUs (CPU types and Batch categories belong in " + INSTANCE_TYPES.fullKey() + ")";
+        if (AwsFormats.CATEGORIES.contains(t)) {
+            return image.gpu() ? Unfit.of(noGpu) : Optional.empty();
         }
-        duplicates(key, types, problems);
-        if (gpuEnvironment) {
-            var notGpu = types.stream().filter(t -> !AwsFormats.isGpuType(t)).toList();
-            if (!notGpu.isEmpty()) {
-                problems.add(ConfigProblem.of(key, notGpu, "not GPU instance types in " + catalog.label() + "; the "
-                        + ce.name() + " compute environment runs the " + ce.imageType() + " AMI, so " + allowed
-                        + "; CPU types belong in " + INSTANCE_TYPES.fullKey()));
-            }
-            types.stream().filter(AwsFormats::isGpuType).forEach(t -> AwsFormats.nvidiaAmiUnsupported(t)
-                    .ifPresent(why -> problems.add(ConfigProblem.of(key, t, "cannot run on " + ce.imageType() + ": "
-                            + why + "; use an x86_64 NVIDIA family ("
-                            + String.join(", ", AwsFormats.nvidiaAmiFamilies()) + ")"))));
-        } else {
-            var gpu = types.stream().filter(AwsFormats::isGpuType).toList();
-            if (!gpu.isEmpty()) {
-                problems.add(ConfigProblem.of(key, gpu, "GPU families (" + gpu.stream().map(AwsFormats::gpuOf)
-                        .collect(Collectors.joining(", ")) + ") would run on the " + ce.imageType() + " AMI, which "
-                        + "has no GPU driver; list NVIDIA ones in " + GPU_INSTANCE_TYPES.fullKey() + " and set "
-                        + GPU_MAX_VCPUS.fullKey() + " to build the GPU compute environment and queue"));
-            }
-            var a1 = types.stream().filter(AwsFormats::isA1).toList();
-            if (!a1.isEmpty()) {
-                problems.add(ConfigProblem.of(key, a1, "Amazon Linux 2023 (" + ce.imageType() + ") does not support "
-                        + "A1 instances; use a Graviton family such as m6g, c7g or r8g"));
-            }
+        if (!catalog.knows(t)) {
+            return Unfit.of(catalog.whyNot(t, AwsFormats.CATEGORIES));
         }
-        var byArch = types.stream().collect(Collectors.groupingBy(AwsFormats::architecture, TreeMap::new,
-                Collectors.toList()));
-        if (byArch.size() > 1) {
-            var groups = byArch.entrySet().stream().map(e -> e.getKey() + "=" + ConfigProblem.render(e.getValue()))
-                    .collect(Collectors.joining(", ", "{", "}"));
-            problems.add(ConfigProblem.of(key, types, "mixes architectures " + groups + " (" + catalog.label()
-                    + "); a job queue's compute environments must share one architecture, so pick one"));
+        if (AwsFormats.isMac(t)) {
+            return Unfit.of(MAC_RULE);
         }
+        var gpu = AwsFormats.gpuFact(t);
+        if (image.gpu()) {
+            return gpu.isEmpty() ? Unfit.of(noGpu)
+                    : AwsFormats.nvidiaAmiUnsupported(t).map(why -> new Unfit(gpu, why));
+        }
+        // Accelerators of other makers (Habana, AMD, Inferentia, Trainium, FPGAs) stay unused on ordinary hosts.
+        if (AwsFormats.isNvidiaGpuType(t)) {
+            return Optional.of(new Unfit(gpu, AwsFormats.nvidiaAmiUnsupported(t)
+                    .map(why -> "NVIDIA GPU families, which " + image + " has no driver for; nor can "
+                            + GPU_INSTANCE_TYPES.fullKey() + " take them: " + why)
+                    .orElse("NVIDIA GPU families, which " + image + " has no driver for: list them in "
+                            + GPU_INSTANCE_TYPES.fullKey() + " and set " + GPU_MAX_VCPUS.fullKey()
+                            + " to build the GPU compute environment and queue")));
+        }
+        if (AwsFormats.isA1(t)) {
+            return Unfit.of("Amazon Linux 2023 (" + image + ") does not support A1 instances; use a Graviton family "
+                    + "such as m6g, c7g or r8g");
+        }
+        return Optional.empty();
     }
 
     private static void computeEnvironmentNames(Settings.Environment s, List<ConfigProblem> problems) {
