@@ -174,20 +174,15 @@ public final class SettingsValidator {
         n.vpcId().filter(id -> !AwsFormats.isVpcId(id)).ifPresent(id -> problems.add(ConfigProblem.of(VPC_ID, id,
                 "expected a VPC ID: \"vpc-\" and 8 or 17 hex digits (e.g. vpc-0a1b2c3d4e5f67890), or \"\" for the "
                         + "region's default VPC")));
-        var bad = n.subnetIds().stream().filter(id -> !AwsFormats.isSubnetId(id)).toList();
-        if (!bad.isEmpty()) {
-            problems.add(ConfigProblem.of(SUBNET_IDS, bad, "expected subnet IDs: \"subnet-\" and 8 or 17 hex digits "
-                    + "(e.g. subnet-0a1b2c3d4e5f67890), or [] for every subnet of the VPC"));
-        }
-        duplicates(SUBNET_IDS, n.subnetIds(), problems);
-        var badGroups = n.sharedFileSystemSecurityGroupIds().stream().filter(id -> !AwsFormats.isSecurityGroupId(id))
-                .toList();
-        if (!badGroups.isEmpty()) {
-            problems.add(ConfigProblem.of(SHARED_FILE_SYSTEM_SECURITY_GROUP_IDS, badGroups, "expected security group "
-                    + "IDs: \"sg-\" and 8 or 17 hex digits (e.g. sg-0a1b2c3d4e5f67890), the groups of your EFS or "
-                    + "FSx for Lustre file systems"));
-        }
-        duplicates(SHARED_FILE_SYSTEM_SECURITY_GROUP_IDS, n.sharedFileSystemSecurityGroupIds(), problems);
+        listProblem(SUBNET_IDS, n.subnetIds(), id -> AwsFormats.isSubnetId(id) ? Optional.empty()
+                : Unfit.of("not a subnet ID"), fit -> Optional.empty(), "expected subnet IDs: \"subnet-\" and 8 or"
+                + " 17 hex digits (e.g. subnet-0a1b2c3d4e5f67890), each once, or [] for every subnet of the VPC")
+                .ifPresent(problems::add);
+        listProblem(SHARED_FILE_SYSTEM_SECURITY_GROUP_IDS, n.sharedFileSystemSecurityGroupIds(),
+                id -> AwsFormats.isSecurityGroupId(id) ? Optional.empty() : Unfit.of("not a security group ID"),
+                fit -> Optional.empty(), "expected security group IDs: \"sg-\" and 8 or 17 hex digits (e.g. "
+                        + "sg-0a1b2c3d4e5f67890), each once, the groups of your EFS or FSx for Lustre file systems")
+                .ifPresent(problems::add);
     }
 
     private static void computeEnvironment(Settings.ComputeEnvironmentSpec ce, List<ConfigProblem> problems) {
@@ -475,20 +470,18 @@ public final class SettingsValidator {
     }
 
     private static void buckets(ConfigKey key, List<String> buckets, List<ConfigProblem> problems) {
-        for (var b : buckets) {
-            if (AwsFormats.bucketName(b) != AwsFormats.BucketName.INVALID) {
-                continue;
-            }
-            problems.add(ConfigProblem.of(key, b, bucketRules(b)));
-        }
-        duplicates(key, buckets, problems);
+        listProblem(key, buckets, b -> AwsFormats.bucketName(b) != AwsFormats.BucketName.INVALID ? Optional.empty()
+                : Unfit.of(AwsFormats.bucketHint(b).orElse("not an S3 bucket name")), fit -> Optional.empty(),
+                "expected S3 bucket names, each once: " + BUCKET_RULES).ifPresent(problems::add);
     }
+
+    private static final String BUCKET_RULES = "3-63 characters of a-z, 0-9, '.' and '-', starting and ending with a "
+            + "letter or digit, no '..', not an IP address, not using the reserved "
+            + AwsFormats.reservedBucketAffixes();
 
     /** What an S3 bucket name must be, for a value the bucket-name check refuses. */
     private static String bucketRules(String b) {
-        return AwsFormats.bucketHint(b).orElse("expected an S3 bucket name: 3-63 characters of a-z, 0-9, "
-                + "'.' and '-', starting and ending with a letter or digit, no '..', not an IP address, "
-                + "not using the reserved " + AwsFormats.reservedBucketAffixes());
+        return AwsFormats.bucketHint(b).orElse("expected an S3 bucket name: " + BUCKET_RULES);
     }
 
     /** The shape of workDirectory, for messages. */
@@ -527,33 +520,19 @@ public final class SettingsValidator {
     }
 
     private static void kmsKeys(List<String> arns, List<ConfigProblem> problems) {
-        for (var arn : arns) {
-            if (!AwsFormats.isKmsKeyArn(arn)) {
-                problems.add(ConfigProblem.of(DATA_KMS_KEY_ARNS, arn, AwsFormats.kmsKeyHint(arn).orElse(
-                        "expected a KMS key ARN: arn:PARTITION:kms:REGION:ACCOUNT:key/KEY-ID (a key ID is a UUID or "
-                                + "mrk- and 32 hex digits), e.g. arn:aws:kms:us-east-1:123456789012:key/"
-                                + "1234abcd-12ab-34cd-56ef-1234567890ab")));
-            } else {
-                AwsFormats.kmsKeyRegionProblem(arn).ifPresent(why -> problems.add(ConfigProblem.of(DATA_KMS_KEY_ARNS,
-                        arn, "not a KMS key ARN AWS could issue: " + why)));
-            }
-        }
-        duplicates(DATA_KMS_KEY_ARNS, arns, problems);
+        listProblem(DATA_KMS_KEY_ARNS, arns, arn -> AwsFormats.isKmsKeyArn(arn)
+                ? AwsFormats.kmsKeyRegionProblem(arn).map(why -> new Unfit(Optional.empty(),
+                        "not a KMS key ARN AWS could issue: " + why))
+                : Unfit.of(AwsFormats.kmsKeyHint(arn).orElse("not a KMS key ARN")), fit -> Optional.empty(),
+                "expected KMS key ARNs, each once: arn:PARTITION:kms:REGION:ACCOUNT:key/KEY-ID (a key ID is a UUID or "
+                        + "mrk- and 32 hex digits), e.g. arn:aws:kms:us-east-1:123456789012:key/"
+                        + "1234abcd-12ab-34cd-56ef-1234567890ab").ifPresent(problems::add);
     }
 
     private static void range(ConfigKey key, int value, int min, int max, String unit, List<ConfigProblem> problems) {
         if (value < min || value > max) {
             var allowed = max == Integer.MAX_VALUE ? "at least " + min : "from " + min + " to " + max;
             problems.add(ConfigProblem.of(key, value, "expected an integer " + allowed + unit));
-        }
-    }
-
-    private static void duplicates(ConfigKey key, List<String> values, List<ConfigProblem> problems) {
-        var seen = new HashSet<String>();
-        var repeated = new LinkedHashSet<String>();
-        values.stream().filter(v -> !seen.add(v)).forEach(repeated::add);
-        if (!repeated.isEmpty()) {
-            problems.add(ConfigProblem.of(key, List.copyOf(repeated), "listed more than once; give each once"));
         }
     }
 }

@@ -57,6 +57,14 @@ class ConfigValidationTest {
                 arguments("subnetIds", "[\"subnet-xyz\"]", "\"subnet-xyz\"", "8 or 17 hex digits"),
                 arguments("subnetIds", "[\"subnet-0a1b2c3d\",\"subnet-0a1b2c3d\"]", "\"subnet-0a1b2c3d\"",
                         "more than once"),
+                // Every fault of a list key in one message: each value at fault, and the repeated ones.
+                arguments("subnetIds", "[\"subnet-xyz\",\"subnet-0a1b2c3d\",\"subnet-0a1b2c3d\"]",
+                        "\"subnet-xyz\": not a subnet ID", "listed more than once: [\"subnet-0a1b2c3d\"]"),
+                arguments("dataBucketNames", "[\"ab\",\"s3://acme\",\"acme-reads\",\"acme-reads\"]",
+                        "\"ab\": not an S3 bucket name; \"s3://acme\": give the bare bucket name",
+                        "listed more than once: [\"acme-reads\"]; expected S3 bucket names, each once: 3-63 characters"),
+                arguments("dataKmsKeyArns", "[\"alias/genomics\",\"alias/genomics\"]",
+                        "\"alias/genomics\": give the key ARN", "listed more than once: [\"alias/genomics\"]"),
                 arguments("instanceTypes", "[]", "[]", "at least one"),
                 arguments("instanceTypes", "[\"m6i.huge\"]", "\"m6i.huge\"", "m6i has sizes large, xlarge, 2xlarge"),
                 arguments("instanceTypes", "[\"M6I\"]", "\"M6I\"", "lower case"),
@@ -334,6 +342,18 @@ class ConfigValidationTest {
         assertThat(recording.resources()).isEmpty();
         // A handful of buckets fits, as in the shipped prod stack.
         TestStacks.succeeded(TestStacks.run("dev", Map.of("dataBucketNames", many.substring(0, many.indexOf(",")) + "]")));
+    }
+
+    /** A policy's size is judged on names that are valid: a refused name is reported as such, once. */
+    @Test
+    void aRefusedNameIsNotAlsoCountedAgainstThePolicySizes() {
+        var huge = "[\"" + "x".repeat(20_000) + "\"]";
+        var recording = TestStacks.run("dev", Map.of("dataBucketNames", huge, "dataKmsKeyArns", huge));
+        assertThat(invalidConfig(recording).problems()).extracting(ConfigProblem::message).hasSize(2)
+                .anySatisfy(m -> assertThat(m).startsWith("genomics-batch:dataBucketNames: got [\"xxx"))
+                .anySatisfy(m -> assertThat(m).startsWith("genomics-batch:dataKmsKeyArns: got [\"xxx"))
+                .noneSatisfy(m -> assertThat(m).contains("characters of inline IAM policy"));
+        assertThat(recording.resources()).isEmpty();
     }
 
     @Test
