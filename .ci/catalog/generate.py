@@ -7,8 +7,10 @@ script refreshes them from what a Python with moto and botocore carries offline:
 
 - moto's ec2/resources/instance_types.json.gz: EC2 DescribeInstanceTypes as moto's maintainers
   recorded it in every commercial region they cover (architectures, GPUs, every size);
-- botocore's ec2 service model: the InstanceType enum, every name the EC2 API knows, including
-  retired ones and those offered only in Local Zones (listed apart: no region above offers them);
+- botocore's ec2 service model: the InstanceType enum, every name the EC2 API knows. Names the
+  recording lacks are listed apart (AWS hides older types from newer accounts, like the one moto's
+  maintainers recorded with, and some are retired or Local Zones only); the checks accept them all,
+  and read the architecture and GPU of a family the recording lacks from its name;
 - botocore's endpoints.json: every region of every partition, and where AWS Batch has an endpoint.
 
 --date is the catalog's date, shown in every message that relies on it; it defaults to today (UTC).
@@ -115,8 +117,9 @@ def main():
         f"# date: {args.date}",
         f"# source: {source}",
         "# architectures: as DescribeInstanceTypes reports them; gpu: manufacturer and model, or -;",
-        "# sizes: those a described region offers; api-only sizes: names the EC2 API knows that no described",
-        "# region offers (retired, or Local Zones only). - for none.",
+        "# sizes: those the recording describes; api-only sizes: names the EC2 API knows that the recording",
+        "# lacks (AWS hides older types from newer accounts; some are retired or Local Zones only). The checks",
+        "# accept both; a family with no recorded sizes has its architecture and GPU read from its name. - for none.",
         "family\tarchitectures\tgpu\tsizes\tapi-only sizes",
     ]
     for family in sorted(families):

@@ -252,8 +252,13 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
     /** Everything the component refuses in its args, each naming the stack-config key. */
     public static java.util.List<io.genomicsbatch.config.ConfigProblem> problems(Args args) {
         var problems = new java.util.ArrayList<>(SettingsValidator.problems(args.settings()));
-        InlinePolicyBudget.check(args.namePrefix(), args.settings()).ifPresent(problems::add);
-        SubmitterPolicy.check(args.namePrefix(), args.settings()).ifPresent(problems::add);
+        // The policy sizes are judged on values that are valid: a refused name says nothing of the real size.
+        var refused = problems.stream().flatMap(p -> p.keys().stream()).collect(java.util.stream.Collectors.toSet());
+        java.util.stream.Stream.of(InlinePolicyBudget.check(args.namePrefix(), args.settings()),
+                        SubmitterPolicy.check(args.namePrefix(), args.settings()))
+                .flatMap(java.util.Optional::stream)
+                .filter(p -> p.keys().stream().noneMatch(refused::contains))
+                .forEach(problems::add);
         return problems;
     }
 

@@ -15,15 +15,19 @@ final class AwsFormats {
     private static final Pattern SUBNET_ID = Pattern.compile("subnet-(?:[0-9a-f]{8}|[0-9a-f]{17})");
     private static final Pattern SECURITY_GROUP_ID = Pattern.compile("sg-(?:[0-9a-f]{8}|[0-9a-f]{17})");
 
-    /** p2, p3, p3dn, g2, g3, g3s: GPUs AWS Batch does not support on ECS_AL2023_NVIDIA. */
-    private static final Pattern OLD_GPU_FAMILY = Pattern.compile("p2|p3|p3dn|g2|g3|g3s");
+    /**
+     * GPU families ECS_AL2023_NVIDIA does not run: AWS Batch documents that it does not support p3 and g3
+     * instance types (p3dn and g3s among them); p2, g2 and cg1 have older GPUs still.
+     */
+    private static final Pattern OLD_GPU_FAMILY = Pattern.compile("p2|p3|p3dn|g2|g3|g3s|cg1");
+    private static final Pattern DOCUMENTED_OLD_GPU_FAMILY = Pattern.compile("p3|p3dn|g3|g3s");
 
     /** KMS key IDs: a UUID, or mrk- and 32 hex digits (multi-Region keys). */
     private static final String KEY_ID_FORMAT =
             "(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})";
     private static final Pattern KEY_ID = Pattern.compile(KEY_ID_FORMAT);
     /** KMS key ARNs (not alias ARNs: IAM key policies match the key ARN). */
-    private static final Pattern KMS_KEY_ARN = Pattern.compile("arn:aws(?:-[a-z]+)*:kms:[a-z]{2}(?:-[a-z]+)+-[0-9]+:"
+    private static final Pattern KMS_KEY_ARN = Pattern.compile("arn:aws(?:-[a-z]+)*:kms:[a-z]+(?:-[a-z]+)+-[0-9]+:"
             + "[0-9]{12}:key/" + KEY_ID_FORMAT);
 
     /**
@@ -80,35 +84,48 @@ final class AwsFormats {
         return SECURITY_GROUP_ID.matcher(s).matches();
     }
 
-    /** Whether an offered instance type or family has GPUs (categories never do), as the catalog says. */
-    static boolean isGpuType(String instanceType) {
-        return !CATEGORIES.contains(instanceType)
-                && InstanceCatalog.ec2().family(instanceType).flatMap(InstanceCatalog.Family::gpu).isPresent();
+    /** The GPU of an instance type or family ("NVIDIA A10G"), as the catalog says; categories have none. */
+    static Optional<String> gpu(String instanceType) {
+        return CATEGORIES.contains(instanceType) ? Optional.empty()
+                : InstanceCatalog.ec2().family(instanceType).flatMap(InstanceCatalog.Family::gpu);
     }
 
-    /** "g5: NVIDIA A10G" for a GPU family or type. */
-    static String gpuOf(String instanceType) {
-        return family(instanceType) + ": " + InstanceCatalog.ec2().family(instanceType)
-                .flatMap(InstanceCatalog.Family::gpu).orElse("no GPU");
+    /** The GPU as a message shows it: "NVIDIA A10G", or "NVIDIA, by its name" for a family the recording lacks. */
+    static Optional<String> gpuFact(String instanceType) {
+        var recorded = InstanceCatalog.ec2().family(instanceType).map(InstanceCatalog.Family::recorded).orElse(true);
+        return gpu(instanceType).map(g -> recorded ? g : g + ", by its name");
+    }
+
+    /** Whether an instance type or family has NVIDIA GPUs, the ones ECS_AL2023_NVIDIA drives. */
+    static boolean isNvidiaGpuType(String instanceType) {
+        return gpu(instanceType).filter(g -> g.startsWith("NVIDIA")).isPresent();
+    }
+
+    /** EC2 Mac families: they run only on Dedicated Hosts. */
+    static boolean isMac(String instanceType) {
+        return !CATEGORIES.contains(instanceType)
+                && InstanceCatalog.ec2().family(instanceType).filter(InstanceCatalog.Family::mac).isPresent();
     }
 
     /**
-     * Why the ECS_AL2023_NVIDIA AMI cannot run a GPU family, if it cannot: it carries NVIDIA's driver
-     * only and is built for x86_64 (GPU makers and architectures from the catalog), and AWS Batch does
-     * not support the oldest GPU generations on it.
+     * Why the ECS_AL2023_NVIDIA AMI cannot run a GPU family, if it cannot, in words that fit every family
+     * it applies to: the AMI carries NVIDIA's driver only and is built for x86_64 (GPU makers and
+     * architectures from the catalog), and AWS Batch does not support the oldest GPU generations on it.
      */
     static Optional<String> nvidiaAmiUnsupported(String instanceType) {
         var family = InstanceCatalog.ec2().family(instanceType).orElseThrow();
         if (!family.gpuManufacturer().orElse("").equals("NVIDIA")) {
-            return Optional.of(family.name() + " has " + family.gpu().orElse("no") + " GPUs, and the AMI carries the "
-                    + "NVIDIA driver only");
+            return Optional.of("GPUs of another maker than NVIDIA, and ECS_AL2023_NVIDIA carries the NVIDIA driver "
+                    + "only (as CPU hosts they may go in " + ConfigKey.INSTANCE_TYPES.fullKey() + ")");
         }
         if (!family.architecture().equals("x86_64")) {
-            return Optional.of(family.name() + " is " + family.architecture() + ", and the AMI is built for x86_64 only");
+            return Optional.of(family.architecture() + ", and ECS_AL2023_NVIDIA is built for x86_64 only");
+        }
+        if (DOCUMENTED_OLD_GPU_FAMILY.matcher(family.name()).matches()) {
+            return Optional.of("AWS Batch does not support p3 and g3 instance types on ECS_AL2023_NVIDIA");
         }
         if (OLD_GPU_FAMILY.matcher(family.name()).matches()) {
-            return Optional.of("AWS Batch does not support " + family.name()
-                    + " on the AMI (its driver dropped these GPUs)");
+            return Optional.of("GPUs older than p3's and g3's, which AWS Batch does not support on ECS_AL2023_NVIDIA");
         }
         return Optional.empty();
     }
@@ -116,15 +133,14 @@ final class AwsFormats {
     /** The NVIDIA GPU families the ECS_AL2023_NVIDIA AMI can run, from the catalog: what a GPU key allows. */
     static List<String> nvidiaAmiFamilies() {
         return InstanceCatalog.ec2().families().stream()
-                .filter(f -> f.offered() && f.gpu().isPresent())
                 .map(InstanceCatalog.Family::name)
-                .filter(f -> nvidiaAmiUnsupported(f).isEmpty())
+                .filter(f -> isNvidiaGpuType(f) && !isMac(f) && nvidiaAmiUnsupported(f).isEmpty())
                 .toList();
     }
 
     /**
-     * How many instance types a list stands for: a size counts 1, a family its sizes in the catalog
-     * (every region's, so a region may offer fewer). Categories expand inside Batch and count 0.
+     * How many instance types a list stands for: a size counts 1, a family every size the EC2 API names
+     * for it (a region may offer fewer). Categories expand inside Batch and count 0.
      */
     static int expansion(List<String> instanceTypes) {
         return instanceTypes.stream().filter(t -> !CATEGORIES.contains(t))
@@ -183,12 +199,12 @@ final class AwsFormats {
         return Optional.empty();
     }
 
-    /** An instance type or family some region offers, or a Batch category. */
+    /** An instance type or family the EC2 API knows, or a Batch category. */
     static boolean isInstanceType(String s) {
-        return CATEGORIES.contains(s) || InstanceCatalog.ec2().offers(s);
+        return CATEGORIES.contains(s) || InstanceCatalog.ec2().knows(s);
     }
 
-    /** "arm64" or "x86_64" (or a Mac's architecture) for an offered instance type, family or category. */
+    /** "arm64" or "x86_64" (or a Mac's architecture) for a known instance type, family or category. */
     static String architecture(String instanceType) {
         if (instanceType.equals("default_arm64")) {
             return "arm64";

@@ -1,34 +1,48 @@
 package io.genomicsbatch.config;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
- * EC2 instance families as the dated catalog {@value #RESOURCE} describes them: their sizes,
- * architectures and GPUs, from EC2's own DescribeInstanceTypes (see {@code .ci/catalog/generate.py}).
- * AWS Batch refuses an instance type it does not know, so the checks refuse what is not here, and
- * take architecture and GPU facts from here rather than from the shape of a name.
+ * EC2 instance families as the dated catalog {@value #RESOURCE} describes them (see
+ * {@code .ci/catalog/generate.py}): every name the EC2 API knows (botocore's InstanceType enum), with
+ * architectures and GPUs from EC2's DescribeInstanceTypes as moto recorded it. A name the API knows
+ * is accepted even when the recording lacks it: AWS hides older types from newer accounts, so "not
+ * recorded" does not mean "not offered". Only names the API does not know are refused.
  */
 final class InstanceCatalog {
     static final String RESOURCE = "ec2-instance-types.tsv";
 
     /**
+     * Graviton families (a "g" among the attribute letters after the generation: m6g, c7gn, is4gen;
+     * and a1) and NVIDIA Grace ones ("-gb": p6e-gb200): the architecture of a family the recording lacks.
+     */
+    private static final Pattern ARM_NAME = Pattern.compile("a1|[a-z]+[0-9]+[a-z]*g[a-z]*|.*-gb[0-9]+");
+    /**
+     * G, GR and P families (and cg1, "cluster GPU") have GPUs: the GPU of a family the recording
+     * lacks. All such families are NVIDIA's; the one AMD family, g4ad, is recorded.
+     */
+    private static final Pattern GPU_NAME = Pattern.compile("(?:cg|g|gr|p)[0-9]+[a-z]*(?:-[a-z0-9]+)*");
+
+    /**
      * One family.
      *
-     * @param architectures as EC2 reports them (x86_64, arm64; a few old families also i386; Macs x86_64_mac, arm64_mac)
-     * @param gpu           manufacturer and model ("NVIDIA A10G"), for GPU families
-     * @param sizes         sizes some region offers
-     * @param apiOnlySizes  sizes the EC2 API names that no region of the catalog offers (retired, Local Zones only)
+     * @param architectures as EC2 reports them (x86_64, arm64; a few old families also i386; Macs x86_64_mac,
+     *                      arm64_mac), or, when {@code recorded} is false, as {@link #ARM_NAME} reads the name
+     * @param gpu           manufacturer and model ("NVIDIA A10G"), for GPU families; "NVIDIA" alone when read
+     *                      from the name
+     * @param sizes         every size the EC2 API names for the family
+     * @param recorded      whether the recording described the family (else its facts come from its name)
      */
     record Family(String name, List<String> architectures, Optional<String> gpu, List<String> sizes,
-                  List<String> apiOnlySizes) {
-        boolean offered() {
-            return !sizes.isEmpty();
-        }
+                  boolean recorded) {
 
         /** The architecture Batch's 64-bit AMIs run (i386 is also listed for a few old families). */
         String architecture() {
@@ -39,14 +53,17 @@ final class InstanceCatalog {
         Optional<String> gpuManufacturer() {
             return gpu.map(g -> g.split(" ", 2)[0]);
         }
+
+        /** EC2 Mac families (mac1, mac2, mac-m4, ...): x86_64_mac or arm64_mac. */
+        boolean mac() {
+            return name.startsWith("mac") || architectures.stream().anyMatch(a -> a.endsWith("_mac"));
+        }
     }
 
     /** How a value relates to the catalog. */
     enum Match {
-        /** A family, or a family's size, that some region offers. */
-        OFFERED,
-        /** A name the EC2 API knows, but no region of the catalog offers. */
-        NOT_OFFERED,
+        /** A family, or a family's size, that the EC2 API knows. */
+        KNOWN,
         /** A known family with a size it does not have. */
         UNKNOWN_SIZE,
         /** Not a family at all. */
@@ -61,18 +78,22 @@ final class InstanceCatalog {
     private InstanceCatalog(CatalogFile file) {
         this.file = file;
         for (var row : file.rows()) {
+            var name = row.get(0);
+            var architectures = CatalogFile.list(row.get(1));
+            var recorded = !architectures.isEmpty();
             var gpu = row.get(2).equals("-") ? Optional.<String>empty() : Optional.of(row.get(2));
-            families.put(row.get(0), new Family(row.get(0), CatalogFile.list(row.get(1)), gpu,
-                    CatalogFile.list(row.get(3)), CatalogFile.list(row.get(4))));
+            if (!recorded) {
+                architectures = List.of(ARM_NAME.matcher(name).matches() ? "arm64" : "x86_64");
+                gpu = GPU_NAME.matcher(name).matches() ? Optional.of("NVIDIA") : Optional.empty();
+            }
+            var sizes = Stream.concat(CatalogFile.list(row.get(3)).stream(), CatalogFile.list(row.get(4)).stream())
+                    .toList();
+            families.put(name, new Family(name, architectures, gpu, sizes, recorded));
         }
     }
 
     static InstanceCatalog ec2() {
         return EC2;
-    }
-
-    String date() {
-        return file.date();
     }
 
     /** "the EC2 catalog of DATE", for messages. */
@@ -94,53 +115,41 @@ final class InstanceCatalog {
         if (family == null) {
             return Match.UNKNOWN;
         }
-        if (parts.length == 1) {
-            return family.offered() ? Match.OFFERED : Match.NOT_OFFERED;
-        }
-        if (family.sizes().contains(parts[1])) {
-            return Match.OFFERED;
-        }
-        return family.apiOnlySizes().contains(parts[1]) ? Match.NOT_OFFERED : Match.UNKNOWN_SIZE;
+        return parts.length == 1 || family.sizes().contains(parts[1]) ? Match.KNOWN : Match.UNKNOWN_SIZE;
     }
 
-    boolean offers(String typeOrFamily) {
-        return match(typeOrFamily) == Match.OFFERED;
+    boolean knows(String typeOrFamily) {
+        return match(typeOrFamily) == Match.KNOWN;
     }
 
-    /** How many instance types a family (its sizes) or a type (1) stands for. */
+    /** How many instance types a family (every size the API names) or a type (1) stands for. */
     int instanceTypes(String typeOrFamily) {
         return typeOrFamily.contains(".") ? 1 : family(typeOrFamily).map(f -> f.sizes().size()).orElse(0);
     }
 
     /**
-     * Why a value is not an offered instance type or family, with what is near it: the sizes of its
-     * family, the lower-case spelling, or the closest family names (and {@code extra} names, the
-     * Batch categories, which are as likely to be mistyped).
+     * Why a value is not an instance type or family the EC2 API knows, with what is near it: the
+     * sizes of its family, the lower-case spelling, or the closest family names (and {@code extra}
+     * names, the Batch categories, which are as likely to be mistyped).
      */
     String whyNot(String value, List<String> extra) {
-        switch (match(value)) {
-            case NOT_OFFERED:
-                return "the EC2 API knows this name, but no region offers it (retired, or Local Zones only)";
-            case UNKNOWN_SIZE: {
-                var family = family(value).orElseThrow();
-                return family.name() + " has sizes " + String.join(", ", family.sizes());
-            }
-            default:
-                break;
+        if (match(value) == Match.UNKNOWN_SIZE) {
+            var family = family(value).orElseThrow();
+            return family.name() + " has sizes " + String.join(", ", family.sizes());
         }
         var stripped = value.strip();
-        if (!stripped.equals(value) && (offers(stripped) || extra.contains(stripped))) {
+        if (!stripped.equals(value) && (knows(stripped) || extra.contains(stripped))) {
             return "names have no spaces around them: " + stripped;
         }
         var lower = stripped.toLowerCase(Locale.ROOT);
-        if (!lower.equals(stripped) && (offers(lower) || extra.contains(lower))) {
+        if (!lower.equals(stripped) && (knows(lower) || extra.contains(lower))) {
             return "names are lower case: " + lower;
         }
         var familyPart = lower.split("\\.", 2)[0];
-        var candidates = new java.util.ArrayList<>(extra);
-        families.values().stream().filter(Family::offered).map(Family::name).forEach(candidates::add);
+        var candidates = new ArrayList<>(extra);
+        candidates.addAll(families.keySet());
         var closest = CatalogFile.closest(value.contains(".") ? familyPart : lower, candidates, n -> n, 3);
         return "not an EC2 instance family or type" + (closest.isEmpty() ? ""
-                : "; closest: " + closest.stream().collect(Collectors.joining(", ")));
+                : " (closest: " + closest.stream().collect(Collectors.joining(", ")) + ")");
     }
 }

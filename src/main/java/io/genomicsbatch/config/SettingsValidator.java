@@ -6,9 +6,12 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -164,9 +167,7 @@ public final class SettingsValidator {
                     .filter(b -> AwsFormats.bucketName(b) == AwsFormats.BucketName.LEGACY)
                     .forEach(b -> warnings.add(key.fullKey() + ": \"" + b + "\" follows the legacy us-east-1 "
                             + "naming rules (capitals, underscores or over 63 characters); it is only valid for a "
-                            + "bucket created there before 2018-03-01" + (key == DATA_BUCKET_NAMES ? "; the engine "
-                            + "configs never take their work directory from it (S3 serves such a name only to "
-                            + "path-style requests, not the virtual-hosted-style ones SDKs make by default)" : "")));
+                            + "bucket created there before 2018-03-01"));
         }
         return List.copyOf(new LinkedHashSet<>(warnings));
     }
@@ -175,20 +176,15 @@ public final class SettingsValidator {
         n.vpcId().filter(id -> !AwsFormats.isVpcId(id)).ifPresent(id -> problems.add(ConfigProblem.of(VPC_ID, id,
                 "expected a VPC ID: \"vpc-\" and 8 or 17 hex digits (e.g. vpc-0a1b2c3d4e5f67890), or \"\" for the "
                         + "region's default VPC")));
-        var bad = n.subnetIds().stream().filter(id -> !AwsFormats.isSubnetId(id)).toList();
-        if (!bad.isEmpty()) {
-            problems.add(ConfigProblem.of(SUBNET_IDS, bad, "expected subnet IDs: \"subnet-\" and 8 or 17 hex digits "
-                    + "(e.g. subnet-0a1b2c3d4e5f67890), or [] for every subnet of the VPC"));
-        }
-        duplicates(SUBNET_IDS, n.subnetIds(), problems);
-        var badGroups = n.sharedFileSystemSecurityGroupIds().stream().filter(id -> !AwsFormats.isSecurityGroupId(id))
-                .toList();
-        if (!badGroups.isEmpty()) {
-            problems.add(ConfigProblem.of(SHARED_FILE_SYSTEM_SECURITY_GROUP_IDS, badGroups, "expected security group "
-                    + "IDs: \"sg-\" and 8 or 17 hex digits (e.g. sg-0a1b2c3d4e5f67890), the groups of your EFS or "
-                    + "FSx for Lustre file systems"));
-        }
-        duplicates(SHARED_FILE_SYSTEM_SECURITY_GROUP_IDS, n.sharedFileSystemSecurityGroupIds(), problems);
+        listProblem(SUBNET_IDS, n.subnetIds(), id -> AwsFormats.isSubnetId(id) ? Optional.empty()
+                : Unfit.of("not a subnet ID"), fit -> Optional.empty(), "expected subnet IDs: \"subnet-\" and 8 or"
+                + " 17 hex digits (e.g. subnet-0a1b2c3d4e5f67890), each once, or [] for every subnet of the VPC")
+                .ifPresent(problems::add);
+        listProblem(SHARED_FILE_SYSTEM_SECURITY_GROUP_IDS, n.sharedFileSystemSecurityGroupIds(),
+                id -> AwsFormats.isSecurityGroupId(id) ? Optional.empty() : Unfit.of("not a security group ID"),
+                fit -> Optional.empty(), "expected security group IDs: \"sg-\" and 8 or 17 hex digits (e.g. "
+                        + "sg-0a1b2c3d4e5f67890), each once, the groups of your EFS or FSx for Lustre file systems")
+                .ifPresent(problems::add);
     }
 
     private static void computeEnvironment(Settings.ComputeEnvironmentSpec ce, List<ConfigProblem> problems) {
@@ -221,63 +217,117 @@ public final class SettingsValidator {
         return label.replace("-", "").equalsIgnoreCase(ce.name().replace("-", "")) ? label : label + " " + ce.name();
     }
 
+    /** Mac instances run only on Dedicated Hosts, which Batch's managed compute environments do not launch onto. */
+    private static final String MAC_RULE = "EC2 Mac families, which run only on Dedicated Hosts, and AWS Batch managed "
+            + "compute environments cannot use those";
+
+    /**
+     * A value that does not fit its key: a fact shown next to it ("NVIDIA A10G"), and the rule it breaks,
+     * worded to be shared by every value that breaks it alike.
+     */
+    private record Unfit(Optional<String> fact, String rule) {
+        static Optional<Unfit> of(String rule) {
+            return Optional.of(new Unfit(Optional.empty(), rule));
+        }
+    }
+
+    /**
+     * One problem for an instance type key, whatever is wrong with it: each value that does not fit, with
+     * why, then repeated values and mixed architectures, then what is allowed.
+     */
     private static void instanceTypes(Settings.ComputeEnvironmentSpec ce, List<ConfigProblem> problems) {
         var key = ce.keys().instanceTypes();
         var types = ce.instanceTypes();
-        var gpuEnvironment = ce.imageType().gpu();
-        var allowed = gpuEnvironment
-                ? "expected NVIDIA GPU instance families (" + String.join(", ", AwsFormats.nvidiaAmiFamilies())
-                        + ") or their types (e.g. g6.2xlarge)"
-                : "expected EC2 instance families (e.g. r6i), types (e.g. m6i.2xlarge) or Batch categories "
-                        + AwsFormats.CATEGORIES;
+        var catalog = InstanceCatalog.ec2();
+        var allowed = ce.imageType().gpu()
+                ? "expected x86_64 NVIDIA GPU families that " + ce.imageType() + " runs ("
+                        + String.join(", ", AwsFormats.nvidiaAmiFamilies()) + " in " + catalog.label()
+                        + ") or their types (e.g. g6.2xlarge), each once"
+                : "expected EC2 instance families (e.g. r6i) or types (e.g. m6i.2xlarge) the EC2 API knows ("
+                        + catalog.label() + ") or Batch categories " + AwsFormats.CATEGORIES + ", each once, of one"
+                        + " architecture, and no NVIDIA GPU, Mac or A1 families";
         if (types.isEmpty()) {
             problems.add(ConfigProblem.of(key, types, allowed.replaceFirst("expected", "expected at least one of")));
             return;
         }
+        listProblem(key, types, t -> unfit(t, ce.imageType()), fit -> {
+            var byArch = fit.stream().collect(Collectors.groupingBy(AwsFormats::architecture, TreeMap::new,
+                    Collectors.toList()));
+            return byArch.size() < 2 ? Optional.empty() : Optional.of("mixes architectures " + byArch.entrySet()
+                    .stream().map(e -> e.getKey() + "=" + ConfigProblem.render(e.getValue()))
+                    .collect(Collectors.joining(", ", "{", "}")) + ", and a job queue's compute environments must "
+                    + "share one architecture, so pick one");
+        }, allowed).ifPresent(problems::add);
+    }
+
+    /**
+     * One problem for a list key, whatever is wrong with it: each value that does not fit, with why (values
+     * that break a rule alike share it), the values listed more than once, and {@code ofFitValues}' judgment
+     * of the values that fit, taken together; then what is allowed. Empty when nothing is wrong.
+     */
+    private static Optional<ConfigProblem> listProblem(ConfigKey key, List<String> values,
+                                                       Function<String, Optional<Unfit>> unfit,
+                                                       Function<List<String>, Optional<String>> ofFitValues,
+                                                       String allowed) {
+        var byRule = new LinkedHashMap<String, List<String>>();
+        var fit = new ArrayList<String>();
+        var shown = 0;
+        for (var value : new LinkedHashSet<>(values)) {
+            var why = unfit.apply(value);
+            if (why.isEmpty()) {
+                fit.add(value);
+            } else if (shown++ < ConfigProblem.MAX_SHOWN_ITEMS) {
+                byRule.computeIfAbsent(why.get().rule(), r -> new ArrayList<>())
+                        .add(ConfigProblem.render(value) + why.get().fact().map(f -> " (" + f + ")").orElse(""));
+            }
+        }
+        var parts = new ArrayList<String>();
+        byRule.forEach((rule, shownValues) -> parts.add(String.join(", ", shownValues) + ": " + rule));
+        if (shown > ConfigProblem.MAX_SHOWN_ITEMS) {
+            parts.add((shown - ConfigProblem.MAX_SHOWN_ITEMS) + " more such values");
+        }
+        var seen = new HashSet<String>();
+        var repeated = values.stream().filter(v -> !seen.add(v)).distinct().toList();
+        if (!repeated.isEmpty()) {
+            parts.add("listed more than once: " + ConfigProblem.render(repeated));
+        }
+        ofFitValues.apply(fit).ifPresent(parts::add);
+        return parts.isEmpty() ? Optional.empty()
+                : Optional.of(ConfigProblem.of(key, values, String.join("; ", parts) + "; " + allowed));
+    }
+
+    /** Why one value does not fit a compute environment of this AMI, if it does not. */
+    private static Optional<Unfit> unfit(String t, ImageType image) {
         var catalog = InstanceCatalog.ec2();
-        var bad = types.stream().filter(t -> !AwsFormats.isInstanceType(t)).toList();
-        if (!bad.isEmpty()) {
-            var why = bad.stream().limit(ConfigProblem.MAX_SHOWN_ITEMS)
-                    .map(t -> ConfigProblem.render(t) + ": " + catalog.whyNot(t, AwsFormats.CATEGORIES))
-                    .collect(Collectors.joining("; ")) + (bad.size() > ConfigProblem.MAX_SHOWN_ITEMS ? "; ..." : "");
-            problems.add(ConfigProblem.of(key, bad, "not offered by EC2 in " + catalog.label() + " (" + why + "); "
-                    + allowed));
-            return;
+        var noGpu = "no GPUs (CPU types and Batch categories belong in " + INSTANCE_TYPES.fullKey() + ")";
+        if (AwsFormats.CATEGORIES.contains(t)) {
+            return image.gpu() ? Unfit.of(noGpu) : Optional.empty();
         }
-        duplicates(key, types, problems);
-        if (gpuEnvironment) {
-            var notGpu = types.stream().filter(t -> !AwsFormats.isGpuType(t)).toList();
-            if (!notGpu.isEmpty()) {
-                problems.add(ConfigProblem.of(key, notGpu, "not GPU instance types in " + catalog.label() + "; the "
-                        + ce.name() + " compute environment runs the " + ce.imageType() + " AMI, so " + allowed
-                        + "; CPU types belong in " + INSTANCE_TYPES.fullKey()));
-            }
-            types.stream().filter(AwsFormats::isGpuType).forEach(t -> AwsFormats.nvidiaAmiUnsupported(t)
-                    .ifPresent(why -> problems.add(ConfigProblem.of(key, t, "cannot run on " + ce.imageType() + ": "
-                            + why + "; use an x86_64 NVIDIA family ("
-                            + String.join(", ", AwsFormats.nvidiaAmiFamilies()) + ")"))));
-        } else {
-            var gpu = types.stream().filter(AwsFormats::isGpuType).toList();
-            if (!gpu.isEmpty()) {
-                problems.add(ConfigProblem.of(key, gpu, "GPU families (" + gpu.stream().map(AwsFormats::gpuOf)
-                        .collect(Collectors.joining(", ")) + ") would run on the " + ce.imageType() + " AMI, which "
-                        + "has no GPU driver; list NVIDIA ones in " + GPU_INSTANCE_TYPES.fullKey() + " and set "
-                        + GPU_MAX_VCPUS.fullKey() + " to build the GPU compute environment and queue"));
-            }
-            var a1 = types.stream().filter(AwsFormats::isA1).toList();
-            if (!a1.isEmpty()) {
-                problems.add(ConfigProblem.of(key, a1, "Amazon Linux 2023 (" + ce.imageType() + ") does not support "
-                        + "A1 instances; use a Graviton family such as m6g, c7g or r8g"));
-            }
+        if (!catalog.knows(t)) {
+            return Unfit.of(catalog.whyNot(t, AwsFormats.CATEGORIES));
         }
-        var byArch = types.stream().collect(Collectors.groupingBy(AwsFormats::architecture, TreeMap::new,
-                Collectors.toList()));
-        if (byArch.size() > 1) {
-            var groups = byArch.entrySet().stream().map(e -> e.getKey() + "=" + ConfigProblem.render(e.getValue()))
-                    .collect(Collectors.joining(", ", "{", "}"));
-            problems.add(ConfigProblem.of(key, types, "mixes architectures " + groups + " (" + catalog.label()
-                    + "); a job queue's compute environments must share one architecture, so pick one"));
+        if (AwsFormats.isMac(t)) {
+            return Unfit.of(MAC_RULE);
         }
+        var gpu = AwsFormats.gpuFact(t);
+        if (image.gpu()) {
+            return gpu.isEmpty() ? Unfit.of(noGpu)
+                    : AwsFormats.nvidiaAmiUnsupported(t).map(why -> new Unfit(gpu, why));
+        }
+        // Accelerators of other makers (Habana, AMD, Inferentia, Trainium, FPGAs) stay unused on ordinary hosts.
+        if (AwsFormats.isNvidiaGpuType(t)) {
+            return Optional.of(new Unfit(gpu, AwsFormats.nvidiaAmiUnsupported(t)
+                    .map(why -> "NVIDIA GPU families, which " + image + " has no driver for; nor can "
+                            + GPU_INSTANCE_TYPES.fullKey() + " take them: " + why)
+                    .orElse("NVIDIA GPU families, which " + image + " has no driver for: list them in "
+                            + GPU_INSTANCE_TYPES.fullKey() + " and set " + GPU_MAX_VCPUS.fullKey()
+                            + " to build the GPU compute environment and queue")));
+        }
+        if (AwsFormats.isA1(t)) {
+            return Unfit.of("Amazon Linux 2023 (" + image + ") does not support A1 instances; use a Graviton family "
+                    + "such as m6g, c7g or r8g");
+        }
+        return Optional.empty();
     }
 
     private static void computeEnvironmentNames(Settings.Environment s, List<ConfigProblem> problems) {
@@ -422,20 +472,18 @@ public final class SettingsValidator {
     }
 
     private static void buckets(ConfigKey key, List<String> buckets, List<ConfigProblem> problems) {
-        for (var b : buckets) {
-            if (AwsFormats.bucketName(b) != AwsFormats.BucketName.INVALID) {
-                continue;
-            }
-            problems.add(ConfigProblem.of(key, b, bucketRules(b)));
-        }
-        duplicates(key, buckets, problems);
+        listProblem(key, buckets, b -> AwsFormats.bucketName(b) != AwsFormats.BucketName.INVALID ? Optional.empty()
+                : Unfit.of(AwsFormats.bucketHint(b).orElse("not an S3 bucket name")), fit -> Optional.empty(),
+                "expected S3 bucket names, each once: " + BUCKET_RULES).ifPresent(problems::add);
     }
+
+    private static final String BUCKET_RULES = "3-63 characters of a-z, 0-9, '.' and '-', starting and ending with a "
+            + "letter or digit, no '..', not an IP address, not using the reserved "
+            + AwsFormats.reservedBucketAffixes();
 
     /** What an S3 bucket name must be, for a value the bucket-name check refuses. */
     private static String bucketRules(String b) {
-        return AwsFormats.bucketHint(b).orElse("expected an S3 bucket name: 3-63 characters of a-z, 0-9, "
-                + "'.' and '-', starting and ending with a letter or digit, no '..', not an IP address, "
-                + "not using the reserved " + AwsFormats.reservedBucketAffixes());
+        return AwsFormats.bucketHint(b).orElse("expected an S3 bucket name: " + BUCKET_RULES);
     }
 
     /** The shape of workDirectory, for messages. */
@@ -477,13 +525,11 @@ public final class SettingsValidator {
     public static final int MAX_BOOT_LOOP_FAILURES = 100;
 
     private static void alerts(Settings.Alerts a, List<ConfigProblem> problems) {
-        var bad = a.emails().stream().filter(e -> !AwsFormats.isEmailAddress(e)).toList();
-        if (!bad.isEmpty()) {
-            problems.add(ConfigProblem.of(ALERT_EMAILS, bad, "expected e-mail addresses, one per item (e.g. "
-                    + "genomics-alerts@example.org): a local part of letters, digits and !#$%&'*+/=?^_`{|}~- with "
-                    + "single inner dots, '@', and a domain of dot-separated labels; SNS subscribes each by e-mail"));
-        }
-        duplicates(ALERT_EMAILS, a.emails(), problems);
+        listProblem(ALERT_EMAILS, a.emails(), e -> AwsFormats.isEmailAddress(e) ? Optional.empty()
+                        : Unfit.of("not an e-mail address"), fit -> Optional.empty(),
+                "expected e-mail addresses, one per item, each once (e.g. genomics-alerts@example.org): a local "
+                        + "part of letters, digits and !#$%&'*+/=?^_`{|}~- with single inner dots, '@', and a domain "
+                        + "of dot-separated labels; SNS subscribes each by e-mail").ifPresent(problems::add);
         a.topicArn().ifPresent(arn -> {
             if (!AwsFormats.isSnsTopicArn(arn)) {
                 problems.add(ConfigProblem.of(ALERT_TOPIC_ARN, arn, "expected an SNS topic ARN: arn:PARTITION:sns:"
@@ -505,18 +551,13 @@ public final class SettingsValidator {
     }
 
     private static void kmsKeys(List<String> arns, List<ConfigProblem> problems) {
-        for (var arn : arns) {
-            if (!AwsFormats.isKmsKeyArn(arn)) {
-                problems.add(ConfigProblem.of(DATA_KMS_KEY_ARNS, arn, AwsFormats.kmsKeyHint(arn).orElse(
-                        "expected a KMS key ARN: arn:PARTITION:kms:REGION:ACCOUNT:key/KEY-ID (a key ID is a UUID or "
-                                + "mrk- and 32 hex digits), e.g. arn:aws:kms:us-east-1:123456789012:key/"
-                                + "1234abcd-12ab-34cd-56ef-1234567890ab")));
-            } else {
-                AwsFormats.kmsKeyRegionProblem(arn).ifPresent(why -> problems.add(ConfigProblem.of(DATA_KMS_KEY_ARNS,
-                        arn, "not a KMS key ARN AWS could issue: " + why)));
-            }
-        }
-        duplicates(DATA_KMS_KEY_ARNS, arns, problems);
+        listProblem(DATA_KMS_KEY_ARNS, arns, arn -> AwsFormats.isKmsKeyArn(arn)
+                ? AwsFormats.kmsKeyRegionProblem(arn).map(why -> new Unfit(Optional.empty(),
+                        "not a KMS key ARN AWS could issue: " + why))
+                : Unfit.of(AwsFormats.kmsKeyHint(arn).orElse("not a KMS key ARN")), fit -> Optional.empty(),
+                "expected KMS key ARNs, each once: arn:PARTITION:kms:REGION:ACCOUNT:key/KEY-ID (a key ID is a UUID or "
+                        + "mrk- and 32 hex digits), e.g. arn:aws:kms:us-east-1:123456789012:key/"
+                        + "1234abcd-12ab-34cd-56ef-1234567890ab").ifPresent(problems::add);
     }
 
     /**
@@ -554,15 +595,6 @@ public final class SettingsValidator {
         if (value < min || value > max) {
             var allowed = max == Integer.MAX_VALUE ? "at least " + min : "from " + min + " to " + max;
             problems.add(ConfigProblem.of(key, value, "expected an integer " + allowed + unit));
-        }
-    }
-
-    private static void duplicates(ConfigKey key, List<String> values, List<ConfigProblem> problems) {
-        var seen = new HashSet<String>();
-        var repeated = new LinkedHashSet<String>();
-        values.stream().filter(v -> !seen.add(v)).forEach(repeated::add);
-        if (!repeated.isEmpty()) {
-            problems.add(ConfigProblem.of(key, List.copyOf(repeated), "listed more than once; give each once"));
         }
     }
 }

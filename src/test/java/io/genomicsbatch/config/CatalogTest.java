@@ -37,13 +37,33 @@ class CatalogTest {
         assertThat(ec2.family("g5g").orElseThrow().architecture()).isEqualTo("arm64");
         // c1 also runs 32-bit code; Batch's AMIs are 64-bit.
         assertThat(ec2.family("c1").orElseThrow().architecture()).isEqualTo("x86_64");
-        assertThat(ec2.match("p5.48xlarge")).isEqualTo(InstanceCatalog.Match.OFFERED);
-        assertThat(ec2.match("p2.xlarge")).isEqualTo(InstanceCatalog.Match.NOT_OFFERED);
+        assertThat(ec2.match("p5.48xlarge")).isEqualTo(InstanceCatalog.Match.KNOWN);
+        // Names the EC2 API knows are known, whether or not moto's recording (one account's view) has them.
+        assertThat(ec2.match("p2.xlarge")).isEqualTo(InstanceCatalog.Match.KNOWN);
+        assertThat(ec2.match("i3.metal")).isEqualTo(InstanceCatalog.Match.KNOWN);
+        assertThat(ec2.family("i3").orElseThrow().sizes()).endsWith("16xlarge", "metal");
+        assertThat(ec2.instanceTypes("u-6tb1")).isEqualTo(3); // 56xlarge, 112xlarge, metal
         assertThat(ec2.match("m6i.huge")).isEqualTo(InstanceCatalog.Match.UNKNOWN_SIZE);
         assertThat(ec2.match("r9z")).isEqualTo(InstanceCatalog.Match.UNKNOWN);
+        // Families the recording lacks: architecture and GPU read from the name.
+        var p3 = ec2.family("p3").orElseThrow();
+        assertThat(p3.recorded()).isFalse();
+        assertThat(p3.gpuManufacturer()).contains("NVIDIA");
+        assertThat(p3.architecture()).isEqualTo("x86_64");
+        assertThat(ec2.family("cg1").orElseThrow().gpuManufacturer()).contains("NVIDIA");
+        assertThat(ec2.family("p6e-gb200").orElseThrow().architecture()).isEqualTo("arm64"); // Grace
+        var u12 = ec2.family("u-12tb1").orElseThrow();
+        assertThat(u12.architecture()).isEqualTo("x86_64");
+        assertThat(u12.gpu()).isEmpty();
+        assertThat(ec2.family("f1").orElseThrow().gpu()).isEmpty(); // FPGAs
+        // Mac families, by their EC2 architectures.
+        assertThat(ec2.family("mac1").orElseThrow().mac()).isTrue();
+        assertThat(ec2.family("mac2-m2pro").orElseThrow().architecture()).isEqualTo("arm64_mac");
+        assertThat(ec2.family("m6i").orElseThrow().mac()).isFalse();
         // What the GPU environment's AMI runs: NVIDIA and x86_64, not the generations Batch dropped.
         assertThat(AwsFormats.nvidiaAmiFamilies()).contains("g4dn", "g5", "g6", "g6e", "p4d", "p5")
-                .doesNotContain("g4ad", "g5g", "p3dn", "dl1", "inf2", "m6i");
+                .doesNotContain("g4ad", "g5g", "p3dn", "dl1", "inf2", "m6i", "p2", "p3", "g2", "g3", "g3s", "cg1",
+                        "p6e-gb200");
     }
 
     @Test
@@ -64,8 +84,9 @@ class CatalogTest {
         var ec2 = CatalogFile.read(InstanceCatalog.RESOURCE, 5).date();
         var result = ConfigReader.read(ConfigSource.of(Map.of("instanceTypes", "[\"r9z\"]")));
         assertThat(SettingsValidator.problems(result.settings())).singleElement().satisfies(p -> assertThat(p.message())
-                .startsWith("genomics-batch:instanceTypes: got [\"r9z\"]; not offered by EC2 in the EC2 catalog of "
-                        + ec2 + " (\"r9z\": not an EC2 instance family or type; closest: r7iz"));
+                .startsWith("genomics-batch:instanceTypes: got [\"r9z\"]; \"r9z\": not an EC2 instance family or type "
+                        + "(closest: r7iz")
+                .contains("the EC2 API knows (the EC2 catalog of " + ec2 + ")"));
         var regions = CatalogFile.read(AwsRegions.RESOURCE, 4).date();
         assertThat(ConfigReader.read(ConfigSource.of(Map.of(), java.util.Set.of(), java.util.Optional.of("eu-west1")))
                 .problems()).singleElement().satisfies(p -> assertThat(p.message())

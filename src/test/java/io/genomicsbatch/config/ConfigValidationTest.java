@@ -80,16 +80,30 @@ class ConfigValidationTest {
                 arguments("bootLoopStop", "yes", "\"yes\"", "true or false"),
                 arguments("bootLoopFailures", "0", "0", "from 1 to 100"),
                 arguments("bootLoopFailures", "101", "101", "from 1 to 100"),
+                // Every fault of a list key in one message: each value at fault, and the repeated ones.
+                arguments("subnetIds", "[\"subnet-xyz\",\"subnet-0a1b2c3d\",\"subnet-0a1b2c3d\"]",
+                        "\"subnet-xyz\": not a subnet ID", "listed more than once: [\"subnet-0a1b2c3d\"]"),
+                arguments("dataBucketNames", "[\"ab\",\"s3://acme\",\"acme-reads\",\"acme-reads\"]",
+                        "\"ab\": not an S3 bucket name; \"s3://acme\": give the bare bucket name",
+                        "listed more than once: [\"acme-reads\"]; expected S3 bucket names, each once: 3-63 characters"),
+                arguments("dataKmsKeyArns", "[\"alias/genomics\",\"alias/genomics\"]",
+                        "\"alias/genomics\": give the key ARN", "listed more than once: [\"alias/genomics\"]"),
                 arguments("instanceTypes", "[]", "[]", "at least one"),
                 arguments("instanceTypes", "[\"m6i.huge\"]", "\"m6i.huge\"", "m6i has sizes large, xlarge, 2xlarge"),
                 arguments("instanceTypes", "[\"M6I\"]", "\"M6I\"", "lower case"),
-                // The catalog: families and sizes EC2 offers, with the closest names to a typo.
-                arguments("instanceTypes", "[\"r9z\"]", "\"r9z\"", "not an EC2 instance family or type; closest: r7iz"),
-                arguments("instanceTypes", "[\"c6i\",\"m6x\"]", "[\"m6x\"]", "closest: m6i"),
+                // The catalog: families and sizes the EC2 API knows, with the closest names to a typo.
+                arguments("instanceTypes", "[\"r9z\"]", "\"r9z\"", "not an EC2 instance family or type (closest: r7iz"),
+                arguments("instanceTypes", "[\"c6i\",\"m6x\"]", "\"m6x\": not an EC2 instance family or type",
+                        "closest: m6i"),
                 arguments("instanceTypes", "[\"optimall\"]", "\"optimall\"", "closest: optimal"),
                 arguments("instanceTypes", "[\"c6i \"]", "\"c6i \"", "names have no spaces around them: c6i"),
                 arguments("instanceTypes", "[\"Optimal\"]", "\"Optimal\"", "names are lower case: optimal"),
-                arguments("instanceTypes", "[\"p2.xlarge\"]", "\"p2.xlarge\"", "no region offers it"),
+                // Known to the API, but NVIDIA GPUs, which no key of this program can run (p2 is older than p3).
+                arguments("instanceTypes", "[\"p2.xlarge\"]", "\"p2.xlarge\" (NVIDIA, by its name)",
+                        "nor can genomics-batch:gpuInstanceTypes take them: GPUs older than p3's and g3's"),
+                // Mac instances run only on Dedicated Hosts.
+                arguments("instanceTypes", "[\"mac2-m2pro.metal\"]", "\"mac2-m2pro.metal\"", "only on Dedicated Hosts"),
+                arguments("instanceTypes", "[\"mac1\",\"m6i\"]", "\"mac1\"", "AWS Batch managed compute environments"),
                 arguments("instanceTypes", "[\"c6i.metal-48xl\"]", "\"c6i.metal-48xl\"", "c6i has sizes"),
                 arguments("instanceTypes", "[\"m6i\",\"m6g\"]", "\"m6g\"", "one architecture"),
                 arguments("instanceTypes", "[\"default_arm64\",\"c6i\"]", "\"default_arm64\"", "one architecture"),
@@ -105,8 +119,7 @@ class ConfigValidationTest {
                 arguments("protect", "maybe", "\"maybe\"", "true or false"),
                 arguments("instanceTypes", "[\"a1\"]", "\"a1\"", "does not support A1"),
                 arguments("instanceTypes", "[\"m6g\",\"a1.large\"]", "\"a1.large\"", "does not support A1"),
-                arguments("instanceTypes", "[\"c6i\",\"g5\"]", "g5: NVIDIA A10G", "in genomics-batch:gpuInstanceTypes"),
-                arguments("instanceTypes", "[\"c6i\",\"dl1\"]", "dl1: Habana Gaudi", "has no GPU driver"),
+                arguments("instanceTypes", "[\"c6i\",\"g5\"]", "\"g5\" (NVIDIA A10G)", "in genomics-batch:gpuInstanceTypes"),
                 arguments("instanceTypes", "[\"p4d.24xlarge\"]", "\"p4d.24xlarge\"", "genomics-batch:gpuMaxVcpus"),
                 arguments("gpuMaxVcpus", "-8", "-8", "0 (no gpu compute environment)"),
                 arguments("sharedFileSystemSecurityGroupIds", "[\"sg-12\"]", "\"sg-12\"", "8 or 17 hex digits"),
@@ -283,15 +296,22 @@ class ConfigValidationTest {
     /** Rules of the GPU environment, which only exists when gpuMaxVcpus is set. */
     static Stream<Arguments> badGpuConfigs() {
         return Stream.of(
-                arguments("[\"m6i\"]", "\"m6i\"", "not GPU instance types in the EC2 catalog of"),
-                arguments("[\"optimal\"]", "\"optimal\"", "not GPU instance types"),
-                arguments("[\"inf2\"]", "\"inf2\"", "not GPU instance types"),
+                arguments("[\"m6i\"]", "\"m6i\"", "no GPUs (CPU types and Batch categories belong in "
+                        + "genomics-batch:instanceTypes)"),
+                arguments("[\"optimal\"]", "\"optimal\"", "no GPUs"),
+                arguments("[\"inf2\"]", "\"inf2\"", "no GPUs"),
                 arguments("[\"g4ad\"]", "\"g4ad\"", "AMD Radeon"),
                 arguments("[\"dl1.24xlarge\"]", "\"dl1.24xlarge\"", "Habana Gaudi"),
                 arguments("[\"g5g.xlarge\"]", "\"g5g.xlarge\"", "x86_64 only"),
-                arguments("[\"p3dn.24xlarge\"]", "\"p3dn.24xlarge\"", "does not support p3dn"),
-                arguments("[\"p3.2xlarge\"]", "\"p3.2xlarge\"", "no region offers it"),
-                arguments("[\"g3s\"]", "\"g3s\"", "no region offers it"),
+                arguments("[\"p3dn.24xlarge\"]", "\"p3dn.24xlarge\" (NVIDIA V100)", "does not support p3 and g3"),
+                // Names the API knows that moto's recording lacks: refused by Batch's own rule, not as unknown.
+                arguments("[\"p3.2xlarge\"]", "\"p3.2xlarge\" (NVIDIA, by its name)", "does not support p3 and g3"),
+                arguments("[\"g3s\"]", "\"g3s\"", "AWS Batch does not support p3 and g3 instance types on "
+                        + "ECS_AL2023_NVIDIA"),
+                arguments("[\"p2\"]", "\"p2\"", "GPUs older than p3's and g3's"),
+                arguments("[\"p6e-gb200.36xlarge\"]", "\"p6e-gb200.36xlarge\"", "arm64, and ECS_AL2023_NVIDIA is "
+                        + "built for x86_64 only"),
+                arguments("[\"mac2\"]", "\"mac2\"", "only on Dedicated Hosts"),
                 arguments("[\"g9\"]", "\"g9\"", "not an EC2 instance family or type"),
                 arguments("[]", "[]", "at least one"));
     }
@@ -304,6 +324,35 @@ class ConfigValidationTest {
         assertThat(problems).singleElement().satisfies(p -> assertThat(p.message())
                 .startsWith("genomics-batch:gpuInstanceTypes").contains(shownValue).contains(allowed));
         assertThat(recording.resources()).isEmpty();
+    }
+
+    /** However many values of an instance type key are wrong, and however, the key gets one message naming each. */
+    @Test
+    void eachInstanceTypeKeyGetsOneMessageNamingEveryBadValue() {
+        var gpu = invalidConfig(TestStacks.run("dev", Map.of("gpuMaxVcpus", "64",
+                "gpuInstanceTypes", "[\"g4ad\",\"g5g\",\"m6i\",\"g5\"]"))).problems();
+        assertThat(gpu).singleElement().satisfies(p -> assertThat(p.message())
+                .startsWith("genomics-batch:gpuInstanceTypes: got [\"g4ad\", \"g5g\", \"m6i\", \"g5\"]; ")
+                .contains("\"g4ad\" (AMD Radeon Pro V520): GPUs of another maker than NVIDIA")
+                .contains("\"g5g\" (NVIDIA T4g): arm64, and ECS_AL2023_NVIDIA is built for x86_64 only")
+                .contains("\"m6i\": no GPUs")
+                .doesNotContain("\"g5\" (")
+                .doesNotContain("mixes architectures")
+                .endsWith("or their types (e.g. g6.2xlarge), each once"));
+        var cpu = invalidConfig(TestStacks.run("dev", Map.of("instanceTypes",
+                "[\"m6x\",\"g5\",\"p5\",\"mac2\",\"a1\",\"m6i\",\"m6g\",\"m6i\",\"dl1\"]"))).problems();
+        assertThat(cpu).singleElement().satisfies(p -> assertThat(p.message())
+                .startsWith("genomics-batch:instanceTypes: got [\"m6x\", \"g5\", \"p5\", \"mac2\", \"a1\", \"m6i\", "
+                        + "\"m6g\", \"m6i\", \"dl1\"]; \"m6x\": not an EC2 instance family or type (closest: m6i")
+                // Values broken alike share their reason.
+                .contains("\"g5\" (NVIDIA A10G), \"p5\" (NVIDIA H100): NVIDIA GPU families, which ECS_AL2023 has no "
+                        + "driver for: list them in genomics-batch:gpuInstanceTypes")
+                .contains("\"mac2\": EC2 Mac families")
+                .contains("\"a1\": Amazon Linux 2023 (ECS_AL2023) does not support A1 instances")
+                .contains("listed more than once: [\"m6i\"]")
+                // Architectures are judged on the values that fit: dl1 is an x86_64 host.
+                .contains("mixes architectures {arm64=[\"m6g\"], x86_64=[\"m6i\", \"dl1\"]}")
+                .contains("; expected EC2 instance families"));
     }
 
     @Test
@@ -333,6 +382,10 @@ class ConfigValidationTest {
         assertThat(warnings(Map.of("instanceTypes", "[\"x2idn\",\"x2iedn\",\"z1d\",\"i4i\",\"d3\"]"))).isEmpty();
         assertThat(warnings(Map.of("instanceTypes", "[\"x2idn\",\"x2iedn\",\"z1d\",\"i4i\",\"d3\",\"m6id\"]")))
                 .singleElement().satisfies(w -> assertThat(w).contains("expand to 43 instance types"));
+        // Sizes the EC2 API names that moto's recording lacks count too: i3 7 (metal among them), u-12tb1 and
+        // u-9tb1 2 each (112xlarge, metal): with c6i, m6i and r6i, 41.
+        assertThat(warnings(Map.of("instanceTypes", "[\"c6i\",\"m6i\",\"r6i\",\"i3\",\"u-12tb1\",\"u-9tb1\"]")))
+                .singleElement().satisfies(w -> assertThat(w).contains("6 entries expand to 41 instance types"));
         // GPU families: g4dn 7, g5, g6 and g6e 8 each, gr6 and p5 2 each: 35, within the limit.
         assertThat(warnings(Map.of("gpuMaxVcpus", "32", "gpuInstanceTypes",
                 "[\"g4dn\",\"g5\",\"g6\",\"g6e\",\"gr6\",\"p5\"]"))).isEmpty();
@@ -357,6 +410,18 @@ class ConfigValidationTest {
         assertThat(recording.resources()).isEmpty();
         // A handful of buckets fits, as in the shipped prod stack.
         TestStacks.succeeded(TestStacks.run("dev", Map.of("dataBucketNames", many.substring(0, many.indexOf(",")) + "]")));
+    }
+
+    /** A policy's size is judged on names that are valid: a refused name is reported as such, once. */
+    @Test
+    void aRefusedNameIsNotAlsoCountedAgainstThePolicySizes() {
+        var huge = "[\"" + "x".repeat(20_000) + "\"]";
+        var recording = TestStacks.run("dev", Map.of("dataBucketNames", huge, "dataKmsKeyArns", huge));
+        assertThat(invalidConfig(recording).problems()).extracting(ConfigProblem::message).hasSize(2)
+                .anySatisfy(m -> assertThat(m).startsWith("genomics-batch:dataBucketNames: got [\"xxx"))
+                .anySatisfy(m -> assertThat(m).startsWith("genomics-batch:dataKmsKeyArns: got [\"xxx"))
+                .noneSatisfy(m -> assertThat(m).contains("characters of inline IAM policy"));
+        assertThat(recording.resources()).isEmpty();
     }
 
     @Test
@@ -422,8 +487,13 @@ class ConfigValidationTest {
             "instanceTypes=[\"c8gd.metal-48xl\",\"x8g.metal-24xl\"]",
             "instanceTypes=[\"u-6tb1.56xlarge\",\"m7i-flex.large\",\"r7iz.metal-16xl\",\"x2iedn.32xlarge\",\"u7i-12tb.224xlarge\",\"c5n.18xlarge\",\"t3.nano\"]",
             "instanceTypes=[\"inf2\",\"trn1.2xlarge\",\"f2.6xlarge\",\"vt1.3xlarge\"]",
+            // Non-NVIDIA accelerators run as ordinary hosts on ECS_AL2023 (their accelerators unused).
+            "instanceTypes=[\"dl1\",\"dl2q.24xlarge\",\"g4ad.xlarge\",\"inf1\",\"trn2\",\"f1.2xlarge\",\"c6i\"]",
+            // Names the EC2 API knows that moto's recording lacks (AWS hides older types from newer accounts).
+            "instanceTypes=[\"i3.metal\",\"u-6tb1.metal\",\"u-12tb1.112xlarge\",\"u7ib-12tb\",\"hs1.8xlarge\",\"f1\"]",
             "gpuMaxVcpus=64&gpuInstanceTypes=[\"p6-b200.48xlarge\",\"g4dn.xlarge\",\"p4de\",\"g6e.48xlarge\",\"gr6\"]",
             "dataKmsKeyArns=[\"arn:aws-cn:kms:cn-north-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab\",\"arn:aws-us-gov:kms:us-gov-west-1:123456789012:key/mrk-1234abcd12ab34cd56ef1234567890ab\"]",
+            "dataKmsKeyArns=[\"arn:aws-eusc:kms:eusc-de-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab\"]",
             "dataBucketNames=[\"my.bucket-1\",\"abc\",\"a23456789012345678901234567890123456789012345678901234567890123\"]",
             "spotBidPercentage=1",
             "spotBidPercentage=100",
@@ -490,8 +560,12 @@ class ConfigValidationTest {
     void legacyBucketNamesAreAcceptedWithAWarning() {
         var result = ConfigReader.read(ConfigSource.of(Map.of("dataBucketNames", "[\"Legacy_Reads\"]")));
         assertThat(result.problems()).isEmpty();
-        assertThat(SettingsValidator.warnings(result.settings())).anySatisfy(w -> assertThat(w).contains("genomics-batch:dataBucketNames")
-                .contains("Legacy_Reads").contains("2018-03-01"));
+        assertThat(SettingsValidator.warnings(result.settings())).filteredOn(w -> w.contains("Legacy_Reads"))
+                .singleElement().satisfies(w -> assertThat(w)
+                .startsWith("genomics-batch:dataBucketNames: \"Legacy_Reads\" follows the legacy us-east-1 naming")
+                .contains("2018-03-01")
+                // workDirectory may name such a bucket (WorkflowEngineResourcesTest): no word against it.
+                .doesNotContain("work directory"));
     }
 
     @Test

@@ -113,11 +113,50 @@ class MalformedConfigTest {
             assertThat(recording.resources()).as(what + ": resources registered").isEmpty();
             assertThat(answers.invokes()).as(what + ": lookups made").isEmpty();
         }
-        assertThat(problems).as(what).anySatisfy(p -> assertThat(p.message()).contains(fullKey));
+        // One problem, for the key fed, naming the value as messages show it (ConfigProblem.render).
+        assertThat(problems).as(what).singleElement().satisfies(p -> assertThat(p.message()).contains(fullKey)
+                .satisfies(m -> assertThat(shownForms(fullKey, value)).as(what + ": the value named in " + m)
+                        .anySatisfy(shown -> assertThat(m).contains(shown))));
         // One line per problem, of a readable length, whatever the value held.
         assertThat(problems).as(what).allSatisfy(p -> assertThat(p.message())
                 .doesNotContain("\n").doesNotContain("\u0000").hasSizeLessThan(4_000));
         return true;
+    }
+
+    /**
+     * How a message may name a value: "got VALUE", or "KEY = VALUE" / "KEY (VALUE)" in a message about a
+     * relation with another key, where VALUE is the whole value (as given, or trimmed, or the number scalar
+     * keys read) or for a list the list or an item at fault, each as {@link ConfigProblem#render} cuts it.
+     * A list too long for an IAM policy is named by its count ("2000 data buckets"): its size is the fault.
+     */
+    static List<String> shownForms(String fullKey, String value) {
+        var values = new ArrayList<>(List.of(ConfigProblem.render(value), ConfigProblem.render(value.trim())));
+        if (value.trim().matches("[+-]?[0-9]{1,10}")) {
+            var number = Long.parseLong(value.trim());
+            if (number == (int) number) {
+                values.add(ConfigProblem.render((int) number));
+            }
+        }
+        var counted = new ArrayList<String>();
+        try {
+            var json = com.google.gson.JsonParser.parseString(value);
+            if (json.isJsonArray()) {
+                var items = new ArrayList<String>();
+                json.getAsJsonArray().forEach(e -> items.add(e.isJsonPrimitive() ? e.getAsString() : e.toString()));
+                values.add(ConfigProblem.render(items));
+                items.forEach(item -> values.add(ConfigProblem.render(item)));
+                var noun = Map.of("dataBucketNames", " data buckets", "referenceBucketNames", " reference buckets",
+                        "dataKmsKeyArns", " keys").get(fullKey.substring(fullKey.indexOf(':') + 1));
+                if (noun != null) {
+                    counted.add(" " + items.size() + noun);
+                }
+            }
+        } catch (com.google.gson.JsonParseException notJson) {
+            // a scalar: named whole
+        }
+        var forms = new ArrayList<>(counted);
+        values.forEach(v -> forms.addAll(List.of("got " + v, fullKey + " = " + v, fullKey + " (" + v + ")")));
+        return forms;
     }
 
     private static InvalidConfigException invalidConfig(Exception thrown, String what) {
