@@ -400,6 +400,12 @@ def scenario_gp3(a):
         attached = [v for v in vols if v["State"] == "in-use" and any(
             x["InstanceId"] == vm.state["instance_id"] for x in v["Attachments"])]
         check("growth_volume_created_and_attached", attached, json.dumps(vols, default=str))
+        root = [v for v in vm.ec2.describe_volumes(Filters=[{"Name": "attachment.instance-id", "Values": [
+            vm.state["instance_id"]]}])["Volumes"] if v["Attachments"][0]["Device"] == "/dev/xvda"]
+        tags = lambda v: sorted((t["Key"], t["Value"]) for t in v.get("Tags", []))
+        check("growth_volume_has_the_root_volumes_tags", attached and root and tags(attached[0]) == tags(root[0])
+              and ("Cost Center", "lab/42") in tags(root[0]),
+              json.dumps({"root": tags(root[0]) if root else None, "grown": tags(attached[0]) if attached else None}))
         if attached:
             serial = attached[0]["VolumeId"].replace("-", "")
             vm.gsh("growth_disk_in_lv_and_xfs_grown", f"""

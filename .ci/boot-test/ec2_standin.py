@@ -42,6 +42,11 @@ from werkzeug.serving import make_server  # noqa: E402
 ROLE = "genomics-batch-boot-test-instance-role"
 
 
+
+# The stack's tags as the launch template puts them on volumes (with a space and a '/' in them, as tag
+# keys may have): the boot test checks that a grown volume carries them too.
+VOLUME_TAGS = [{"Key": "Project", "Value": "genomics-batch"}, {"Key": "Cost Center", "Value": "lab/42"}]
+
 class Qmp:
     """One QMP connection, opened on first use (QEMU starts after this process)."""
 
@@ -273,8 +278,12 @@ class StandIn:
                 {"DeviceName": "/dev/xvda", "Ebs": {"VolumeSize": 50, "VolumeType": "gp3"}},
                 {"DeviceName": "/dev/xvdb", "Ebs": {"VolumeSize": self.a.data_gib, "VolumeType": "gp3",
                                                     "Encrypted": True, "DeleteOnTermination": True}}],
+            # As the launch template's tag specifications do: the environment tag on instances and
+            # volumes, and the stack's tags on volumes (storage growth copies the root volume's).
             TagSpecifications=[{"ResourceType": "instance", "Tags": [
-                {"Key": "genomics-batch-environment", "Value": self.a.environment}]}])
+                {"Key": "genomics-batch-environment", "Value": self.a.environment}]},
+                {"ResourceType": "volume", "Tags": VOLUME_TAGS + [
+                    {"Key": "genomics-batch-environment", "Value": self.a.environment}]}])
         inst = r["Instances"][0]
         self.instance_id, self.az = inst["InstanceId"], inst["Placement"]["AvailabilityZone"]
         d = self.client.describe_instances(InstanceIds=[self.instance_id])["Reservations"][0]["Instances"][0]

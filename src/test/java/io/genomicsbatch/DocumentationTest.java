@@ -86,4 +86,22 @@ class DocumentationTest {
     static String slug(String heading) {
         return heading.strip().toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N} _-]", "").replace(' ', '-');
     }
+
+    /** The README's complete stack file plans as it stands, with no warning: a newcomer may copy it. */
+    @Test
+    void theReadmesLabStackPlansWithoutWarnings(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+        var readme = Files.readString(Path.of("README.md"));
+        var block = Pattern.compile("(?s)```yaml\n(config:.*?)```").matcher(readme);
+        assertThat(block.find()).as("a complete stack file in the README").isTrue();
+        Files.copy(Path.of("Pulumi.yaml"), dir.resolve("Pulumi.yaml"));
+        Files.writeString(dir.resolve("Pulumi.lab1.yaml"), block.group(1));
+        var out = new java.io.ByteArrayOutputStream();
+        var err = new java.io.ByteArrayOutputStream();
+        var status = io.genomicsbatch.plan.PlanCommand.run(new String[]{"plan", "--stack", "lab1", "--dir",
+                dir.toString()}, new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+                new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(status).as(err.toString(java.nio.charset.StandardCharsets.UTF_8)).isZero();
+        assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("Warnings:")
+                .contains("Plan for stack lab1");
+    }
 }
