@@ -171,8 +171,11 @@ class VM:
         return "\n".join(keep[-50:] + ["--- last lines:"] + lines[-10:])
 
     def tagged_volumes(self):
-        return self.ec2.describe_volumes(Filters=[
+        """This environment's volumes but the root one (tagged too, as the launch template tags every
+        volume; the guest's root disk is virtio, not an EBS stand-in)."""
+        return [v for v in self.ec2.describe_volumes(Filters=[
             {"Name": "tag:genomics-batch-environment", "Values": [self.state["environment"]]}])["Volumes"]
+            if not any(a["Device"] == "/dev/xvda" for a in v["Attachments"])]
 
     def metric_put(self):
         m = self.cw.list_metrics(Namespace="GenomicsBatch", MetricName="ProvisioningFailed", Dimensions=[
