@@ -79,6 +79,7 @@ public final class ConfigReader implements Lineup.Values {
                 case STRATEGY -> strategy(key);
                 case STRING -> raw(key);
                 case OBJECT -> map(key);
+                case INTEGER_ARRAY -> integers(key);
             }
         }
         var vpcId = raw(VPC_ID);
@@ -100,7 +101,9 @@ public final class ConfigReader implements Lineup.Values {
                 bool(PROTECT),
                 map(TAGS),
                 new Settings.Alerts(list(ALERT_EMAILS), Optional.of(raw(ALERT_TOPIC_ARN).trim()).filter(t -> !t.isEmpty()),
-                        bool(BOOT_LOOP_STOP), integer(BOOT_LOOP_FAILURES)));
+                        bool(BOOT_LOOP_STOP), integer(BOOT_LOOP_FAILURES)),
+                new Settings.Budget(integer(MONTHLY_BUDGET_USD), integers(BUDGET_ALERT_PERCENTS),
+                        integer(BUDGET_STOP_PERCENT), list(BUDGET_STOP_ROLE_NAMES)));
         // EventBridge and CloudWatch publish to a topic of their own region only.
         settings.alerts().topicArn().filter(AwsFormats::isSnsTopicArn).ifPresent(arn -> source.awsRegion()
                 .filter(region -> !region.equals(arn.split(":")[3]))
@@ -201,6 +204,39 @@ public final class ConfigReader implements Lineup.Values {
                 return unreadable(key, raw, expected + " (every item a string)", List.of());
             }
             values.add(element.getAsString());
+        }
+        return values;
+    }
+
+    /** A list of whole numbers, e.g. [80, 100]. */
+    private List<Integer> integers(ConfigKey key) {
+        var raw = raw(key);
+        var expected = "expected a list of whole numbers, e.g. `pulumi config set --path '" + key.fullKey()
+                + "[0]' 80` or a YAML list such as [80, 100] in the stack file";
+        var fallback = JsonParser.parseString(key.defaultValue()).getAsJsonArray().asList().stream()
+                .map(e -> e.getAsInt()).toList();
+        JsonArray array;
+        try {
+            var json = JsonParser.parseString(raw);
+            if (!json.isJsonArray()) {
+                return unreadable(key, raw, expected, fallback);
+            }
+            array = json.getAsJsonArray();
+        } catch (JsonParseException e) {
+            return unreadable(key, raw, expected, fallback);
+        }
+        var values = new ArrayList<Integer>();
+        for (var element : array) {
+            // The CLI may hand numbers as strings ("80") when set with --path.
+            var text = element.isJsonPrimitive() ? element.getAsJsonPrimitive().getAsString().trim() : "";
+            if (!INTEGER.matcher(text).matches()) {
+                return unreadable(key, raw, expected, fallback);
+            }
+            try {
+                values.add(Integer.parseInt(text));
+            } catch (NumberFormatException tooLarge) {
+                return unreadable(key, raw, expected, fallback);
+            }
         }
         return values;
     }
