@@ -110,6 +110,9 @@ public final class ConfigReader implements Lineup.Values {
                 .ifPresent(region -> problems.add(ConfigProblem.of(ALERT_TOPIC_ARN, arn, "a topic in the stack's "
                         + "region " + region + " (aws:region): EventBridge rules and CloudWatch alarms publish to "
                         + "a topic of their own region only"))));
+        if (problems.isEmpty() && SettingsValidator.problems(settings).isEmpty()) {
+            budgetBelowIdleFloor(settings).ifPresent(problems::add);
+        }
         if (!problems.isEmpty()) {
             // A key that could not be read stands at its default; skip rules that would judge that default.
             SettingsValidator.problems(settings).stream()
@@ -117,6 +120,27 @@ public final class ConfigReader implements Lineup.Values {
                     .forEach(problems::add);
         }
         return new Result(settings, List.copyOf(problems));
+    }
+
+    /**
+     * A budget the stack exceeds by idling alone is refused. The floor needs the stack's region in the
+     * price table; without it, the budget is not judged (docs/cost.md says so).
+     */
+    private Optional<ConfigProblem> budgetBelowIdleFloor(Settings.Environment settings) {
+        var budget = settings.budget();
+        if (!budget.enabled()) {
+            return Optional.empty();
+        }
+        var prices = io.genomicsbatch.cost.PriceTable.shipped();
+        var floor = io.genomicsbatch.cost.IdleFloor.usdPerMonth(settings, source.awsRegion(), prices);
+        if (floor.isEmpty() || budget.monthlyUsd() >= floor.getAsDouble()) {
+            return Optional.empty();
+        }
+        return Optional.of(ConfigProblem.of(MONTHLY_BUDGET_USD, budget.monthlyUsd(), String.format(
+                java.util.Locale.ROOT, "expected at least %d: the idle floor, what this stack bills a month with no "
+                        + "job running, is $%.2f in %s (price table of %s; `genomics-batch plan` itemizes it), "
+                        + "so the budget would be exceeded by idling alone", (long) Math.ceil(floor.getAsDouble()),
+                floor.getAsDouble(), source.awsRegion().orElseThrow(), prices.date())));
     }
 
     private void unknownKeys() {

@@ -2,7 +2,11 @@ package io.genomicsbatch.budget;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.genomicsbatch.config.ConfigReader;
 import io.genomicsbatch.config.ConfigSource;
+import io.genomicsbatch.cost.CostForecast;
+import io.genomicsbatch.cost.IdleFloor;
+import io.genomicsbatch.cost.PriceTable;
 import io.genomicsbatch.config.InvalidConfigException;
 import io.genomicsbatch.plan.PlannedResource;
 import io.genomicsbatch.plan.Recorder;
@@ -17,6 +21,8 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import static io.genomicsbatch.support.TestStacks.input;
@@ -225,6 +231,65 @@ public class BudgetTest {
                 .isEqualTo("genomics-batch:monthlyBudgetUsd: got 300; a budget notifies through the alert topic: "
                         + "set genomics-batch:alertEmails or genomics-batch:alertTopicArn too"));
         assertThat(recording.resources()).isEmpty();
+    }
+
+    static Recorder.Recording inRegion(String region, Map<String, String> config, AwsAnswers answers) {
+        var values = new HashMap<>(Map.of("alertEmails", "[\"lab@example.org\"]", "spotMaxVcpus", "64",
+                "onDemandMaxVcpus", "16", "onDemandMinVcpus", "16"));
+        values.putAll(config);
+        return TestStacks.run("dev", ConfigSource.of(values, Set.of(), Optional.of(region)), answers);
+    }
+
+    /** The idle floor of what the program registers for this config, as the plan's forecast prices it. */
+    static double registeredFloor(Map<String, String> config) {
+        var r = succeeded(inRegion("us-east-1", config, new AwsAnswers()));
+        var values = new HashMap<>(Map.of("alertEmails", "[\"lab@example.org\"]", "spotMaxVcpus", "64",
+                "onDemandMaxVcpus", "16", "onDemandMinVcpus", "16"));
+        values.putAll(config);
+        var settings = ConfigReader.read(ConfigSource.of(values)).orThrow("dev");
+        var types = r.resources().stream().filter(p -> !p.isComponent()).map(PlannedResource::type).toList();
+        return CostForecast.of(settings, Optional.of("us-east-1"), PriceTable.shipped(), types).idleFloorUsdPerMonth();
+    }
+
+    @Test
+    void aBudgetBelowTheIdleFloorIsRefusedNamingTheFloor() {
+        var floor = registeredFloor(Map.of("monthlyBudgetUsd", "100000", "budgetStopPercent", "100"));
+        // 16 On-Demand vCPUs kept running: hundreds of dollars a month.
+        assertThat(floor).isGreaterThan(100);
+        var below = (int) Math.ceil(floor) - 1;
+        var answers = new AwsAnswers();
+        var recording = inRegion("us-east-1", Map.of("monthlyBudgetUsd", String.valueOf(below),
+                "budgetStopPercent", "100"), answers);
+        assertThat(invalidConfig(recording).problems()).singleElement().satisfies(p -> assertThat(p.message())
+                .startsWith("genomics-batch:monthlyBudgetUsd: got " + below + "; expected at least "
+                        + (int) Math.ceil(floor) + ": the idle floor, what this stack bills a month with no job "
+                        + "running, is $" + String.format(java.util.Locale.ROOT, "%.2f", floor) + " in us-east-1"));
+        assertThat(recording.resources()).isEmpty();
+        assertThat(answers.invokes()).isEmpty();
+        // At the floor (rounded up) the budget is taken.
+        succeeded(inRegion("us-east-1", Map.of("monthlyBudgetUsd", String.valueOf((int) Math.ceil(floor)),
+                "budgetStopPercent", "100"), new AwsAnswers()));
+    }
+
+    @Test
+    void aRegionWithoutPricesLeavesTheFloorUnknownAndTheBudgetIsNotRefused() {
+        assertThat(PriceTable.shipped().regions()).doesNotContain("eu-west-1");
+        var r = succeeded(inRegion("eu-west-1", Map.of("monthlyBudgetUsd", "1"), new AwsAnswers()));
+        assertThat(ofType(r, BUDGET)).hasSize(1);
+    }
+
+    @Test
+    void theFloorJudgedBeforeRegistrationIsTheFloorOfWhatIsRegistered() {
+        for (var config : List.of(Map.<String, String>of("monthlyBudgetUsd", "100000"),
+                Map.of("monthlyBudgetUsd", "100000", "budgetStopPercent", "100", "bootLoopStop", "true",
+                        "s3GatewayEndpoint", "true"))) {
+            var values = new HashMap<>(Map.of("alertEmails", "[\"lab@example.org\"]", "spotMaxVcpus", "64",
+                    "onDemandMaxVcpus", "16", "onDemandMinVcpus", "16"));
+            values.putAll(config);
+            var settings = ConfigReader.read(ConfigSource.of(values)).orThrow("dev");
+            assertThat(IdleFloor.usdPerMonth(settings, Optional.of("us-east-1"), PriceTable.shipped()).getAsDouble())
+                    .as(config.toString()).isCloseTo(registeredFloor(config), org.assertj.core.data.Offset.offset(1e-9));
+        }
     }
 
     static InvalidConfigException invalidConfig(Recorder.Recording recording) {
