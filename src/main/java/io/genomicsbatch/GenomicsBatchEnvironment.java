@@ -262,7 +262,8 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
         // The policy sizes are judged on values that are valid: a refused name says nothing of the real size.
         var refused = problems.stream().flatMap(p -> p.keys().stream()).collect(java.util.stream.Collectors.toSet());
         java.util.stream.Stream.of(InlinePolicyBudget.check(args.namePrefix(), args.settings()),
-                        SubmitterPolicy.check(args.namePrefix(), args.settings()))
+                        SubmitterPolicy.check(args.namePrefix(), args.settings()),
+                        EnvironmentBudget.check(args.namePrefix(), args.settings()))
                 .flatMap(java.util.Optional::stream)
                 .filter(p -> p.keys().stream().noneMatch(refused::contains))
                 .forEach(problems::add);

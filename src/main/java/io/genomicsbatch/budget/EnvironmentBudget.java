@@ -21,13 +21,17 @@ import com.pulumi.core.Output;
 import com.pulumi.resources.CustomResourceOptions;
 import com.pulumi.resources.Resource;
 import io.genomicsbatch.alerts.AlertTopic;
+import io.genomicsbatch.config.ConfigKey;
+import io.genomicsbatch.config.ConfigProblem;
 import io.genomicsbatch.config.Settings;
+import io.genomicsbatch.iam.InlinePolicyBudget;
 import io.genomicsbatch.iam.AwsAccount;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A monthly AWS Budgets cost budget on this environment's cost-allocation tag, notifying the alert topic,
@@ -153,6 +157,34 @@ public final class EnvironmentBudget {
                 .tags(p.tags())
                 .build(), options);
     }
+
+    /**
+     * AWS Budgets' role holds one inline policy naming every stopped role twice; IAM allows a role
+     * {@value io.genomicsbatch.iam.InlinePolicyBudget#MAX_INLINE_POLICY_CHARACTERS} characters of them. Measured
+     * as long as AWS could write it (the longest partition and account, a 64-character head-job role name).
+     */
+    public static Optional<ConfigProblem> check(String namePrefix, Settings.Environment settings) {
+        var budget = settings.budget();
+        if (!budget.stops()) {
+            return Optional.empty();
+        }
+        var a = AwsAccount.longest();
+        var names = new ArrayList<String>();
+        names.add("r".repeat(MAX_ROLE_NAME));
+        names.addAll(budget.stopRoleNames());
+        var policyArn = "arn:" + a.partition() + ":iam::" + a.accountId() + ":policy/" + stopPolicyName(namePrefix);
+        var characters = executionPolicy(a, policyArn, names).length();
+        if (characters <= InlinePolicyBudget.MAX_INLINE_POLICY_CHARACTERS) {
+            return Optional.empty();
+        }
+        return Optional.of(new ConfigProblem(List.of(ConfigKey.BUDGET_STOP_ROLE_NAMES),
+                ConfigKey.BUDGET_STOP_ROLE_NAMES.fullKey() + ": got " + budget.stopRoleNames().size() + " roles; "
+                        + "the budget stop's role names each of them in an inline IAM policy of up to " + characters
+                        + " characters, and IAM allows " + InlinePolicyBudget.MAX_INLINE_POLICY_CHARACTERS
+                        + " per role: name fewer roles (or let them share one that submits)"));
+    }
+
+    static final int MAX_ROLE_NAME = 64;
 
     /** Denies submitting to these queues, and nothing else. */
     static String denyPolicy(List<String> queueArns) {

@@ -225,6 +225,34 @@ public class BudgetTest {
     }
 
     @Test
+    void moreStoppedRolesThanTheExecutionRolesInlinePolicyHoldsAreRefusedBeforeAnythingIsRegistered() {
+        var names = new java.util.ArrayList<String>();
+        for (var i = 0; names.size() < 100; i++) {
+            names.add("lab-submitter-" + i);
+        }
+        var list = "[\"" + String.join("\",\"", names) + "\"]";
+        var answers = new AwsAnswers();
+        var recording = TestStacks.run("dev", ConfigSource.of(Map.of("alertEmails", "[\"lab@example.org\"]",
+                "monthlyBudgetUsd", "300", "budgetStopPercent", "100", "budgetStopRoleNames", list)), answers);
+        assertThat(invalidConfig(recording).problems()).singleElement().satisfies(p -> assertThat(p.message())
+                .startsWith("genomics-batch:budgetStopRoleNames: got 100 roles; ").contains("IAM allows 10240 per role"));
+        assertThat(recording.resources()).isEmpty();
+        // What fits is built, and the registered policy is within IAM's limit.
+        var fits = new java.util.ArrayList<>(names);
+        String policy = null;
+        while (policy == null) {
+            fits.remove(fits.size() - 1);
+            var r = TestStacks.run("dev", Map.of("alertEmails", "[\"lab@example.org\"]", "monthlyBudgetUsd", "300",
+                    "budgetStopPercent", "100", "budgetStopRoleNames", "[\"" + String.join("\",\"", fits) + "\"]"));
+            if (r.exceptions().isEmpty()) {
+                policy = (String) input(resource(r, "genomics-batch-budget-stop-role-attach"), "policy");
+            }
+        }
+        assertThat(fits.size()).isGreaterThan(10);
+        assertThat(policy.length()).isLessThanOrEqualTo(10_240);
+    }
+
+    @Test
     void aBudgetWithoutAnAlertTopicIsRefused() {
         var recording = TestStacks.run("dev", ConfigSource.of(Map.of("monthlyBudgetUsd", "300")), new AwsAnswers());
         assertThat(invalidConfig(recording).problems()).singleElement().satisfies(p -> assertThat(p.message())
