@@ -40,6 +40,8 @@ NON_EC2 = [
     ("us-east-1", "kms:key", "1", "key-month", "aws.amazon.com/kms/pricing"),
     ("us-east-1", "cloudwatch:alarm", "0.1", "alarm-month", "aws.amazon.com/cloudwatch/pricing"),
     ("us-east-1", "cloudwatch:dashboard", "3", "dashboard-month", "aws.amazon.com/cloudwatch/pricing"),
+    # $0.10 a day per action-enabled budget (the account's first two are free), 730 / 24 days a month.
+    ("us-east-1", "budgets:action-enabled-budget", "3.04", "budget-month", "aws.amazon.com/aws-cost-management/aws-budgets/pricing"),
 ]
 REGION_LINE = re.compile(r'^\t"([a-z0-9-]+)": \{')
 PRICE = re.compile(r'"([a-z0-9-]+\.[a-z0-9-]+)": ([0-9.]+)')

@@ -392,6 +392,102 @@ function bootLoopScenarios(env) {
   return s
 }
 
+/** Principals the budget stop applies to, as they are once AWS Budgets attached its policy. */
+const STOPPED_HEAD_JOB_ROLE = 'genomics-batch-head-job-role+budget-stop'
+const ANYTHING_GOES_STOPPED = 'allow-everything+budget-stop'
+
+function withBudgetStop(env) {
+  const stop = env.budgetStop
+  if (!stop) {
+    return env
+  }
+  const policy = { name: stop.policy, policy: env.policies[stop.policy].policy }
+  const head = env.roles[HEAD_JOB_ROLE]
+  const anything = {
+    arn: `arn:aws:iam::${env.account}:role/allow-everything`,
+    inlinePolicies: [{ name: 'everything', policy: document([{ Effect: 'Allow', Action: '*', Resource: '*' }]) }],
+    customerManagedPolicies: [policy],
+    managedPolicyArns: []
+  }
+  return {
+    ...env,
+    roles: {
+      ...env.roles,
+      [STOPPED_HEAD_JOB_ROLE]: { ...head, customerManagedPolicies: [...head.customerManagedPolicies, policy] },
+      [ANYTHING_GOES_STOPPED]: anything
+    }
+  }
+}
+
+/**
+ * The budget stop (issue 18): its policy denies batch:SubmitJob on this environment's queues and nothing
+ * else; AWS Budgets' execution role may attach and detach that policy only, to the stopped roles only, and
+ * only AWS Budgets of this account, for this budget, may assume it.
+ */
+function budgetStopScenarios(env) {
+  const stop = env.budgetStop
+  if (!stop) {
+    return []
+  }
+  const s = []
+  const queues = Object.values(env.queues).map((q) => q.arn)
+  const batch = `arn:aws:batch:${env.region}:${env.account}:`
+  for (const queue of queues) {
+    s.push(call(env, HEAD_JOB_ROLE, 'batch:SubmitJob', queue, 'Allowed', { note: 'before the stop' }))
+    s.push(call(env, STOPPED_HEAD_JOB_ROLE, 'batch:SubmitJob', queue, 'Denied', { note: 'after the stop' }))
+    s.push(call(env, ANYTHING_GOES_STOPPED, 'batch:SubmitJob', queue, 'Denied', { note: 'even with Allow *' }))
+  }
+  // Nothing else: other queues, job definitions, running jobs, compute environments and hosts are untouched.
+  const otherQueue = `${batch}job-queue/genomics-batch-staging-default`
+  const jobDefinition = `${batch}job-definition/${NEXTFLOW_JOB_DEFINITION}:1`
+  const job = `${batch}job/0123abcd-4567-89ef-0123-456789abcdef`
+  for (const [action, resource, note] of [
+    ['batch:SubmitJob', otherQueue, "another environment's queue"],
+    ['batch:SubmitJob', jobDefinition, 'a job definition'],
+    ['batch:TerminateJob', job, 'a running job'],
+    ['batch:CancelJob', job, 'a queued job'],
+    ['batch:UpdateJobQueue', queues[0], 'its own queue'],
+    ['batch:UpdateComputeEnvironment', Object.values(env.computeEnvironments)[0], 'a compute environment'],
+    ['ec2:TerminateInstances', `arn:aws:ec2:${env.region}:${env.account}:instance/i-0123456789abcdef0`, 'a host']]) {
+    s.push(call(env, ANYTHING_GOES_STOPPED, action, resource, 'Allowed', { note }))
+  }
+  const role = stop.executionRole
+  const iamRole = (name, account = env.account) => `arn:aws:iam::${account}:role/${name}`
+  const withPolicy = (arn) => ({ context: { 'iam:PolicyARN': arn } })
+  for (const name of stop.roleNames) {
+    for (const action of ['iam:AttachRolePolicy', 'iam:DetachRolePolicy']) {
+      s.push(call(env, role, action, iamRole(name), 'Allowed', { ...withPolicy(stop.policyArn), note: 'the stop policy' }))
+      s.push(call(env, role, action, iamRole(`team/${name}`), 'Allowed', { ...withPolicy(stop.policyArn), note: 'the same role name under a path' }))
+    }
+    s.push(call(env, role, 'iam:AttachRolePolicy', iamRole(name), 'Denied',
+      { ...withPolicy('arn:aws:iam::aws:policy/AdministratorAccess'), note: 'another policy' }))
+    s.push(call(env, role, 'iam:AttachRolePolicy', iamRole(name), 'Denied',
+      { ...withPolicy(env.policies[SUBMITTER_POLICY].arn), note: "another of this stack's policies" }))
+    s.push(call(env, role, 'iam:AttachRolePolicy', iamRole(name, OTHER_ACCOUNT), 'Denied',
+      { ...withPolicy(stop.policyArn), resourceAccount: OTHER_ACCOUNT, note: 'a role of this name in another account' }))
+    s.push(call(env, role, 'iam:PutRolePolicy', iamRole(name), 'Denied'))
+  }
+  s.push(call(env, role, 'iam:AttachRolePolicy', iamRole(`${stop.roleNames[0]}-other`), 'Denied',
+    { ...withPolicy(stop.policyArn), note: 'a role whose name only starts the same' }))
+  for (const other of ['genomics-batch-job-role-generated', 'genomics-batch-instance-role-generated', 'Admin']) {
+    s.push(call(env, role, 'iam:AttachRolePolicy', iamRole(other), 'Denied', { ...withPolicy(stop.policyArn), note: 'a role not stopped' }))
+  }
+  for (const action of ['iam:AttachUserPolicy', 'iam:AttachGroupPolicy']) {
+    const target = action === 'iam:AttachUserPolicy' ? `arn:aws:iam::${env.account}:user/alice` : `arn:aws:iam::${env.account}:group/lab`
+    s.push(call(env, role, action, target, 'Denied', withPolicy(stop.policyArn)))
+  }
+  s.push(call(env, role, 'iam:CreatePolicyVersion', stop.policyArn, 'Denied', { note: 'rewriting the stop policy' }))
+  const action = (account, budget) => `arn:aws:budgets::${account}:budget/${budget}/action/0123abcd-4567-89ef-0123-456789abcdef`
+  s.push(trustWith(env, role, 'budgets.amazonaws.com',
+    { 'aws:SourceAccount': env.account, 'aws:SourceArn': action(env.account, stop.budgetName) }, 'Allowed', "this budget's action"))
+  s.push(trustWith(env, role, 'budgets.amazonaws.com',
+    { 'aws:SourceAccount': env.account, 'aws:SourceArn': action(env.account, `${stop.budgetName}-other`) }, 'Denied', 'another budget'))
+  s.push(trustWith(env, role, 'budgets.amazonaws.com',
+    { 'aws:SourceAccount': OTHER_ACCOUNT, 'aws:SourceArn': action(OTHER_ACCOUNT, stop.budgetName) }, 'Denied', 'another account'))
+  s.push(trustWith(env, role, 'ssm.amazonaws.com', { 'aws:SourceAccount': env.account }, 'Denied'))
+  return s
+}
+
 /** A service assuming the role with these request context keys, judged by the role's trust policy. */
 function trustWith(env, role, service, context, expect, note) {
   return { role, trustedBy: service, action: 'sts:AssumeRole', resource: roleArn(env, role), resourceAccount: env.account,
@@ -516,9 +612,9 @@ if (files.length === 0) {
 let passed = 0
 let failed = 0
 for (const file of files) {
-  const env = withSubmitter(JSON.parse(readFileSync(join(dir, file), 'utf8')))
+  const env = withBudgetStop(withSubmitter(JSON.parse(readFileSync(join(dir, file), 'utf8'))))
   const scenarios = [...currentScenarios(env), ...engineScenarios(env), ...storageScenarios(env), ...submitterScenarios(env),
-    ...bootLoopScenarios(env)]
+    ...bootLoopScenarios(env), ...budgetStopScenarios(env)]
   for (const scenario of scenarios) {
     let got
     try {

@@ -9,6 +9,7 @@ import com.pulumi.resources.ComponentResourceOptions;
 import com.pulumi.resources.Resource;
 import io.genomicsbatch.alerts.AlertRule;
 import io.genomicsbatch.alerts.EnvironmentAlerts;
+import io.genomicsbatch.budget.EnvironmentBudget;
 import io.genomicsbatch.compute.ComputeEnvironments;
 import io.genomicsbatch.compute.HostLaunchTemplate;
 import io.genomicsbatch.compute.UserData;
@@ -167,9 +168,15 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
                     }
                     return (Map<String, String>) byName;
                 });
-        EnvironmentAlerts.create(new EnvironmentAlerts.Props(name, args.namePrefix(), settings.alerts(), alertQueues,
-                environmentArns, args.namePrefix(), account, tags, settings.protect(), this))
-                .ifPresent(topic -> values.put("alertTopicArn", topic));
+        var topic = EnvironmentAlerts.create(new EnvironmentAlerts.Props(name, args.namePrefix(), settings.alerts(),
+                alertQueues, environmentArns, args.namePrefix(), account, tags, settings.protect(), this));
+        topic.ifPresent(t -> values.put("alertTopicArn", t));
+        // The budget counts what carries the environment tag: the hosts and their volumes.
+        if (settings.budget().enabled()) {
+            EnvironmentBudget.create(new EnvironmentBudget.Props(name + "-budget", args.namePrefix(), settings.budget(),
+                    Map.entry(UserData.TAG_KEY, args.namePrefix()), Output.all(queueArns), headJobRole.name(),
+                    topic.orElseThrow(), account, tags, settings.protect(), this));
+        }
 
         values.put("jobRoleArn", iam.jobRole().arn());
         values.put("headJobRoleArn", headJobRole.arn());
@@ -255,7 +262,8 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
         // The policy sizes are judged on values that are valid: a refused name says nothing of the real size.
         var refused = problems.stream().flatMap(p -> p.keys().stream()).collect(java.util.stream.Collectors.toSet());
         java.util.stream.Stream.of(InlinePolicyBudget.check(args.namePrefix(), args.settings()),
-                        SubmitterPolicy.check(args.namePrefix(), args.settings()))
+                        SubmitterPolicy.check(args.namePrefix(), args.settings()),
+                        EnvironmentBudget.check(args.namePrefix(), args.settings()))
                 .flatMap(java.util.Optional::stream)
                 .filter(p -> p.keys().stream().noneMatch(refused::contains))
                 .forEach(problems::add);

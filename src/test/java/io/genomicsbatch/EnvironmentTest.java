@@ -90,6 +90,8 @@ class EnvironmentTest {
             expected.addAll(AlertsTest.ALERT_RESOURCES);
             expected.add(AlertsTest.subscriptionName("genomics-alerts@example.org"));
             expected.addAll(AlertsTest.BOOT_LOOP_RESOURCES);
+            // and a budget with its stop (BudgetTest covers each)
+            expected.addAll(io.genomicsbatch.budget.BudgetTest.BUDGET_RESOURCES);
         }
         assertThat(r.resources()).extracting(PlannedResource::name).containsExactlyInAnyOrderElementsOf(expected);
         assertThat(ofType(r, CE)).hasSize(2);

@@ -58,6 +58,9 @@ class LogicalNamesTest {
                     "[\"arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab\"]"),
             Map.entry("alertEmails", "[\"genomics-alerts@example.org\"]"),
             Map.entry("bootLoopStop", "true"),
+            Map.entry("monthlyBudgetUsd", "5000"),
+            Map.entry("budgetStopPercent", "120"),
+            Map.entry("budgetStopRoleNames", "[\"ci-submitter\"]"),
             Map.entry("protect", "true"));
 
     static Recorder.Recording everything() {
@@ -166,7 +169,13 @@ class LogicalNamesTest {
             List.of(RULE, "genomics-batch-boot-loop-stop-rule"),
             List.of("aws:iam/role:Role", "genomics-batch-boot-loop-stop-events-role"),
             List.of("aws:iam/rolePolicy:RolePolicy", "genomics-batch-boot-loop-stop-events-role-automation"),
-            List.of(TARGET, "genomics-batch-boot-loop-stop-target"));
+            List.of(TARGET, "genomics-batch-boot-loop-stop-target"),
+            // the budget (monthlyBudgetUsd) and its stop (budgetStopPercent)
+            List.of("aws:budgets/budget:Budget", "genomics-batch-budget"),
+            List.of("aws:iam/policy:Policy", "genomics-batch-budget-stop-policy"),
+            List.of("aws:iam/role:Role", "genomics-batch-budget-stop-role"),
+            List.of("aws:iam/rolePolicy:RolePolicy", "genomics-batch-budget-stop-role-attach"),
+            List.of("aws:budgets/budgetAction:BudgetAction", "genomics-batch-budget-stop"));
 
     @Test
     void everyEarlierNameIsStillRegisteredOrAnAliasOfTheSameType() {

@@ -54,6 +54,11 @@ public enum ConfigKey {
     ALERT_TOPIC_ARN("alertTopicArn", Type.STRING, ""),
     BOOT_LOOP_STOP("bootLoopStop", Type.BOOLEAN, "false"),
     BOOT_LOOP_FAILURES("bootLoopFailures", Type.INTEGER, "3"),
+    // Budget
+    MONTHLY_BUDGET_USD("monthlyBudgetUsd", Type.INTEGER, "0"),
+    BUDGET_ALERT_PERCENTS("budgetAlertPercents", Type.INTEGER_ARRAY, "[80,100]"),
+    BUDGET_STOP_PERCENT("budgetStopPercent", Type.INTEGER, "0"),
+    BUDGET_STOP_ROLE_NAMES("budgetStopRoleNames", Type.ARRAY, "[]"),
     PROTECT("protect", Type.BOOLEAN, "false"),
     // Cost allocation
     TAGS("tags", Type.OBJECT, "{}");
@@ -62,13 +67,13 @@ public enum ConfigKey {
     public static final String NAMESPACE = "genomics-batch";
 
     /**
-     * Config types as Pulumi.yaml spells them; STRATEGY is a string naming an {@link AllocationStrategy}.
+     * Config types as Pulumi.yaml spells them (INTEGER_ARRAY: an array of integers); STRATEGY is a string naming an {@link AllocationStrategy}.
      * OBJECT (a map of strings) cannot be declared in Pulumi.yaml: Pulumi's project schema takes string,
      * integer, boolean and array only, so an OBJECT key is documented there in a comment and defaults here.
      */
     public enum Type {
         STRING("string"), INTEGER("integer"), BOOLEAN("boolean"), ARRAY("array"), STRATEGY("string"),
-        OBJECT("object");
+        OBJECT("object"), INTEGER_ARRAY("array");
 
         /** Whether Pulumi.yaml can declare a key of this type (Pulumi's project schema). */
         public boolean declarable() {

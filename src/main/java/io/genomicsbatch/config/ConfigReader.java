@@ -79,6 +79,7 @@ public final class ConfigReader implements Lineup.Values {
                 case STRATEGY -> strategy(key);
                 case STRING -> raw(key);
                 case OBJECT -> map(key);
+                case INTEGER_ARRAY -> integers(key);
             }
         }
         var vpcId = raw(VPC_ID);
@@ -100,13 +101,18 @@ public final class ConfigReader implements Lineup.Values {
                 bool(PROTECT),
                 map(TAGS),
                 new Settings.Alerts(list(ALERT_EMAILS), Optional.of(raw(ALERT_TOPIC_ARN).trim()).filter(t -> !t.isEmpty()),
-                        bool(BOOT_LOOP_STOP), integer(BOOT_LOOP_FAILURES)));
+                        bool(BOOT_LOOP_STOP), integer(BOOT_LOOP_FAILURES)),
+                new Settings.Budget(integer(MONTHLY_BUDGET_USD), integers(BUDGET_ALERT_PERCENTS),
+                        integer(BUDGET_STOP_PERCENT), list(BUDGET_STOP_ROLE_NAMES)));
         // EventBridge and CloudWatch publish to a topic of their own region only.
         settings.alerts().topicArn().filter(AwsFormats::isSnsTopicArn).ifPresent(arn -> source.awsRegion()
                 .filter(region -> !region.equals(arn.split(":")[3]))
                 .ifPresent(region -> problems.add(ConfigProblem.of(ALERT_TOPIC_ARN, arn, "a topic in the stack's "
                         + "region " + region + " (aws:region): EventBridge rules and CloudWatch alarms publish to "
                         + "a topic of their own region only"))));
+        if (problems.isEmpty() && SettingsValidator.problems(settings).isEmpty()) {
+            budgetBelowIdleFloor(settings).ifPresent(problems::add);
+        }
         if (!problems.isEmpty()) {
             // A key that could not be read stands at its default; skip rules that would judge that default.
             SettingsValidator.problems(settings).stream()
@@ -114,6 +120,27 @@ public final class ConfigReader implements Lineup.Values {
                     .forEach(problems::add);
         }
         return new Result(settings, List.copyOf(problems));
+    }
+
+    /**
+     * A budget the stack exceeds by idling alone is refused. The floor needs the stack's region in the
+     * price table; without it, the budget is not judged (docs/cost.md says so).
+     */
+    private Optional<ConfigProblem> budgetBelowIdleFloor(Settings.Environment settings) {
+        var budget = settings.budget();
+        if (!budget.enabled()) {
+            return Optional.empty();
+        }
+        var prices = io.genomicsbatch.cost.PriceTable.shipped();
+        var floor = io.genomicsbatch.cost.IdleFloor.usdPerMonth(settings, source.awsRegion(), prices);
+        if (floor.isEmpty() || budget.monthlyUsd() >= floor.getAsDouble()) {
+            return Optional.empty();
+        }
+        return Optional.of(ConfigProblem.of(MONTHLY_BUDGET_USD, budget.monthlyUsd(), String.format(
+                java.util.Locale.ROOT, "expected at least %d: the idle floor, what this stack bills a month with no "
+                        + "job running, is $%.2f in %s (price table of %s; `genomics-batch plan` itemizes it), "
+                        + "so the budget would be exceeded by idling alone", (long) Math.ceil(floor.getAsDouble()),
+                floor.getAsDouble(), source.awsRegion().orElseThrow(), prices.date())));
     }
 
     private void unknownKeys() {
@@ -201,6 +228,39 @@ public final class ConfigReader implements Lineup.Values {
                 return unreadable(key, raw, expected + " (every item a string)", List.of());
             }
             values.add(element.getAsString());
+        }
+        return values;
+    }
+
+    /** A list of whole numbers, e.g. [80, 100]. */
+    private List<Integer> integers(ConfigKey key) {
+        var raw = raw(key);
+        var expected = "expected a list of whole numbers, e.g. `pulumi config set --path '" + key.fullKey()
+                + "[0]' 80` or a YAML list such as [80, 100] in the stack file";
+        var fallback = JsonParser.parseString(key.defaultValue()).getAsJsonArray().asList().stream()
+                .map(e -> e.getAsInt()).toList();
+        JsonArray array;
+        try {
+            var json = JsonParser.parseString(raw);
+            if (!json.isJsonArray()) {
+                return unreadable(key, raw, expected, fallback);
+            }
+            array = json.getAsJsonArray();
+        } catch (JsonParseException e) {
+            return unreadable(key, raw, expected, fallback);
+        }
+        var values = new ArrayList<Integer>();
+        for (var element : array) {
+            // The CLI may hand numbers as strings ("80") when set with --path.
+            var text = element.isJsonPrimitive() ? element.getAsJsonPrimitive().getAsString().trim() : "";
+            if (!INTEGER.matcher(text).matches()) {
+                return unreadable(key, raw, expected, fallback);
+            }
+            try {
+                values.add(Integer.parseInt(text));
+            } catch (NumberFormatException tooLarge) {
+                return unreadable(key, raw, expected, fallback);
+            }
         }
         return values;
     }

@@ -209,6 +209,32 @@ public final class Settings {
     }
 
     /**
+     * A monthly cost budget on this environment's cost-allocation tag, and what happens as it is spent.
+     *
+     * @param monthlyUsd     the budget, whole US dollars a month; 0: no budget
+     * @param alertPercents  notification thresholds, % of the budget, each actual and forecasted
+     * @param stopPercent    at this % of actual spend a budget action denies batch:SubmitJob; 0: no stop
+     * @param stopRoleNames  IAM roles the stop applies to besides the head-job role
+     */
+    public record Budget(int monthlyUsd, List<Integer> alertPercents, int stopPercent, List<String> stopRoleNames) {
+        /** No budget: the default. */
+        public static final Budget NONE = new Budget(0, List.of(80, 100), 0, List.of());
+
+        public Budget {
+            alertPercents = List.copyOf(alertPercents);
+            stopRoleNames = List.copyOf(stopRoleNames);
+        }
+
+        public boolean enabled() {
+            return monthlyUsd > 0;
+        }
+
+        public boolean stops() {
+            return enabled() && stopPercent > 0;
+        }
+    }
+
+    /**
      * Everything the environment is built from.
      *
      * @param computeEnvironments    in registration order
@@ -221,16 +247,25 @@ public final class Settings {
      * @param tags                   the stack's tags, on every taggable resource besides the program's own
      *                               ({@link ResourceTags}), in the order given
      * @param alerts                 notifications, alarms, the dashboard and the boot-loop stop
+     * @param budget                 the monthly budget and its stop
      */
     public record Environment(Network network, List<ComputeEnvironmentSpec> computeEnvironments,
                               List<QueueSpec> queues, int runnableTimeoutMinutes, Storage storage, Hosts hosts,
                               DataAccess data,
                               int logRetentionDays, boolean protect, Map<String, String> tags,
-                              Alerts alerts) {
+                              Alerts alerts, Budget budget) {
         public Environment {
             computeEnvironments = List.copyOf(computeEnvironments);
             queues = List.copyOf(queues);
             tags = Collections.unmodifiableMap(new LinkedHashMap<>(tags));
+        }
+
+        /** Without a budget: the component's API before it existed. */
+        public Environment(Network network, List<ComputeEnvironmentSpec> computeEnvironments, List<QueueSpec> queues,
+                           int runnableTimeoutMinutes, Storage storage, Hosts hosts, DataAccess data,
+                           int logRetentionDays, boolean protect, Map<String, String> tags, Alerts alerts) {
+            this(network, computeEnvironments, queues, runnableTimeoutMinutes, storage, hosts, data, logRetentionDays,
+                    protect, tags, alerts, Budget.NONE);
         }
 
         /** Without stack tags or alerts: the component's API before they existed. */

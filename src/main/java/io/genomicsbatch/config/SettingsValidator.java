@@ -97,6 +97,7 @@ public final class SettingsValidator {
         }
         tags(s.tags(), problems);
         alerts(s.alerts(), problems);
+        budget(s.budget(), s.alerts(), problems);
         // Spot and On-Demand share instanceTypes: the same problem is reported once.
         return List.copyOf(new LinkedHashSet<>(problems));
     }
@@ -548,6 +549,56 @@ public final class SettingsValidator {
         });
         range(BOOT_LOOP_FAILURES, a.bootLoopFailures(), 1, MAX_BOOT_LOOP_FAILURES, " provisioning failures in "
                 + Settings.Alerts.BOOT_LOOP_MINUTES + " minutes", problems);
+    }
+
+    /** Budget thresholds: AWS Budgets takes percentages above 0; beyond 1000 % a threshold no longer warns. */
+    public static final int MIN_BUDGET_PERCENT = 1;
+    public static final int MAX_BUDGET_PERCENT = 1000;
+    /** AWS Budgets allows 10 notifications per budget: each threshold is two (actual and forecasted). */
+    public static final int MAX_BUDGET_ALERT_PERCENTS = 5;
+    /** IAM role names (CreateRole's RoleName): 1-64 of letters, digits and _+=,.@- */
+    static final Pattern ROLE_NAME = Pattern.compile("[A-Za-z0-9_+=,.@-]{1,64}");
+
+    private static void budget(Settings.Budget b, Settings.Alerts a, List<ConfigProblem> problems) {
+        if (b.monthlyUsd() < 0) {
+            problems.add(ConfigProblem.of(MONTHLY_BUDGET_USD, b.monthlyUsd(), "expected a whole number of US "
+                    + "dollars a month, at least 1 (0 or unset: no budget)"));
+        }
+        var percents = b.alertPercents();
+        if (percents.isEmpty() || percents.size() > MAX_BUDGET_ALERT_PERCENTS
+                || percents.stream().anyMatch(p -> p < MIN_BUDGET_PERCENT || p > MAX_BUDGET_PERCENT)
+                || percents.stream().distinct().count() < percents.size()) {
+            problems.add(ConfigProblem.of(BUDGET_ALERT_PERCENTS, percents, "expected 1 to "
+                    + MAX_BUDGET_ALERT_PERCENTS + " different percentages of " + MONTHLY_BUDGET_USD.key() + ", each "
+                    + "from " + MIN_BUDGET_PERCENT + " to " + MAX_BUDGET_PERCENT + " (each is an actual and a "
+                    + "forecasted notification; AWS Budgets takes 10 notifications per budget)"));
+        }
+        if (b.stopPercent() < 0 || b.stopPercent() > MAX_BUDGET_PERCENT) {
+            range(BUDGET_STOP_PERCENT, b.stopPercent(), MIN_BUDGET_PERCENT, MAX_BUDGET_PERCENT, " % of "
+                    + MONTHLY_BUDGET_USD.key() + " (0 or unset: no stop)", problems);
+        } else if (b.stopPercent() != 0) {
+            if (b.monthlyUsd() == 0) {
+                problems.add(new ConfigProblem(List.of(BUDGET_STOP_PERCENT, MONTHLY_BUDGET_USD),
+                        BUDGET_STOP_PERCENT.fullKey() + ": got " + b.stopPercent() + "; expected a "
+                                + MONTHLY_BUDGET_USD.fullKey() + " to take a percentage of: set it (whole US dollars "
+                                + "a month), or leave " + BUDGET_STOP_PERCENT.key() + " unset"));
+            }
+        }
+        var roleNames = listProblem(BUDGET_STOP_ROLE_NAMES, b.stopRoleNames(), n -> ROLE_NAME.matcher(n).matches()
+                        ? Optional.empty() : Unfit.of("not an IAM role name"), fit -> Optional.empty(),
+                "expected IAM role names (not ARNs), each once: 1-64 letters, digits and _+=,.@- "
+                        + "(e.g. nextflow-tower-launch)");
+        roleNames.ifPresent(problems::add);
+        if (roleNames.isEmpty() && !b.stopRoleNames().isEmpty() && b.stopPercent() == 0) {
+            problems.add(ConfigProblem.of(BUDGET_STOP_ROLE_NAMES, b.stopRoleNames(), "these roles are denied "
+                    + "batch:SubmitJob when the budget stop acts; set " + BUDGET_STOP_PERCENT.fullKey() + " (1-"
+                    + MAX_BUDGET_PERCENT + ") with " + MONTHLY_BUDGET_USD.key() + ", or leave this unset"));
+        }
+        if (b.enabled() && !a.enabled()) {
+            problems.add(new ConfigProblem(List.of(MONTHLY_BUDGET_USD), MONTHLY_BUDGET_USD.fullKey() + ": got "
+                    + b.monthlyUsd() + "; a budget notifies through the alert topic: set " + ALERT_EMAILS.fullKey()
+                    + " or " + ALERT_TOPIC_ARN.fullKey() + " too"));
+        }
     }
 
     private static void kmsKeys(List<String> arns, List<ConfigProblem> problems) {

@@ -79,17 +79,22 @@ public record CostForecast(String priceDate, String priceSource, Optional<String
             Map.entry("aws:cloudwatch/eventRule:EventRule", "AWS service events on the default bus: no charge"),
             Map.entry("aws:cloudwatch/eventTarget:EventTarget", "no charge"),
             Map.entry("aws:ssm/document:Document", "billed per automation step run"),
-            Map.entry("aws:kms/alias:Alias", "no charge"));
+            Map.entry("aws:kms/alias:Alias", "no charge"),
+            // AWS Budgets: a budget without actions is free; one with an action is priced by its action.
+            Map.entry("aws:budgets/budget:Budget", "no charge (a budget without actions)"));
     /**
-     * Resources billed by the month, each at one price of the table: KMS keys, CloudWatch alarms, and
-     * dashboards (the account's first three are free; counted here as if they were not).
+     * Resources billed by the month, each at one price of the table: KMS keys, CloudWatch alarms,
+     * dashboards (the account's first three are free; counted here as if they were not), and budget actions
+     * (one per budget: an action-enabled budget; the account's first two are free, counted as if not).
      */
     static final Map<String, PerResource> MONTHLY = Map.of(
             "aws:kms/key:Key", new PerResource(PriceTable.KMS_KEY, "KMS key(s)", "key-month"),
             "aws:cloudwatch/metricAlarm:MetricAlarm", new PerResource(PriceTable.ALARM, "CloudWatch alarm(s)",
                     "alarm-month (standard resolution)"),
             "aws:cloudwatch/dashboard:Dashboard", new PerResource(PriceTable.DASHBOARD, "CloudWatch dashboard(s)",
-                    "dashboard-month (the account's first three are free)"));
+                    "dashboard-month (the account's first three are free)"),
+            "aws:budgets/budgetAction:BudgetAction", new PerResource(PriceTable.ACTION_BUDGET,
+                    "action-enabled budget(s)", "budget-month ($0.10 a day; the account's first two are free)"));
 
     record PerResource(String item, String what, String unit) {
     }

@@ -24,6 +24,7 @@ public final class PriceTable {
     static final String KMS_KEY = "kms:key";
     static final String ALARM = "cloudwatch:alarm";
     static final String DASHBOARD = "cloudwatch:dashboard";
+    static final String ACTION_BUDGET = "budgets:action-enabled-budget";
 
     /** One row: {@code vcpus} is 0 for what is not an instance type. */
     record Price(String region, String item, int vcpus, double usd, String unit) {

@@ -81,6 +81,9 @@ class ProjectFilesTest {
             if (key.type() == ConfigKey.Type.ARRAY) {
                 assertThat(declaration.get("items")).as(key.key()).isEqualTo(Map.of("type", "string"));
             }
+            if (key.type() == ConfigKey.Type.INTEGER_ARRAY) {
+                assertThat(declaration.get("items")).as(key.key()).isEqualTo(Map.of("type", "integer"));
+            }
             // Keys without a default are required by the CLI: every key of the contract has one.
             var yamlDefault = declaration.get("default");
             var raw = yamlDefault instanceof List<?> ? gson.toJson(yamlDefault) : String.valueOf(yamlDefault);

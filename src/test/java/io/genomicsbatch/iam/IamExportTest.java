@@ -57,6 +57,10 @@ class IamExportTest {
                     "workDirectory", "s3://acme-dev-work/runs")),
             // The boot-loop stop without alerts, with the GPU environment (three compute environments).
             new Variant("dev-boot-loop", "dev", Map.of("bootLoopStop", "true", "gpuMaxVcpus", "8")),
+            // The budget stop for the head-job role and two roles of the lab's own (prod stops the head-job role only).
+            new Variant("dev-budget-stop", "dev", Map.of("alertEmails", "[\"lab@example.org\"]",
+                    "monthlyBudgetUsd", "300", "budgetStopPercent", "110",
+                    "budgetStopRoleNames", "[\"ci-submitter\",\"tower-launch\"]")),
             // The raw reads first (as prod lists them), work in a legacy-named bucket under a prefix with '*'
             // (a character, not a wildcard), and the GPU queue.
             new Variant("dev-work", "dev", Map.of("dataBucketNames", "[\"acme-raw-reads\",\"Legacy_Work\"]",
@@ -148,6 +152,23 @@ class IamExportTest {
         TestStacks.ofType(r, "aws:cloudwatch/eventRule:EventRule").stream()
                 .filter(rule -> rule.name().endsWith("-boot-loop-stop-rule"))
                 .forEach(rule -> bootLoop.put("ruleArn", AwsAnswers.arn(rule.type(), rule.name())));
+        // The budget stop (budgetStopPercent): its deny policy, the role AWS Budgets uses, the roles it stops.
+        var budgetStop = new LinkedHashMap<String, Object>();
+        TestStacks.ofType(r, "aws:budgets/budgetAction:BudgetAction").forEach(action -> {
+            var definition = (Map<String, Object>) ((Map<String, Object>) action.inputs().get("definition"))
+                    .get("iamActionDefinition");
+            var policyArn = String.valueOf(definition.get("policyArn"));
+            budgetStop.put("policy", customerPolicies.get(policyArn).name());
+            budgetStop.put("policyArn", policyArn);
+            budgetStop.put("executionRole", roles.entrySet().stream()
+                    .filter(e -> e.getValue().get("arn").equals(action.inputs().get("executionRoleArn")))
+                    .map(Map.Entry::getKey).findFirst().orElseThrow());
+            budgetStop.put("roleNames", definition.get("roles"));
+            budgetStop.put("headJobRoleName", roleByRef.entrySet().stream()
+                    .filter(e -> e.getValue().equals("genomics-batch-head-job-role") && e.getKey().endsWith("-generated"))
+                    .map(Map.Entry::getKey).findFirst().orElseThrow());
+            budgetStop.put("budgetName", action.inputs().get("budgetName"));
+        });
         var export = new LinkedHashMap<String, Object>();
         export.put("stack", stack);
         export.put("account", AwsAnswers.ACCOUNT);
@@ -167,6 +188,7 @@ class IamExportTest {
         export.put("queues", queues);
         export.put("computeEnvironments", computeEnvironments);
         export.put("bootLoop", bootLoop.isEmpty() ? null : bootLoop);
+        export.put("budgetStop", budgetStop.isEmpty() ? null : budgetStop);
         export.put("outputs", r.outputs());
         // The tags the launch template puts on volumes: those storage growth copies onto the volumes it creates.
         var template = TestStacks.resource(r, "genomics-batch-host-launch-template");

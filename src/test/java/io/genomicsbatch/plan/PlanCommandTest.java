@@ -101,9 +101,11 @@ class PlanCommandTest {
         assertThat(doc.get("stack").getAsString()).isEqualTo("prod");
         assertThat(doc.get("offline").getAsBoolean()).isTrue();
         var resources = doc.getAsJsonArray("resources").asList().stream().map(e -> e.getAsJsonObject()).toList();
-        // 23 of the environment, and prod's alerts: the topic's, one subscription, and the boot-loop stop's
+        // 23 of the environment, and prod's alerts: the topic's, one subscription, and the boot-loop stop's;
+        // and its budget with the stop
         assertThat(resources).hasSize(23 + io.genomicsbatch.alerts.AlertsTest.ALERT_RESOURCES.size() + 1
-                + io.genomicsbatch.alerts.AlertsTest.BOOT_LOOP_RESOURCES.size());
+                + io.genomicsbatch.alerts.AlertsTest.BOOT_LOOP_RESOURCES.size()
+                + io.genomicsbatch.budget.BudgetTest.BUDGET_RESOURCES.size());
         var spot = resources.stream().filter(r -> r.get("name").getAsString().equals("genomics-batch-spot"))
                 .findFirst().orElseThrow();
         assertThat(spot.get("type").getAsString()).isEqualTo("aws:batch/computeEnvironment:ComputeEnvironment");
