@@ -1,6 +1,5 @@
 package io.genomicsbatch.alerts;
 
-import com.google.gson.GsonBuilder;
 import com.pulumi.aws.kms.Alias;
 import com.pulumi.aws.kms.AliasArgs;
 import com.pulumi.aws.kms.Key;
@@ -15,6 +14,7 @@ import com.pulumi.core.Output;
 import com.pulumi.resources.CustomResourceOptions;
 import com.pulumi.resources.Resource;
 import io.genomicsbatch.iam.AwsAccount;
+import io.genomicsbatch.iam.PolicyDocuments;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -121,7 +121,7 @@ public final class AlertTopic {
         publishers.put("Principal", Map.of("Service", PUBLISHERS));
         publishers.put("Action", List.of("kms:GenerateDataKey*", "kms:Decrypt"));
         publishers.put("Resource", "*");
-        return json(List.of(admin, publishers));
+        return PolicyDocuments.document(List.of(admin, publishers));
     }
 
     /**
@@ -143,7 +143,7 @@ public final class AlertTopic {
                                  List<String> alarmArns) {
         var budgets = "arn:" + a.partition() + ":budgets::" + a.accountId() + ":budget/" + budgetNamePrefix(namePrefix)
                 + "*";
-        return json(List.of(
+        return PolicyDocuments.document(List.of(
                 publish("EventBridgeRulesOfThisEnvironment", "events.amazonaws.com", topicArn, a, "ArnEquals",
                         ruleArns),
                 publish("CloudWatchAlarmsOfThisEnvironment", "cloudwatch.amazonaws.com", topicArn, a, "ArnEquals",
@@ -167,10 +167,4 @@ public final class AlertTopic {
         return statement;
     }
 
-    private static String json(List<Map<String, Object>> statements) {
-        var document = new LinkedHashMap<String, Object>();
-        document.put("Version", "2012-10-17");
-        document.put("Statement", statements);
-        return new GsonBuilder().disableHtmlEscaping().create().toJson(document);
-    }
 }

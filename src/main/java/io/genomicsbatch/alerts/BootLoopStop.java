@@ -15,6 +15,7 @@ import com.pulumi.core.Output;
 import com.pulumi.resources.CustomResourceOptions;
 import com.pulumi.resources.Resource;
 import io.genomicsbatch.iam.AwsAccount;
+import io.genomicsbatch.iam.PolicyDocuments;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -203,10 +204,7 @@ public final class BootLoopStop {
     }
 
     private static String document(List<Map<String, Object>> statements) {
-        var document = new LinkedHashMap<String, Object>();
-        document.put("Version", "2012-10-17");
-        document.put("Statement", statements);
-        return json(document);
+        return PolicyDocuments.document(statements);
     }
 
     static String json(Object value) {

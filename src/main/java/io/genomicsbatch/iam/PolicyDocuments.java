@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 /** IAM policy documents as JSON. Built from maps so that no value is spliced into JSON text. */
-final class PolicyDocuments {
+public final class PolicyDocuments {
     private PolicyDocuments() {
     }
 
@@ -49,7 +49,7 @@ final class PolicyDocuments {
         return statement;
     }
 
-    static String document(List<Map<String, Object>> statements) {
+    public static String document(List<Map<String, Object>> statements) {
         var document = new LinkedHashMap<String, Object>();
         document.put("Version", "2012-10-17");
         document.put("Statement", statements);

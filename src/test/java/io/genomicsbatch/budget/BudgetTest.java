@@ -25,6 +25,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 
+import static io.genomicsbatch.support.TestStacks.invalidConfig;
 import static io.genomicsbatch.support.TestStacks.input;
 import static io.genomicsbatch.support.TestStacks.ofType;
 import static io.genomicsbatch.support.TestStacks.resource;
@@ -320,15 +321,6 @@ public class BudgetTest {
         }
     }
 
-    static InvalidConfigException invalidConfig(Recorder.Recording recording) {
-        assertThat(recording.exceptions()).as("the program must fail").isNotEmpty();
-        for (Throwable t = recording.exceptions().get(0); t != null; t = t.getCause()) {
-            if (t instanceof InvalidConfigException e) {
-                return e;
-            }
-        }
-        throw new AssertionError("not a config error: " + recording.exceptions().get(0));
-    }
 
     static JsonObject json(String text) {
         return JsonParser.parseString(text).getAsJsonObject();

@@ -18,6 +18,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.stream.Stream;
 
+import static io.genomicsbatch.support.TestStacks.invalidConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
@@ -430,15 +431,6 @@ class ConfigValidationTest {
                 .startsWith("genomics-batch:allowAllEgress = true").contains("sharedFileSystemSecurityGroupIds"));
     }
 
-    static InvalidConfigException invalidConfig(Recorder.Recording recording) {
-        assertThat(recording.exceptions()).as("the program must fail").isNotEmpty();
-        for (Throwable t = recording.exceptions().get(0); t != null; t = t.getCause()) {
-            if (t instanceof InvalidConfigException e) {
-                return e;
-            }
-        }
-        throw new AssertionError("not a config error: " + recording.exceptions().get(0));
-    }
 
     @Test
     void reportsEveryProblemAtOnce() {

@@ -76,7 +76,7 @@ class TagsConfigTest {
         var answers = new AwsAnswers();
         var recording = TestStacks.run("dev", ConfigSource.of(Map.of("tags", value)), answers);
 
-        var problem = ConfigValidationTest.invalidConfig(recording);
+        var problem = io.genomicsbatch.support.TestStacks.invalidConfig(recording);
         assertThat(problem.problems()).hasSize(1);
         var message = problem.problems().get(0).message();
         assertThat(message).startsWith("genomics-batch:tags").contains(shownValue).contains(allowed);
@@ -92,7 +92,7 @@ class TagsConfigTest {
 
         tags.put("k47", "v");
         var recording = TestStacks.run("dev", Map.of("tags", json(tags)));
-        var problem = ConfigValidationTest.invalidConfig(recording);
+        var problem = io.genomicsbatch.support.TestStacks.invalidConfig(recording);
         assertThat(problem.problems()).singleElement().extracting(ConfigProblem::message).asString()
                 .isEqualTo("genomics-batch:tags: got 47 tags; expected at most 46: AWS allows 50 per resource, and "
                         + "instances and volumes carry genomics-batch's own [Project, Environment, ManagedBy, "
@@ -127,7 +127,7 @@ class TagsConfigTest {
     void aSymbolOutsideAwssLettersIsRefusedEvenThoughEc2WouldTakeIt() {
         // EC2 and Batch take any character, IAM and CloudWatch Logs do not: the strictest rule wins.
         var recording = TestStacks.run("dev", Map.of("tags", json(Map.of("Lab", "😀"))));
-        assertThat(ConfigValidationTest.invalidConfig(recording).problems()).singleElement()
+        assertThat(io.genomicsbatch.support.TestStacks.invalidConfig(recording).problems()).singleElement()
                 .extracting(ConfigProblem::message).asString().contains("IAM's and CloudWatch Logs' rule");
     }
 

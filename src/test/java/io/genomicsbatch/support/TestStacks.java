@@ -113,4 +113,15 @@ public final class TestStacks {
         }
         return current;
     }
+
+    /** The config error a recording failed with (the program must have failed for its config). */
+    public static io.genomicsbatch.config.InvalidConfigException invalidConfig(Recorder.Recording recording) {
+        assertThat(recording.exceptions()).as("the program must fail").isNotEmpty();
+        for (Throwable t = recording.exceptions().get(0); t != null; t = t.getCause()) {
+            if (t instanceof io.genomicsbatch.config.InvalidConfigException e) {
+                return e;
+            }
+        }
+        throw new AssertionError("not a config error: " + recording.exceptions().get(0));
+    }
 }
