@@ -155,15 +155,13 @@ class IamExportTest {
         // The budget stop (budgetStopPercent): its deny policy, the role AWS Budgets uses, the roles it stops.
         var budgetStop = new LinkedHashMap<String, Object>();
         TestStacks.ofType(r, "aws:budgets/budgetAction:BudgetAction").forEach(action -> {
-            var definition = (Map<String, Object>) ((Map<String, Object>) action.inputs().get("definition"))
-                    .get("iamActionDefinition");
-            var policyArn = String.valueOf(definition.get("policyArn"));
+            var policyArn = String.valueOf(TestStacks.input(action, "definition", "iamActionDefinition", "policyArn"));
             budgetStop.put("policy", customerPolicies.get(policyArn).name());
             budgetStop.put("policyArn", policyArn);
             budgetStop.put("executionRole", roles.entrySet().stream()
                     .filter(e -> e.getValue().get("arn").equals(action.inputs().get("executionRoleArn")))
                     .map(Map.Entry::getKey).findFirst().orElseThrow());
-            budgetStop.put("roleNames", definition.get("roles"));
+            budgetStop.put("roleNames", TestStacks.input(action, "definition", "iamActionDefinition", "roles"));
             budgetStop.put("headJobRoleName", roleByRef.entrySet().stream()
                     .filter(e -> e.getValue().equals("genomics-batch-head-job-role") && e.getKey().endsWith("-generated"))
                     .map(Map.Entry::getKey).findFirst().orElseThrow());
