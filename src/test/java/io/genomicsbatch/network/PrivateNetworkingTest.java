@@ -38,7 +38,7 @@ import static io.genomicsbatch.support.TestStacks.succeeded;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * privateNetworking: the fixture stack "private" (prod's VPC, privateNetworking, the AWS CLI from a mirror),
+ * privateNetworking: the fixture stack "prod-private" (prod's VPC, privateNetworking, the AWS CLI from a mirror),
  * in a fake account whose first two subnets share a zone and whose third is in another.
  */
 class PrivateNetworkingTest {
@@ -63,7 +63,7 @@ class PrivateNetworkingTest {
     }
 
     static Recorder.Recording privateStack(AwsAnswers answers) {
-        return succeeded(runStackFile("private", answers));
+        return succeeded(runStackFile("prod-private", answers));
     }
 
     static List<PlannedResource> interfaceEndpoints(Recorder.Recording r) {
@@ -160,7 +160,7 @@ class PrivateNetworkingTest {
     @Test
     void theForecastPricesEachEndpointInEachZone() {
         var r = privateStack(account());
-        var settings = ConfigReader.read(StackFiles.load(PROJECT_DIR, "private").source()).orThrow();
+        var settings = ConfigReader.read(StackFiles.load(PROJECT_DIR, "prod-private").source()).orThrow();
         var zones = PlanEngine.endpointZones(r.resources());
         assertThat(zones).hasValue(2);
         var types = r.resources().stream().filter(res -> !res.isComponent()).map(PlannedResource::type).toList();
