@@ -12,7 +12,7 @@ can read:
   us-east-1 only, so the table covers us-east-1 only; a region added here must come with a source.
 - vCPUs per instance type: moto's ec2/resources/instance_types.json.gz (EC2 DescribeInstanceTypes),
   the same source as the EC2 catalog (.ci/catalog/generate.py).
-- EBS gp3, CloudWatch Logs storage and KMS key prices: AWS's published pricing pages for the
+- EBS gp3, CloudWatch Logs storage, KMS key and interface endpoint prices: AWS's published pricing pages for the
   region, in NON_EC2 below (edit them there, with the page they come from, when AWS changes them).
 
 Only the families in FAMILIES are written: those the shipped stacks, fixtures and defaults use.
@@ -42,6 +42,10 @@ NON_EC2 = [
     ("us-east-1", "cloudwatch:dashboard", "3", "dashboard-month", "aws.amazon.com/cloudwatch/pricing"),
     # $0.10 a day per action-enabled budget (the account's first two are free), 730 / 24 days a month.
     ("us-east-1", "budgets:action-enabled-budget", "3.04", "budget-month", "aws.amazon.com/aws-cost-management/aws-budgets/pricing"),
+    # Interface VPC endpoints: per endpoint per Availability Zone it is in, each hour (data processed is
+    # billed per GB on top, $0.01 for the first PB a month: per use, not while idle). Read 2026-12-06 from the
+    # page's text and its us-east-1 figure as a 2026-06-13 summary quotes it (factualminds.com, Amazon VPC pricing).
+    ("us-east-1", "privatelink:interface-endpoint", "0.01", "endpoint-AZ-hour", "aws.amazon.com/privatelink/pricing"),
 ]
 REGION_LINE = re.compile(r'^\t"([a-z0-9-]+)": \{')
 PRICE = re.compile(r'"([a-z0-9-]+\.[a-z0-9-]+)": ([0-9.]+)')

@@ -20,6 +20,7 @@ import io.genomicsbatch.config.SettingsValidator;
 import io.genomicsbatch.iam.BatchIam;
 import io.genomicsbatch.iam.HostStorageGrowth;
 import io.genomicsbatch.network.HostSecurityGroup;
+import io.genomicsbatch.network.PrivateEndpoints;
 import io.genomicsbatch.network.S3GatewayEndpoint;
 import io.genomicsbatch.engines.EngineConfigs;
 import io.genomicsbatch.engines.EngineInputs;
@@ -99,9 +100,19 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
         var network = Network.lookUp(settings.network(), this);
         var securityGroup = HostSecurityGroup.create(new HostSecurityGroup.Props(name + "-host-security-group",
                 network.vpcId(), settings.network(), tags, this));
-        if (settings.network().s3GatewayEndpoint()) {
+        var privateNetworking = settings.privateNetworking().enabled();
+        // Hosts without internet reach S3 through the gateway endpoint: the same resource either way.
+        if (settings.network().s3GatewayEndpoint() || privateNetworking) {
             S3GatewayEndpoint.create(new S3GatewayEndpoint.Props(name + "-s3-gateway-endpoint", network.vpcId(),
                     network.subnetIds(), tags, this));
+        }
+        if (privateNetworking) {
+            var subnets = PrivateEndpoints.lookUp(network.subnetIds(), this).applyValue(found -> {
+                args.log().ifPresent(log -> PrivateEndpoints.publicSubnetWarnings(found).forEach(log::warn));
+                return found;
+            });
+            PrivateEndpoints.create(new PrivateEndpoints.Props(name, network.vpcId(), subnets, securityGroup.id(),
+                    tags, this));
         }
         var launchTemplates = new EnumMap<ImageType, LaunchTemplate>(ImageType.class);
         for (var ce : settings.computeEnvironments()) {
@@ -230,6 +241,7 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
                             v.get(6), v.get(7), v.get(8));
                     in = gpu.isPresent() ? in.withGpuQueue(v.get(9)) : in;
                     in = in.withTags(settings.tags());
+                    in = settings.privateNetworking().enabled() ? in.withPrivateNetworking() : in;
                     return workDir.map(in::withWorkDir).orElse(in);
                 });
     }

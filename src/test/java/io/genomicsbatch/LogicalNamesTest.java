@@ -43,6 +43,7 @@ class LogicalNamesTest {
     static final String RULE = "aws:cloudwatch/eventRule:EventRule";
     static final String TARGET = "aws:cloudwatch/eventTarget:EventTarget";
     static final String ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
+    static final String ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint";
 
     /** Every optional feature on: the GPU environment and queue, the Spot fleet role, the S3 endpoint, every policy. */
     static final Map<String, String> EVERYTHING = Map.ofEntries(
@@ -61,7 +62,9 @@ class LogicalNamesTest {
             Map.entry("monthlyBudgetUsd", "5000"),
             Map.entry("budgetStopPercent", "120"),
             Map.entry("budgetStopRoleNames", "[\"ci-submitter\"]"),
-            Map.entry("protect", "true"));
+            Map.entry("protect", "true"),
+            Map.entry("privateNetworking", "true"),
+            Map.entry("awsCliUrl", "https://acme-genomics-mirror.s3.us-east-1.amazonaws.com/awscli"));
 
     static Recorder.Recording everything() {
         return succeeded(run("everything", ConfigSource.of(EVERYTHING), new AwsAnswers(Map.of(PROD_VPC, PROD_SUBNETS))));
@@ -95,7 +98,8 @@ class LogicalNamesTest {
                 .contains("genomics-batch-gpu", "genomics-batch-gpu-queue", "genomics-batch-gpu-host-launch-template",
                         "genomics-batch-spot-fleet-role", "genomics-batch-s3-gateway-endpoint",
                         "genomics-batch-job-role-data-kms-keys", "genomics-batch-head-job-role-data-kms-keys",
-                        "genomics-batch-alerts", "genomics-batch-dashboard", "genomics-batch-boot-loop-stop");
+                        "genomics-batch-alerts", "genomics-batch-dashboard", "genomics-batch-boot-loop-stop",
+                        "genomics-batch-endpoint-security-group", "genomics-batch-ecr-dkr-endpoint");
     }
 
     /**
@@ -175,7 +179,22 @@ class LogicalNamesTest {
             List.of("aws:iam/policy:Policy", "genomics-batch-budget-stop-policy"),
             List.of("aws:iam/role:Role", "genomics-batch-budget-stop-role"),
             List.of("aws:iam/rolePolicy:RolePolicy", "genomics-batch-budget-stop-role-attach"),
-            List.of("aws:budgets/budgetAction:BudgetAction", "genomics-batch-budget-stop"));
+            List.of("aws:budgets/budgetAction:BudgetAction", "genomics-batch-budget-stop"),
+            // hosts without internet (privateNetworking)
+            List.of("aws:ec2/securityGroup:SecurityGroup", "genomics-batch-endpoint-security-group"),
+            List.of(ENDPOINT, "genomics-batch-ecs-endpoint"),
+            List.of(ENDPOINT, "genomics-batch-ecs-agent-endpoint"),
+            List.of(ENDPOINT, "genomics-batch-ecs-telemetry-endpoint"),
+            List.of(ENDPOINT, "genomics-batch-ecr-api-endpoint"),
+            List.of(ENDPOINT, "genomics-batch-ecr-dkr-endpoint"),
+            List.of(ENDPOINT, "genomics-batch-logs-endpoint"),
+            List.of(ENDPOINT, "genomics-batch-monitoring-endpoint"),
+            List.of(ENDPOINT, "genomics-batch-ec2-endpoint"),
+            List.of(ENDPOINT, "genomics-batch-sts-endpoint"),
+            List.of(ENDPOINT, "genomics-batch-batch-endpoint"),
+            List.of(ENDPOINT, "genomics-batch-ssm-endpoint"),
+            List.of(ENDPOINT, "genomics-batch-ssmmessages-endpoint"),
+            List.of(ENDPOINT, "genomics-batch-ec2messages-endpoint"));
 
     @Test
     void everyEarlierNameIsStillRegisteredOrAnAliasOfTheSameType() {

@@ -61,7 +61,9 @@ public enum ConfigKey {
     BUDGET_STOP_ROLE_NAMES("budgetStopRoleNames", Type.ARRAY, "[]"),
     PROTECT("protect", Type.BOOLEAN, "false"),
     // Cost allocation
-    TAGS("tags", Type.OBJECT, "{}");
+    TAGS("tags", Type.OBJECT, "{}"),
+    // Hosts without internet
+    PRIVATE_NETWORKING("privateNetworking", Type.BOOLEAN, "false");
 
     /** The project name, which is also the config namespace. */
     public static final String NAMESPACE = "genomics-batch";

@@ -103,7 +103,8 @@ public final class ConfigReader implements Lineup.Values {
                 new Settings.Alerts(list(ALERT_EMAILS), Optional.of(raw(ALERT_TOPIC_ARN).trim()).filter(t -> !t.isEmpty()),
                         bool(BOOT_LOOP_STOP), integer(BOOT_LOOP_FAILURES)),
                 new Settings.Budget(integer(MONTHLY_BUDGET_USD), integers(BUDGET_ALERT_PERCENTS),
-                        integer(BUDGET_STOP_PERCENT), list(BUDGET_STOP_ROLE_NAMES)));
+                        integer(BUDGET_STOP_PERCENT), list(BUDGET_STOP_ROLE_NAMES)),
+                new Settings.PrivateNetworking(bool(PRIVATE_NETWORKING)));
         // EventBridge and CloudWatch publish to a topic of their own region only.
         settings.alerts().topicArn().filter(AwsFormats::isSnsTopicArn).ifPresent(arn -> source.awsRegion()
                 .filter(region -> !region.equals(arn.split(":")[3]))

@@ -235,6 +235,17 @@ public final class Settings {
     }
 
     /**
+     * Hosts without a route to the internet: interface VPC endpoints (private DNS) for every AWS service
+     * hosts and jobs call, and the S3 gateway endpoint.
+     *
+     * @param enabled true: the endpoints are built, and settings that need the internet are refused
+     */
+    public record PrivateNetworking(boolean enabled) {
+        /** Off: hosts reach AWS through the VPC's own routes (a NAT gateway or an internet gateway). */
+        public static final PrivateNetworking NONE = new PrivateNetworking(false);
+    }
+
+    /**
      * Everything the environment is built from.
      *
      * @param computeEnvironments    in registration order
@@ -248,12 +259,13 @@ public final class Settings {
      *                               ({@link ResourceTags}), in the order given
      * @param alerts                 notifications, alarms, the dashboard and the boot-loop stop
      * @param budget                 the monthly budget and its stop
+     * @param privateNetworking      the VPC endpoints for hosts without internet
      */
     public record Environment(Network network, List<ComputeEnvironmentSpec> computeEnvironments,
                               List<QueueSpec> queues, int runnableTimeoutMinutes, Storage storage, Hosts hosts,
                               DataAccess data,
                               int logRetentionDays, boolean protect, Map<String, String> tags,
-                              Alerts alerts, Budget budget) {
+                              Alerts alerts, Budget budget, PrivateNetworking privateNetworking) {
         public Environment {
             computeEnvironments = List.copyOf(computeEnvironments);
             queues = List.copyOf(queues);
@@ -265,7 +277,7 @@ public final class Settings {
                            int runnableTimeoutMinutes, Storage storage, Hosts hosts, DataAccess data,
                            int logRetentionDays, boolean protect, Map<String, String> tags, Alerts alerts) {
             this(network, computeEnvironments, queues, runnableTimeoutMinutes, storage, hosts, data, logRetentionDays,
-                    protect, tags, alerts, Budget.NONE);
+                    protect, tags, alerts, Budget.NONE, PrivateNetworking.NONE);
         }
 
         /** Without stack tags or alerts: the component's API before they existed. */

@@ -86,6 +86,7 @@ public final class SettingsValidator {
                 problems);
         storage(s.storage(), problems);
         hosts(s.hosts(), problems);
+        privateNetworkingProblem(s).ifPresent(problems::add);
         buckets(DATA_BUCKET_NAMES, s.data().dataBucketNames(), problems);
         buckets(REFERENCE_BUCKET_NAMES, s.data().referenceBucketNames(), problems);
         kmsKeys(s.data().kmsKeyArns(), problems);
@@ -170,7 +171,34 @@ public final class SettingsValidator {
                             + "naming rules (capitals, underscores or over 63 characters); it is only valid for a "
                             + "bucket created there before 2018-03-01"));
         }
+        if (s.privateNetworking().enabled()) {
+            var buckets = new ArrayList<>(s.data().dataBucketNames());
+            buckets.addAll(s.data().referenceBucketNames());
+            warnings.add(PRIVATE_NETWORKING.fullKey() + " = true: hosts and jobs reach S3 through the gateway endpoint,"
+                    + " which serves buckets of the stack's region only, and pull images from Amazon ECR only (no"
+                    + " Docker Hub, Quay or other registries, no Fusion or Wave)" + (buckets.isEmpty() ? ""
+                    : "; every bucket of " + DATA_BUCKET_NAMES.fullKey() + " and " + REFERENCE_BUCKET_NAMES.fullKey()
+                    + " " + buckets + " must be in that region (the default reference buckets are not everywhere:"
+                    + " copy what you need, or list none)"));
+        }
         return List.copyOf(new LinkedHashSet<>(warnings));
+    }
+
+    /** The host name of AWS's own AWS CLI downloads, which hosts without internet cannot reach. */
+    static final String AWS_CLI_HOST = URI.create(Settings.Hosts.DEFAULT_AWS_CLI_URL).getHost();
+
+    /** Without internet, hosts need the AWS CLI from a mirror they reach (docs/restricted-accounts.md). */
+    private static Optional<ConfigProblem> privateNetworkingProblem(Settings.Environment s) {
+        if (!s.privateNetworking().enabled() || !httpsUrl(s.hosts().awsCliUrl())
+                || !AWS_CLI_HOST.equalsIgnoreCase(URI.create(s.hosts().awsCliUrl()).getHost())) {
+            return Optional.empty();
+        }
+        return Optional.of(new ConfigProblem(List.of(AWS_CLI_URL, PRIVATE_NETWORKING), AWS_CLI_URL.fullKey() + ": got "
+                + ConfigProblem.render(s.hosts().awsCliUrl()) + " with " + PRIVATE_NETWORKING.fullKey() + " = true;"
+                + " hosts without internet cannot reach " + AWS_CLI_HOST + ": expected the https:// URL of your mirror"
+                + " of awscli-exe-linux-<arch>-" + s.hosts().awsCliVersion() + ".zip and its .sig, such as"
+                + " https://BUCKET.s3.REGION.amazonaws.com/awscli (a bucket of the stack's region, reached through"
+                + " the S3 gateway endpoint; docs/restricted-accounts.md shows how to mirror it)"));
     }
 
     private static void network(Settings.Network n, List<ConfigProblem> problems) {

@@ -109,6 +109,15 @@ public record CostForecast(String priceDate, String priceSource, Optional<String
      */
     public static CostForecast of(Settings.Environment settings, Optional<String> region, PriceTable prices,
                                   Collection<String> resourceTypes) {
+        return of(settings, region, prices, resourceTypes, java.util.OptionalInt.empty());
+    }
+
+    /**
+     * @param endpointZones the Availability Zones each interface endpoint is in (they share their subnets):
+     *                      interface endpoints bill per endpoint and zone; empty: unknown, so is their cost
+     */
+    public static CostForecast of(Settings.Environment settings, Optional<String> region, PriceTable prices,
+                                  Collection<String> resourceTypes, java.util.OptionalInt endpointZones) {
         var unknown = new ArrayList<String>();
         var label = " (price table of " + prices.date() + ")";
         if (region.isEmpty()) {
@@ -126,7 +135,7 @@ public record CostForecast(String priceDate, String priceSource, Optional<String
         var compute = environments.stream().map(EnvironmentCost::computeUsdPerHour).toList();
         var worst = sum(compute, environments.stream().map(EnvironmentCost::volumesUsdPerHour).toList());
         var worstMax = sum(compute, environments.stream().map(EnvironmentCost::volumesUsdPerHourAtMaxStorage).toList());
-        var idle = idle(settings, environments, hostVolumes, r, prices, resourceTypes, unknown, label);
+        var idle = idle(settings, environments, hostVolumes, r, prices, resourceTypes, endpointZones, unknown, label);
         var floor = sum(idle.stream().map(IdleCost::usdPerMonth).toList(), List.of());
         return new CostForecast(prices.date(), prices.source(), region, environments, worst, worstMax, idle, floor,
                 unknown.stream().distinct().toList());
@@ -214,7 +223,8 @@ public record CostForecast(String priceDate, String priceSource, Optional<String
 
     private static List<IdleCost> idle(Settings.Environment settings, List<EnvironmentCost> environments,
                                        Double[] hostVolumes, String region, PriceTable prices,
-                                       Collection<String> resourceTypes, List<String> unknown, String label) {
+                                       Collection<String> resourceTypes, java.util.OptionalInt endpointZones,
+                                       List<String> unknown, String label) {
         var idle = new ArrayList<IdleCost>();
         for (var e : environments) {
             if (e.minVcpus() == 0) {
@@ -232,7 +242,7 @@ public record CostForecast(String priceDate, String priceSource, Optional<String
         }
         var counts = new LinkedHashMap<String, Integer>();
         resourceTypes.forEach(t -> counts.merge(t, 1, Integer::sum));
-        var gateways = settings.network().s3GatewayEndpoint() ? 1 : 0;
+        var gateways = settings.network().s3GatewayEndpoint() || settings.privateNetworking().enabled() ? 1 : 0;
         for (var entry : counts.entrySet()) {
             var type = entry.getKey();
             var n = entry.getValue();
@@ -251,9 +261,7 @@ public record CostForecast(String priceDate, String priceSource, Optional<String
                     idle.add(new IdleCost(Math.min(n, gateways) + " S3 gateway endpoint(s)", 0.0,
                             "gateway endpoints have no charge"));
                     if (n > gateways) {
-                        idle.add(new IdleCost((n - gateways) + " other VPC endpoint(s)", null, "unknown price"));
-                        unknown.add("idle cost of " + (n - gateways) + " VPC endpoint(s) that are not the S3 gateway"
-                                + " endpoint (interface endpoints bill per hour and Availability Zone)" + label);
+                        idle.add(interfaceEndpoints(n - gateways, endpointZones, region, prices, unknown, label));
                     }
                 }
                 default -> {
@@ -276,6 +284,25 @@ public record CostForecast(String priceDate, String priceSource, Optional<String
             }
         }
         return idle;
+    }
+
+    /** Interface endpoints: each bills every hour in each Availability Zone it is in, used or not. */
+    private static IdleCost interfaceEndpoints(int endpoints, java.util.OptionalInt zones, String region,
+                                               PriceTable prices, List<String> unknown, String label) {
+        var price = prices.price(region, PriceTable.INTERFACE_ENDPOINT);
+        var what = endpoints + " interface VPC endpoint(s)" + (zones.isPresent() ? " x " + zones.getAsInt()
+                + " Availability Zone(s)" : " x unknown Availability Zones");
+        if (price.isEmpty() || zones.isEmpty()) {
+            if (!region.isEmpty()) {
+                unknown.add("idle cost of " + endpoints + " interface VPC endpoint(s): "
+                        + (price.isEmpty() ? "no price for " + PriceTable.INTERFACE_ENDPOINT + " in " + region
+                        : "their Availability Zones are not known") + label);
+            }
+            return new IdleCost(what, null, price.map(p -> "$" + p.usd() + " per endpoint-AZ-hour").orElse("unknown price"));
+        }
+        var endpointHours = (double) endpoints * zones.getAsInt() * HOURS_PER_MONTH;
+        return new IdleCost(what, endpointHours * price.get().usd(), "$" + price.get().usd() + " per endpoint per"
+                + " Availability Zone per hour, " + HOURS_PER_MONTH + " hours; data processed adds a charge per GB");
     }
 
     private static String retention(int days) {

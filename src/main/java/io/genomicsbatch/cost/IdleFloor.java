@@ -2,6 +2,7 @@ package io.genomicsbatch.cost;
 
 import io.genomicsbatch.alerts.Alarm;
 import io.genomicsbatch.config.Settings;
+import io.genomicsbatch.network.PrivateEndpoints;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -21,8 +22,13 @@ public final class IdleFloor {
     static List<String> billedTypes(Settings.Environment s) {
         var types = new ArrayList<String>();
         types.add(CostForecast.LOG_GROUP);
-        if (s.network().s3GatewayEndpoint()) {
+        if (s.network().s3GatewayEndpoint() || s.privateNetworking().enabled()) {
             types.add(CostForecast.VPC_ENDPOINT);
+        }
+        if (s.privateNetworking().enabled()) {
+            for (var ignored : PrivateEndpoints.Service.values()) {
+                types.add(CostForecast.VPC_ENDPOINT);
+            }
         }
         var a = s.alerts();
         if (!a.emails().isEmpty()) {
@@ -44,7 +50,9 @@ public final class IdleFloor {
 
     /** $ a month; empty when a price is unknown (no region, or one the price table lacks). */
     public static OptionalDouble usdPerMonth(Settings.Environment s, Optional<String> region, PriceTable prices) {
-        var floor = CostForecast.of(s, region, prices, billedTypes(s)).idleFloorUsdPerMonth();
+        // Before the subnet lookup the endpoints' zones are unknown: one, the fewest, keeps this a floor.
+        var floor = CostForecast.of(s, region, prices, billedTypes(s), java.util.OptionalInt.of(1))
+                .idleFloorUsdPerMonth();
         return floor == null ? OptionalDouble.empty() : OptionalDouble.of(floor);
     }
 }

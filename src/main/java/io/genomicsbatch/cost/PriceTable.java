@@ -25,6 +25,8 @@ public final class PriceTable {
     static final String ALARM = "cloudwatch:alarm";
     static final String DASHBOARD = "cloudwatch:dashboard";
     static final String ACTION_BUDGET = "budgets:action-enabled-budget";
+    /** Per interface endpoint and Availability Zone it is in, per hour. */
+    static final String INTERFACE_ENDPOINT = "privatelink:interface-endpoint";
 
     /** One row: {@code vcpus} is 0 for what is not an instance type. */
     record Price(String region, String item, int vcpus, double usd, String unit) {

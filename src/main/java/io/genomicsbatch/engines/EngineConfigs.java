@@ -107,6 +107,10 @@ public final class EngineConfigs {
         g.append("        logsGroup = ").append(groovy(in.logGroupName())).append('\n');
         g.append("    }\n");
         g.append("}\n\n");
+        if (in.privateNetworking()) {
+            g.append(NO_INTERNET);
+            return g.toString();
+        }
         g.append("// Fusion instead of the AWS CLI: tasks read and write S3 through a FUSE file system, caching in\n");
         g.append("// /tmp (on the data storage through the volume above). The job role may tag objects in the\n");
         g.append("// data buckets, as Fusion does with every object it writes. Uncomment both lines:\n");
@@ -114,6 +118,20 @@ public final class EngineConfigs {
         g.append("// wave.enabled = true\n");
         return g.toString();
     }
+
+    /**
+     * What replaces the Fusion lines for hosts without internet: Wave is Seqera's service on the internet,
+     * and Fusion's client comes through Wave, so neither can work; both are set off rather than left to a
+     * later config to switch on and fail in every task.
+     */
+    static final String NO_INTERNET = """
+            // Hosts without internet (privateNetworking): Fusion and Wave are unavailable. Wave is Seqera's
+            // service on the internet and Fusion's client is delivered through it, so tasks keep the AWS CLI.
+            // Task images must come from Amazon ECR, and a head job's image must carry the pipeline and the
+            // Nextflow plugins it needs (NXF_OFFLINE=true): GitHub and the plugin registry are out of reach.
+            fusion.enabled = false
+            wave.enabled = false
+            """;
 
     /** The job tag holding Nextflow's run name (a new one per run, -resume included). */
     public static final String RUN_LABEL = "genomics-batch-run";

@@ -26,6 +26,7 @@ import java.util.regex.Pattern;
  *                             user sets it (the configs say where)
  * @param gpuQueueArn          the GPU queue, when the environment has one; empty: no GPU routing in the configs
  * @param tags                 the stack's tags, which the configs put on every job (with the run's labels)
+ * @param privateNetworking    the hosts have no internet: the configs leave out what needs it (Fusion, Wave)
  */
 public record EngineInputs(String environment, String region,
                            String defaultQueueName, String defaultQueueArn,
@@ -33,7 +34,8 @@ public record EngineInputs(String environment, String region,
                            String headJobQueueName, String headJobQueueArn,
                            String jobRoleArn, String logGroupName,
                            String awsCliPath, String scratchHostPath, int maxSpotAttempts,
-                           Optional<String> workDir, Optional<String> gpuQueueArn, Map<String, String> tags) {
+                           Optional<String> workDir, Optional<String> gpuQueueArn, Map<String, String> tags,
+                           boolean privateNetworking) {
 
     /**
      * The hosts' AWS CLI v2 for Nextflow's {@code aws.batch.cliPath}: Nextflow mounts the CLI's
@@ -106,7 +108,7 @@ public record EngineInputs(String environment, String region,
                         Optional<String> workDir, Optional<String> gpuQueueArn) {
         this(environment, region, defaultQueueName, defaultQueueArn, highPriorityQueueName, highPriorityQueueArn,
                 headJobQueueName, headJobQueueArn, jobRoleArn, logGroupName, awsCliPath, scratchHostPath,
-                maxSpotAttempts, workDir, gpuQueueArn, Map.of());
+                maxSpotAttempts, workDir, gpuQueueArn, Map.of(), false);
     }
 
     /** Inputs without a GPU queue. */
@@ -136,27 +138,34 @@ public record EngineInputs(String environment, String region,
     public EngineInputs withWorkDir(String s3Prefix) {
         return new EngineInputs(environment, region, defaultQueueName, defaultQueueArn, highPriorityQueueName,
                 highPriorityQueueArn, headJobQueueName, headJobQueueArn, jobRoleArn, logGroupName, awsCliPath,
-                scratchHostPath, maxSpotAttempts, Optional.of(s3Prefix), gpuQueueArn, tags);
+                scratchHostPath, maxSpotAttempts, Optional.of(s3Prefix), gpuQueueArn, tags, privateNetworking);
     }
 
     public EngineInputs withMaxSpotAttempts(int attempts) {
         return new EngineInputs(environment, region, defaultQueueName, defaultQueueArn, highPriorityQueueName,
                 highPriorityQueueArn, headJobQueueName, headJobQueueArn, jobRoleArn, logGroupName, awsCliPath,
-                scratchHostPath, attempts, workDir, gpuQueueArn, tags);
+                scratchHostPath, attempts, workDir, gpuQueueArn, tags, privateNetworking);
     }
 
     /** The inputs with the environment's GPU queue, which the configs then route GPU work to. */
     public EngineInputs withGpuQueue(String arn) {
         return new EngineInputs(environment, region, defaultQueueName, defaultQueueArn, highPriorityQueueName,
                 highPriorityQueueArn, headJobQueueName, headJobQueueArn, jobRoleArn, logGroupName, awsCliPath,
-                scratchHostPath, maxSpotAttempts, workDir, Optional.of(arn), tags);
+                scratchHostPath, maxSpotAttempts, workDir, Optional.of(arn), tags, privateNetworking);
     }
 
     /** The inputs with the stack's tags, which every engine config puts on its jobs. */
     public EngineInputs withTags(Map<String, String> stackTags) {
         return new EngineInputs(environment, region, defaultQueueName, defaultQueueArn, highPriorityQueueName,
                 highPriorityQueueArn, headJobQueueName, headJobQueueArn, jobRoleArn, logGroupName, awsCliPath,
-                scratchHostPath, maxSpotAttempts, workDir, gpuQueueArn, stackTags);
+                scratchHostPath, maxSpotAttempts, workDir, gpuQueueArn, stackTags, privateNetworking);
+    }
+
+    /** The inputs for hosts without internet (privateNetworking). */
+    public EngineInputs withPrivateNetworking() {
+        return new EngineInputs(environment, region, defaultQueueName, defaultQueueArn, highPriorityQueueName,
+                highPriorityQueueArn, headJobQueueName, headJobQueueArn, jobRoleArn, logGroupName, awsCliPath,
+                scratchHostPath, maxSpotAttempts, workDir, gpuQueueArn, tags, true);
     }
 
     private static String trimSlash(String s) {

@@ -35,6 +35,13 @@ public final class Invokes {
          * {@code main} the VPC's main route table (which serves subnets without an association).
          */
         List<String> routeTables(String vpcId, List<String> subnets, boolean main);
+
+        /** One subnet's Availability Zone and whether it gives instances a public IP address on launch. */
+        SubnetFacts subnet(String subnetId);
+    }
+
+    /** What the subnet lookup tells of a subnet. */
+    public record SubnetFacts(String availabilityZone, boolean mapPublicIpOnLaunch) {
     }
 
     public static final List<String> TOKENS = List.of(
@@ -44,7 +51,8 @@ public final class Invokes {
             "aws:index/getCallerIdentity:getCallerIdentity",
             "aws:index/getRegion:getRegion",
             "aws:ec2/getRouteTables:getRouteTables",
-            "aws:ec2/getVpcEndpointService:getVpcEndpointService");
+            "aws:ec2/getVpcEndpointService:getVpcEndpointService",
+            "aws:ec2/getSubnet:getSubnet");
 
     /** The invoke's result, as the provider shapes it. */
     public static Map<String, Object> answer(String token, Map<String, Object> args, Account account) {
@@ -68,10 +76,17 @@ public final class Invokes {
             }
             case "aws:ec2/getRouteTables:getRouteTables" -> routeTables(args, account);
             case "aws:ec2/getVpcEndpointService:getVpcEndpointService" -> {
-                // The gateway services (S3, DynamoDB) are named after the region in every partition.
+                // Named after the region: the gateway services (S3, DynamoDB) in every partition, interface
+                // services outside China (whose names start cn.com.amazonaws; the real lookup answers them).
                 var name = "com.amazonaws." + account.region() + "." + args.get("service");
                 yield Map.of("id", name, "serviceName", name, "serviceType", String.valueOf(args.get("serviceType")),
                         "serviceId", "vpce-svc-" + args.get("service"));
+            }
+            case "aws:ec2/getSubnet:getSubnet" -> {
+                var id = String.valueOf(args.get("id"));
+                var facts = account.subnet(id);
+                yield Map.of("id", id, "availabilityZone", facts.availabilityZone(),
+                        "mapPublicIpOnLaunch", facts.mapPublicIpOnLaunch());
             }
             default -> throw new IllegalStateException("no answer for invoke " + token + "; add it to Invokes");
         };

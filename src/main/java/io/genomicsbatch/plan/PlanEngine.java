@@ -44,7 +44,7 @@ public final class PlanEngine {
         return !"sdk".equals(System.getProperty(RUNNER_PROPERTY));
     }
 
-    private static final List<String> LOOKUP_ORDER = List.of("VPC", "subnets", "route tables", "main route table",
+    private static final List<String> LOOKUP_ORDER = List.of("VPC", "subnets", "subnet zones", "route tables", "main route table",
             "region", "AWS partition", "account ID");
 
     /**
@@ -86,7 +86,25 @@ public final class PlanEngine {
         // The program accepted this config, so reading it again gives the settings it built from.
         var settings = ConfigReader.read(files.source()).orThrow(files.stack());
         var types = resources.stream().filter(r -> !r.isComponent()).map(PlannedResource::type).toList();
-        return CostForecast.of(settings, files.region(), PriceTable.shipped(), types);
+        return CostForecast.of(settings, files.region(), PriceTable.shipped(), types, endpointZones(resources));
+    }
+
+    /**
+     * The zones the interface endpoints are in: the subnets they were given, one per zone (each subnet counts
+     * as its own zone, as the plan cannot look them up); unknown where the subnets themselves are placeholders.
+     */
+    public static java.util.OptionalInt endpointZones(List<PlannedResource> resources) {
+        var zones = java.util.OptionalInt.empty();
+        for (var r : resources) {
+            if (r.type().equals("aws:ec2/vpcEndpoint:VpcEndpoint") && "Interface".equals(r.inputs().get("vpcEndpointType"))
+                    && r.inputs().get("subnetIds") instanceof List<?> subnets) {
+                if (subnets.stream().anyMatch(id -> String.valueOf(id).startsWith("<lookup:"))) {
+                    return java.util.OptionalInt.empty();
+                }
+                zones = java.util.OptionalInt.of(Math.max(zones.orElse(0), subnets.size()));
+            }
+        }
+        return zones;
     }
 
     private static StackFiles read(CompletableFuture<StackFiles> files) {

@@ -110,6 +110,15 @@ final class PlanMocks implements Mocks, Invokes.Account {
         return List.of(placeholder);
     }
 
+    /** Each subnet its own placeholder zone, private: the plan cannot know, so it counts each as one zone. */
+    @Override
+    public Invokes.SubnetFacts subnet(String subnetId) {
+        lookups.add(new Lookup("subnet zones", lookupPlaceholder("Availability Zone of each subnet"),
+                "placeholder: looked up on deployment (privateNetworking is on); the cost forecast counts each"
+                        + " subnet as its own zone, the most there can be"));
+        return new Invokes.SubnetFacts(lookupPlaceholder("Availability Zone of " + subnetId), false);
+    }
+
     List<Lookup> lookups() {
         synchronized (lookups) {
             return List.copyOf(lookups);

@@ -125,12 +125,16 @@ class MalformedConfigTest {
 
     /**
      * How a message may name a value: "got VALUE", or "KEY = VALUE" / "KEY (VALUE)" in a message about a
-     * relation with another key, where VALUE is the whole value (as given, or trimmed, or the number scalar
-     * keys read) or for a list the list or an item at fault, each as {@link ConfigProblem#render} cuts it.
+     * relation with another key, where VALUE is the whole value (as given, or trimmed, or the number or boolean
+     * scalar keys read) or for a list the list or an item at fault, each as {@link ConfigProblem#render} cuts it.
      * A list too long for an IAM policy is named by its count ("2000 data buckets"): its size is the fault.
      */
     static List<String> shownForms(String fullKey, String value) {
         var values = new ArrayList<>(List.of(ConfigProblem.render(value), ConfigProblem.render(value.trim())));
+        // A boolean key read as one: "KEY = true" in a message about its relation with another key.
+        if (value.trim().equals("true") || value.trim().equals("false")) {
+            values.add(ConfigProblem.render(Boolean.parseBoolean(value.trim())));
+        }
         if (value.trim().matches("[+-]?[0-9]{1,10}")) {
             var number = Long.parseLong(value.trim());
             if (number == (int) number) {

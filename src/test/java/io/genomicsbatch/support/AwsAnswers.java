@@ -102,6 +102,21 @@ public final class AwsAnswers implements Mocks, Invokes.Account {
 
     public static final String MAIN_ROUTE_TABLE = "rtb-0mmmmmmmmmmmmmmm0";
 
+    /** Subnets' facts that tests set; any other subnet is private, in a zone its last character picks (a-c). */
+    private final Map<String, Invokes.SubnetFacts> subnetFacts = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** This account with these subnets' zones and public-IP settings. */
+    public AwsAnswers withSubnet(String id, String availabilityZone, boolean mapPublicIpOnLaunch) {
+        subnetFacts.put(id, new Invokes.SubnetFacts(availabilityZone, mapPublicIpOnLaunch));
+        return this;
+    }
+
+    @Override
+    public Invokes.SubnetFacts subnet(String subnetId) {
+        return subnetFacts.getOrDefault(subnetId, new Invokes.SubnetFacts(
+                REGION + (char) ('a' + subnetId.charAt(subnetId.length() - 1) % 3), false));
+    }
+
     public List<String> invokes() {
         synchronized (invokes) {
             return List.copyOf(invokes);

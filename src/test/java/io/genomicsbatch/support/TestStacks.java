@@ -40,7 +40,7 @@ public final class TestStacks {
 
     /** A fake account that holds what a fixture stack file refers to: prod's VPC, or the default VPC. */
     public static AwsAnswers answersFor(String stack) {
-        return stack.equals("prod") ? new AwsAnswers(Map.of(PROD_VPC, PROD_SUBNETS)) : new AwsAnswers();
+        return stack.equals("prod") || stack.equals("prod-private") ? new AwsAnswers(Map.of(PROD_VPC, PROD_SUBNETS)) : new AwsAnswers();
     }
 
     /** The stack with these raw config values (bare keys, values as the Pulumi CLI passes them). */

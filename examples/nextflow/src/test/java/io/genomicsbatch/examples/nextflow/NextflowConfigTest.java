@@ -56,6 +56,14 @@ class NextflowConfigTest {
     }
 
     @Test
+    void hostsWithoutInternetGetFusionAndWaveOff() {
+        var config = parse(EngineConfigs.nextflowConfig(PROD.withPrivateNetworking()));
+        assertThat(at(config, "fusion", "enabled")).isEqualTo(false);
+        assertThat(at(config, "wave", "enabled")).isEqualTo(false);
+        assertThat(at(config, "process", "executor")).isEqualTo("awsbatch");
+    }
+
+    @Test
     void everyWorkDirectoryTheStackAcceptsIsReadAsIs() {
         // A legacy us-east-1 bucket name and every safe key character AWS lists.
         var odd = "s3://Legacy_Reads.v2/it's/(copy)/!*_-.";
