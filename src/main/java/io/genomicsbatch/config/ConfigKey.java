@@ -61,7 +61,10 @@ public enum ConfigKey {
     BUDGET_STOP_ROLE_NAMES("budgetStopRoleNames", Type.ARRAY, "[]"),
     PROTECT("protect", Type.BOOLEAN, "false"),
     // Cost allocation
-    TAGS("tags", Type.OBJECT, "{}");
+    TAGS("tags", Type.OBJECT, "{}"),
+    // Spot retries in every engine config
+    ENGINE_SPOT_ATTEMPTS("engineSpotAttempts", Type.INTEGER, "0"),
+    NEXTFLOW_ON_DEMAND_FALLBACK("nextflowOnDemandFallback", Type.BOOLEAN, "false");
 
     /** The project name, which is also the config namespace. */
     public static final String NAMESPACE = "genomics-batch";

@@ -1,6 +1,7 @@
 package io.genomicsbatch.config;
 
 import io.genomicsbatch.engines.EngineConfigs;
+import io.genomicsbatch.engines.SpotRetries;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -98,6 +99,9 @@ public final class SettingsValidator {
         tags(s.tags(), problems);
         alerts(s.alerts(), problems);
         budget(s.budget(), s.alerts(), problems);
+        range(ENGINE_SPOT_ATTEMPTS, s.spotRetries().attempts(), 0, SpotRetries.MAX_ATTEMPTS, " attempts per job ("
+                + "AWS Batch's retry strategy takes 1-" + SpotRetries.MAX_ATTEMPTS + "; 0 leaves the engine configs as "
+                + "they were)", problems);
         // Spot and On-Demand share instanceTypes: the same problem is reported once.
         return List.copyOf(new LinkedHashSet<>(problems));
     }
@@ -169,6 +173,12 @@ public final class SettingsValidator {
                     .forEach(b -> warnings.add(key.fullKey() + ": \"" + b + "\" follows the legacy us-east-1 "
                             + "naming rules (capitals, underscores or over 63 characters); it is only valid for a "
                             + "bucket created there before 2018-03-01"));
+        }
+        if (s.spotRetries().everyEngine()) {
+            warnings.add(ENGINE_SPOT_ATTEMPTS.fullKey() + " = " + s.spotRetries().attempts() + ": snakemakeArgs "
+                    + "pass " + EngineConfigs.SNAKEMAKE_SPOT_ATTEMPTS + ", which released versions of "
+                    + "snakemake-executor-plugin-aws-batch (0.3.0 and before) do not know, so Snakemake refuses "
+                    + "to start with them; cromwellBackendConfig's retry attributes need Cromwell 91 or later");
         }
         return List.copyOf(new LinkedHashSet<>(warnings));
     }

@@ -21,11 +21,13 @@ import java.util.regex.Pattern;
  * @param logGroupName         the CloudWatch log group of the environment's jobs
  * @param awsCliPath           the self-contained AWS CLI v2 on the hosts (absolute, ends in {@code /bin/aws})
  * @param scratchHostPath      the hosts' data storage, where task scratch must land (absolute)
- * @param maxSpotAttempts      how often an engine resubmits a task lost to a Spot reclaim (0-20)
+ * @param maxSpotAttempts      Nextflow: attempts per job while Spot reclaims end it (0-10; 0: no retry)
  * @param workDir              an S3 prefix for the engines' work files ({@code s3://bucket/prefix}); empty: the
  *                             user sets it (the configs say where)
  * @param gpuQueueArn          the GPU queue, when the environment has one; empty: no GPU routing in the configs
  * @param tags                 the stack's tags, which the configs put on every job (with the run's labels)
+ * @param spotRetries          Spot retries in every engine and Nextflow's move to On-Demand; {@link SpotRetries#NONE}:
+ *                             none beyond Nextflow's {@code maxSpotAttempts}
  */
 public record EngineInputs(String environment, String region,
                            String defaultQueueName, String defaultQueueArn,
@@ -33,7 +35,8 @@ public record EngineInputs(String environment, String region,
                            String headJobQueueName, String headJobQueueArn,
                            String jobRoleArn, String logGroupName,
                            String awsCliPath, String scratchHostPath, int maxSpotAttempts,
-                           Optional<String> workDir, Optional<String> gpuQueueArn, Map<String, String> tags) {
+                           Optional<String> workDir, Optional<String> gpuQueueArn, Map<String, String> tags,
+                           SpotRetries spotRetries) {
 
     /**
      * The hosts' AWS CLI v2 for Nextflow's {@code aws.batch.cliPath}: Nextflow mounts the CLI's
@@ -83,6 +86,11 @@ public record EngineInputs(String environment, String region,
             throw new IllegalArgumentException("maxSpotAttempts " + maxSpotAttempts + ": expected 0-"
                     + MAX_SPOT_ATTEMPTS_LIMIT);
         }
+        spotRetries = spotRetries == null ? SpotRetries.NONE : spotRetries;
+        if (spotRetries.attempts() < 0 || spotRetries.attempts() > SpotRetries.MAX_ATTEMPTS) {
+            throw new IllegalArgumentException("spotRetries.attempts " + spotRetries.attempts() + ": expected 0-"
+                    + SpotRetries.MAX_ATTEMPTS);
+        }
         gpuQueueArn = gpuQueueArn == null ? Optional.empty() : gpuQueueArn;
         tags = tags == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(tags));
         gpuQueueArn.filter(String::isBlank).ifPresent(blank -> {
@@ -106,7 +114,7 @@ public record EngineInputs(String environment, String region,
                         Optional<String> workDir, Optional<String> gpuQueueArn) {
         this(environment, region, defaultQueueName, defaultQueueArn, highPriorityQueueName, highPriorityQueueArn,
                 headJobQueueName, headJobQueueArn, jobRoleArn, logGroupName, awsCliPath, scratchHostPath,
-                maxSpotAttempts, workDir, gpuQueueArn, Map.of());
+                maxSpotAttempts, workDir, gpuQueueArn, Map.of(), SpotRetries.NONE);
     }
 
     /** Inputs without a GPU queue. */
@@ -136,27 +144,39 @@ public record EngineInputs(String environment, String region,
     public EngineInputs withWorkDir(String s3Prefix) {
         return new EngineInputs(environment, region, defaultQueueName, defaultQueueArn, highPriorityQueueName,
                 highPriorityQueueArn, headJobQueueName, headJobQueueArn, jobRoleArn, logGroupName, awsCliPath,
-                scratchHostPath, maxSpotAttempts, Optional.of(s3Prefix), gpuQueueArn, tags);
+                scratchHostPath, maxSpotAttempts, Optional.of(s3Prefix), gpuQueueArn, tags, spotRetries);
     }
 
     public EngineInputs withMaxSpotAttempts(int attempts) {
         return new EngineInputs(environment, region, defaultQueueName, defaultQueueArn, highPriorityQueueName,
                 highPriorityQueueArn, headJobQueueName, headJobQueueArn, jobRoleArn, logGroupName, awsCliPath,
-                scratchHostPath, attempts, workDir, gpuQueueArn, tags);
+                scratchHostPath, attempts, workDir, gpuQueueArn, tags, spotRetries);
     }
 
     /** The inputs with the environment's GPU queue, which the configs then route GPU work to. */
     public EngineInputs withGpuQueue(String arn) {
         return new EngineInputs(environment, region, defaultQueueName, defaultQueueArn, highPriorityQueueName,
                 highPriorityQueueArn, headJobQueueName, headJobQueueArn, jobRoleArn, logGroupName, awsCliPath,
-                scratchHostPath, maxSpotAttempts, workDir, Optional.of(arn), tags);
+                scratchHostPath, maxSpotAttempts, workDir, Optional.of(arn), tags, spotRetries);
     }
 
     /** The inputs with the stack's tags, which every engine config puts on its jobs. */
     public EngineInputs withTags(Map<String, String> stackTags) {
         return new EngineInputs(environment, region, defaultQueueName, defaultQueueArn, highPriorityQueueName,
                 highPriorityQueueArn, headJobQueueName, headJobQueueArn, jobRoleArn, logGroupName, awsCliPath,
-                scratchHostPath, maxSpotAttempts, workDir, gpuQueueArn, stackTags);
+                scratchHostPath, maxSpotAttempts, workDir, gpuQueueArn, stackTags, spotRetries);
+    }
+
+    /** The inputs with Spot retries in every engine config (and Nextflow's move to On-Demand, when asked). */
+    public EngineInputs withSpotRetries(SpotRetries retries) {
+        return new EngineInputs(environment, region, defaultQueueName, defaultQueueArn, highPriorityQueueName,
+                highPriorityQueueArn, headJobQueueName, headJobQueueArn, jobRoleArn, logGroupName, awsCliPath,
+                scratchHostPath, maxSpotAttempts, workDir, gpuQueueArn, tags, retries);
+    }
+
+    /** Nextflow's {@code aws.batch.maxSpotAttempts}: the every-engine attempts when set, else {@link #maxSpotAttempts}. */
+    public int nextflowSpotAttempts() {
+        return spotRetries.everyEngine() ? spotRetries.attempts() : maxSpotAttempts;
     }
 
     private static String trimSlash(String s) {
