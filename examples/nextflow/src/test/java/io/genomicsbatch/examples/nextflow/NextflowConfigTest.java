@@ -187,4 +187,30 @@ class NextflowConfigTest {
         assertThat(at(config, "process", "withLabel:" + EngineConfigs.NEXTFLOW_HIGH_PRIORITY_LABEL, "queue"))
                 .isEqualTo(onDemandFirst);
     }
+    /** docs/shared-labs.md's line that keeps nf-core's retries next to the reclaim retry, as the docs print it. */
+    static String nfCoreErrorStrategyFromTheDocs() throws java.io.IOException {
+        var docs = java.nio.file.Files.readString(java.nio.file.Path.of("../../docs/shared-labs.md"));
+        var start = docs.indexOf("```groovy\nprocess.errorStrategy");
+        assertThat(start).as("the groovy block in docs/shared-labs.md").isNotNegative();
+        start += "```groovy\n".length();
+        return docs.substring(start, docs.indexOf("```", start));
+    }
+
+    @Test
+    void theDocumentedNfCoreStrategyRetriesReclaimsAndNfCoresExitCodes() throws Exception {
+        var text = EngineConfigs.nextflowConfig(PROD.withSpotRetries(new SpotRetries(2, true)))
+                + nfCoreErrorStrategyFromTheDocs();
+        var process = (Map<String, Object>) at(parse(text), "process");
+        var reclaimed = attempt(process, 1, RECLAIM, null);
+        reclaimed.put("exitStatus", Integer.MAX_VALUE);
+        assertThat(reclaimed.getErrorStrategy()).isEqualTo(ErrorStrategy.RETRY);
+        var outOfMemory = attempt(process, 1, TOOL_FAILURE, null);
+        outOfMemory.put("exitStatus", 137);
+        assertThat(outOfMemory.getErrorStrategy()).isEqualTo(ErrorStrategy.RETRY);
+        var toolError = attempt(process, 1, TOOL_FAILURE, null);
+        toolError.put("exitStatus", 1);
+        assertThat(toolError.getErrorStrategy()).isEqualTo(ErrorStrategy.FINISH);
+        // The move to On-Demand is untouched by it.
+        assertThat(attempt(process, 2, RECLAIM, PROD.defaultQueueArn()).get("queue")).isEqualTo(PROD.highPriorityQueueArn());
+    }
 }
