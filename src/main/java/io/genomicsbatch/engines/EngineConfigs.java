@@ -247,9 +247,9 @@ public final class EngineConfigs {
      * its AWS backend turns these runtime attributes into the job definition's retry strategy).
      */
     private static void cromwellSpotRetries(StringBuilder h, SpotRetries retries) {
-        h.append("          # Spot reclaims: AWS Batch runs a task up to ").append(retries.attempts())
-                .append(" times while its host is terminated;\n");
-        h.append("          # any other failure ends the attempt and reaches Cromwell (maxRetries). Cromwell 91+.\n");
+        h.append("          # Spot reclaims: AWS Batch reruns a task whose host was terminated, ").append(retries.attempts())
+                .append(" attempts in all;\n");
+        h.append("          # any other failure ends the job and reaches Cromwell (maxRetries). Cromwell 91+.\n");
         h.append("          awsBatchRetryAttempts = ").append(retries.attempts()).append('\n');
         h.append("          awsBatchEvaluateOnExit = [\n");
         h.append("            { action = \"RETRY\", onStatusReason = ").append(hocon(SpotRetries.HOST_TERMINATED))
