@@ -240,7 +240,7 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
                     var in = EngineInputs.of(namePrefix, v.get(0), v.get(1), v.get(2), v.get(3), v.get(4), v.get(5),
                             v.get(6), v.get(7), v.get(8));
                     in = gpu.isPresent() ? in.withGpuQueue(v.get(9)) : in;
-                    in = in.withTags(settings.tags());
+                    in = in.withTags(settings.tags()).withSpotRetries(settings.spotRetries());
                     in = settings.privateNetworking().enabled() ? in.withPrivateNetworking() : in;
                     return workDir.map(in::withWorkDir).orElse(in);
                 });

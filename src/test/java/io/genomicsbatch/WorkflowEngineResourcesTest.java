@@ -220,6 +220,47 @@ class WorkflowEngineResourcesTest {
                 .getString("backend.providers.AWSBatch.config.root")).isEqualTo("s3://<work-bucket>/<prefix>/cromwell-execution");
     }
 
+    /**
+     * A stack with engineSpotAttempts and nextflowOnDemandFallback (fixture Pulumi.spot-retries.yaml): every
+     * engine config retries host terminations only, with the stack's attempts; Nextflow moves a reclaimed task
+     * to the high-priority queue. EngineConfigsTest and examples/nextflow parse the same texts with the engines'
+     * parsers; here, that the stack's values reach them.
+     */
+    @Test
+    void spotRetriesReachEveryEngineConfigFromTheStack() {
+        var r = succeeded(io.genomicsbatch.support.TestStacks.runStackFile("spot-retries", new AwsAnswers()));
+        var cromwell = cromwell((String) r.outputs().get("cromwellBackendConfig"));
+        for (var backend : List.of("AWSBatch", "AWSBatchGPU")) {
+            var attributes = cromwell.getConfig("backend.providers." + backend + ".config.default-runtime-attributes");
+            assertThat(attributes.getInt("awsBatchRetryAttempts")).as(backend).isEqualTo(3);
+            assertThat(attributes.getConfigList("awsBatchEvaluateOnExit")).as(backend)
+                    .extracting(c -> c.root().unwrapped())
+                    .containsExactly(Map.of("action", "RETRY", "onStatusReason", "Host EC2*"),
+                            Map.of("action", "EXIT", "onReason", "*"));
+        }
+        // Every word here is shell-safe (EngineConfigsTest reads the line with a real shell).
+        var snakemake = List.of(((String) r.outputs().get("snakemakeArgs")).split(" "));
+        assertThat(snakemake.get(snakemake.indexOf("--aws-batch-spot-attempts") + 1)).isEqualTo("3");
+        var high = arn(QUEUE, "genomics-batch-high-priority");
+        assertThat((String) r.outputs().get("nextflowConfig")).contains("maxSpotAttempts = 3\n")
+                .contains("    queue = { task.attempt > 1 && (task.previousException?.message?.startsWith('Host EC2') "
+                        + "|| task.previousTrace?.queue == '" + high + "') ? '" + high + "' : '"
+                        + arn(QUEUE, "genomics-batch-default") + "' }\n")
+                .contains("    errorStrategy = { task.previousException?.message?.startsWith('Host EC2') ? 'retry' "
+                        + ": 'terminate' }\n");
+        // Snakemake's released plugin lacks the option, Cromwell before 91 the attributes: the plan says so.
+        assertThat(r.warnings()).anySatisfy(w -> assertThat(w).startsWith("genomics-batch:engineSpotAttempts = 3: "
+                + "snakemakeArgs pass --aws-batch-spot-attempts"));
+        // Off (the tests' dev stack): no retry attributes, no option, Nextflow's 5 attempts and plain queue.
+        var dev = stack("dev").outputs();
+        assertThat(cromwell((String) dev.get("cromwellBackendConfig"))
+                .hasPath("backend.providers.AWSBatch.config.default-runtime-attributes.awsBatchRetryAttempts")).isFalse();
+        assertThat((String) dev.get("snakemakeArgs")).doesNotContain("spot");
+        assertThat((String) dev.get("nextflowConfig")).contains("maxSpotAttempts = 5\n")
+                .doesNotContain("errorStrategy").doesNotContain("previousException");
+        assertThat(stack("dev").warnings()).noneSatisfy(w -> assertThat(w).contains("engineSpotAttempts"));
+    }
+
     static com.typesafe.config.Config cromwell(String text) {
         return com.typesafe.config.ConfigFactory.parseString(text,
                 com.typesafe.config.ConfigParseOptions.defaults().setAllowMissing(true).setIncluder(new NoIncludes()));

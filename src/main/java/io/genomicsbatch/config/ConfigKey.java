@@ -63,7 +63,10 @@ public enum ConfigKey {
     // Cost allocation
     TAGS("tags", Type.OBJECT, "{}"),
     // Hosts without internet
-    PRIVATE_NETWORKING("privateNetworking", Type.BOOLEAN, "false");
+    PRIVATE_NETWORKING("privateNetworking", Type.BOOLEAN, "false"),
+    // Spot retries in every engine config
+    ENGINE_SPOT_ATTEMPTS("engineSpotAttempts", Type.INTEGER, "0"),
+    NEXTFLOW_ON_DEMAND_FALLBACK("nextflowOnDemandFallback", Type.BOOLEAN, "false");
 
     /** The project name, which is also the config namespace. */
     public static final String NAMESPACE = "genomics-batch";

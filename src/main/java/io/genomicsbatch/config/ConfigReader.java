@@ -13,6 +13,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import io.genomicsbatch.engines.SpotRetries;
+
 import static io.genomicsbatch.config.ConfigKey.*;
 
 /**
@@ -104,7 +106,8 @@ public final class ConfigReader implements Lineup.Values {
                         bool(BOOT_LOOP_STOP), integer(BOOT_LOOP_FAILURES)),
                 new Settings.Budget(integer(MONTHLY_BUDGET_USD), integers(BUDGET_ALERT_PERCENTS),
                         integer(BUDGET_STOP_PERCENT), list(BUDGET_STOP_ROLE_NAMES)),
-                new Settings.PrivateNetworking(bool(PRIVATE_NETWORKING)));
+                new Settings.PrivateNetworking(bool(PRIVATE_NETWORKING)),
+                new SpotRetries(integer(ENGINE_SPOT_ATTEMPTS), bool(NEXTFLOW_ON_DEMAND_FALLBACK)));
         // EventBridge and CloudWatch publish to a topic of their own region only.
         settings.alerts().topicArn().filter(AwsFormats::isSnsTopicArn).ifPresent(arn -> source.awsRegion()
                 .filter(region -> !region.equals(arn.split(":")[3]))

@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 
+import io.genomicsbatch.engines.SpotRetries;
+
 /**
  * Typed, immutable settings for one environment. Compute environments and queues are lists of
  * specs, so a new one is one entry in {@link Lineup}; {@link ConfigReader} builds them from stack
@@ -260,12 +262,14 @@ public final class Settings {
      * @param alerts                 notifications, alarms, the dashboard and the boot-loop stop
      * @param budget                 the monthly budget and its stop
      * @param privateNetworking      the VPC endpoints for hosts without internet
+     * @param spotRetries            Spot retries in every engine config; {@link SpotRetries#NONE}: the configs as before
      */
     public record Environment(Network network, List<ComputeEnvironmentSpec> computeEnvironments,
                               List<QueueSpec> queues, int runnableTimeoutMinutes, Storage storage, Hosts hosts,
                               DataAccess data,
                               int logRetentionDays, boolean protect, Map<String, String> tags,
-                              Alerts alerts, Budget budget, PrivateNetworking privateNetworking) {
+                              Alerts alerts, Budget budget, PrivateNetworking privateNetworking,
+                              SpotRetries spotRetries) {
         public Environment {
             computeEnvironments = List.copyOf(computeEnvironments);
             queues = List.copyOf(queues);
@@ -277,7 +281,7 @@ public final class Settings {
                            int runnableTimeoutMinutes, Storage storage, Hosts hosts, DataAccess data,
                            int logRetentionDays, boolean protect, Map<String, String> tags, Alerts alerts) {
             this(network, computeEnvironments, queues, runnableTimeoutMinutes, storage, hosts, data, logRetentionDays,
-                    protect, tags, alerts, Budget.NONE, PrivateNetworking.NONE);
+                    protect, tags, alerts, Budget.NONE, PrivateNetworking.NONE, SpotRetries.NONE);
         }
 
         /** Without stack tags or alerts: the component's API before they existed. */

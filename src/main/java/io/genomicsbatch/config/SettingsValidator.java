@@ -1,6 +1,7 @@
 package io.genomicsbatch.config;
 
 import io.genomicsbatch.engines.EngineConfigs;
+import io.genomicsbatch.engines.SpotRetries;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -99,6 +100,9 @@ public final class SettingsValidator {
         tags(s.tags(), problems);
         alerts(s.alerts(), problems);
         budget(s.budget(), s.alerts(), problems);
+        range(ENGINE_SPOT_ATTEMPTS, s.spotRetries().attempts(), 0, SpotRetries.MAX_ATTEMPTS, " attempts per job ("
+                + "AWS Batch's retry strategy takes 1-" + SpotRetries.MAX_ATTEMPTS + "; 0 leaves the engine configs as "
+                + "they were)", problems);
         // Spot and On-Demand share instanceTypes: the same problem is reported once.
         return List.copyOf(new LinkedHashSet<>(problems));
     }
@@ -180,6 +184,12 @@ public final class SettingsValidator {
                     : "; every bucket of " + DATA_BUCKET_NAMES.fullKey() + " and " + REFERENCE_BUCKET_NAMES.fullKey()
                     + " " + buckets + " must be in that region (the default reference buckets are not everywhere:"
                     + " copy what you need, or list none)"));
+        }
+        if (s.spotRetries().everyEngine()) {
+            warnings.add(ENGINE_SPOT_ATTEMPTS.fullKey() + " = " + s.spotRetries().attempts() + ": snakemakeArgs "
+                    + "pass " + EngineConfigs.SNAKEMAKE_SPOT_ATTEMPTS + ", which released versions of "
+                    + "snakemake-executor-plugin-aws-batch (0.3.0 and before) do not know, so Snakemake refuses "
+                    + "to start with them; cromwellBackendConfig's retry attributes need Cromwell 91 or later");
         }
         return List.copyOf(new LinkedHashSet<>(warnings));
     }

@@ -38,6 +38,8 @@ public final class EngineConfigs {
     public static final String NEXTFLOW_OUTPUT = "nextflowConfig";
     public static final String CROMWELL_OUTPUT = "cromwellBackendConfig";
     public static final String SNAKEMAKE_OUTPUT = "snakemakeArgs";
+    /** The Snakemake AWS Batch plugin's option for attempts per job that retry a host termination only. */
+    public static final String SNAKEMAKE_SPOT_ATTEMPTS = "--aws-batch-spot-attempts";
     /** The three, in the order {@link #byOutputName} gives them. */
     public static final List<String> OUTPUT_NAMES = List.of(NEXTFLOW_OUTPUT, CROMWELL_OUTPUT, SNAKEMAKE_OUTPUT);
 
@@ -72,8 +74,12 @@ public final class EngineConfigs {
         g.append("workDir = ").append(groovy(workDir(in) + "/nextflow/work")).append("\n\n");
         g.append("process {\n");
         g.append("    executor = 'awsbatch'\n");
-        g.append("    // The default queue: Spot first, then On-Demand.\n");
-        g.append("    queue = ").append(groovy(in.defaultQueueArn())).append('\n');
+        if (in.spotRetries().onDemandFallback()) {
+            onDemandFallback(in, g);
+        } else {
+            g.append("    // The default queue: Spot first, then On-Demand.\n");
+            g.append("    queue = ").append(groovy(in.defaultQueueArn())).append('\n');
+        }
         g.append("    // Processes labelled '").append(NEXTFLOW_HIGH_PRIORITY_LABEL)
                 .append("' go to the high-priority queue (On-Demand first).\n");
         g.append("    withLabel: ").append(groovy(NEXTFLOW_HIGH_PRIORITY_LABEL)).append(" {\n");
@@ -103,7 +109,7 @@ public final class EngineConfigs {
         g.append("        // Task scratch (/tmp in the container) on the hosts' data storage, not Docker's writable layer.\n");
         g.append("        volumes = [").append(groovy(in.scratchHostPath() + ":/tmp")).append("]\n");
         g.append("        // Resubmit a task whose Spot instance was reclaimed (0 by default since Nextflow 24.10).\n");
-        g.append("        maxSpotAttempts = ").append(in.maxSpotAttempts()).append('\n');
+        g.append("        maxSpotAttempts = ").append(in.nextflowSpotAttempts()).append('\n');
         g.append("        logsGroup = ").append(groovy(in.logGroupName())).append('\n');
         g.append("    }\n");
         g.append("}\n\n");
@@ -132,6 +138,28 @@ public final class EngineConfigs {
             fusion.enabled = false
             wave.enabled = false
             """;
+
+    /**
+     * The default queue, and the move to the high-priority queue after Spot reclaims. AWS Batch retries a
+     * reclaimed job itself up to {@code maxSpotAttempts} times and exits on any other failure, so a job that
+     * fails with the reclaim's status reason was reclaimed on every attempt. Nextflow (24.10 and later)
+     * exposes that failure as {@code task.previousException} to errorStrategy (the current failure) and to
+     * the next attempt's queue, and the queue an attempt ran on as {@code task.previousTrace.queue}.
+     */
+    private static void onDemandFallback(EngineInputs in, StringBuilder g) {
+        var reclaimed = "task.previousException?.message?.startsWith(" + groovy(SpotRetries.hostTerminatedPrefix())
+                + ")";
+        var high = groovy(in.highPriorityQueueArn());
+        g.append("    // The default queue: Spot first, then On-Demand. A task whose Batch job a Spot reclaim ended (its\n");
+        g.append("    // reason starts 'Host EC2', after aws.batch.maxSpotAttempts attempts) runs again on the high-priority\n");
+        g.append("    // queue (On-Demand first), and its later attempts stay there.\n");
+        g.append("    queue = { task.attempt > 1 && (").append(reclaimed).append(" || task.previousTrace?.queue == ")
+                .append(high).append(") ? ").append(high).append(" : ").append(groovy(in.defaultQueueArn()))
+                .append(" }\n");
+        g.append("    // Retry a task a Spot reclaim ended (maxRetries times); any other failure stops the run, Nextflow's\n");
+        g.append("    // default. This replaces the pipeline's process-wide errorStrategy, not its withLabel/withName ones.\n");
+        g.append("    errorStrategy = { ").append(reclaimed).append(" ? 'retry' : 'terminate' }\n");
+    }
 
     /** The job tag holding Nextflow's run name (a new one per run, -resume included). */
     public static final String RUN_LABEL = "genomics-batch-run";
@@ -216,6 +244,9 @@ public final class EngineConfigs {
         h.append("        default-runtime-attributes {\n");
         queueComment.forEach(line -> h.append("          # ").append(line).append('\n'));
         h.append("          queueArn = ").append(hocon(queueArn)).append('\n');
+        if (in.spotRetries().everyEngine()) {
+            cromwellSpotRetries(h, in.spotRetries());
+        }
         if (gpus > 0) {
             h.append("          gpuCount = ").append(gpus).append('\n');
         }
@@ -227,6 +258,22 @@ public final class EngineConfigs {
         h.append("        }\n");
         h.append("      }\n");
         h.append("    }\n");
+    }
+
+    /**
+     * AWS Batch retries a job whose host was terminated, and exits on anything else (Cromwell 91 and later:
+     * its AWS backend turns these runtime attributes into the job definition's retry strategy).
+     */
+    private static void cromwellSpotRetries(StringBuilder h, SpotRetries retries) {
+        h.append("          # Spot reclaims: AWS Batch reruns a task whose host was terminated, ").append(retries.attempts())
+                .append(" attempts in all;\n");
+        h.append("          # any other failure ends the job and reaches Cromwell (maxRetries). Cromwell 91+.\n");
+        h.append("          awsBatchRetryAttempts = ").append(retries.attempts()).append('\n');
+        h.append("          awsBatchEvaluateOnExit = [\n");
+        h.append("            { action = \"RETRY\", onStatusReason = ").append(hocon(SpotRetries.HOST_TERMINATED))
+                .append(" },\n");
+        h.append("            { action = \"EXIT\", onReason = \"*\" }\n");
+        h.append("          ]\n");
     }
 
     private static String cromwellRoot(EngineInputs in) {
@@ -250,6 +297,11 @@ public final class EngineConfigs {
                 "--aws-batch-job-role", in.jobRoleArn(),
                 "--default-storage-provider", "s3",
                 "--default-storage-prefix", workDir(in) + "/snakemake"));
+        if (in.spotRetries().everyEngine()) {
+            // Each job's retry strategy then retries a host termination only (see docs/shared-labs.md for
+            // which plugin has the option).
+            args.addAll(List.of(SNAKEMAKE_SPOT_ATTEMPTS, String.valueOf(in.spotRetries().attempts())));
+        }
         // Last, so that a run's own KEY=VALUE can follow. The plugin splits each at its first '=', so a
         // key holding '=' cannot be passed this way: such tags are left out.
         var tags = in.tags().entrySet().stream().filter(t -> !t.getKey().contains("="))

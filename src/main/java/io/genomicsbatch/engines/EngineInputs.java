@@ -21,12 +21,14 @@ import java.util.regex.Pattern;
  * @param logGroupName         the CloudWatch log group of the environment's jobs
  * @param awsCliPath           the self-contained AWS CLI v2 on the hosts (absolute, ends in {@code /bin/aws})
  * @param scratchHostPath      the hosts' data storage, where task scratch must land (absolute)
- * @param maxSpotAttempts      how often an engine resubmits a task lost to a Spot reclaim (0-20)
+ * @param maxSpotAttempts      Nextflow: attempts per job while Spot reclaims end it (0-10; 0: no retry)
  * @param workDir              an S3 prefix for the engines' work files ({@code s3://bucket/prefix}); empty: the
  *                             user sets it (the configs say where)
  * @param gpuQueueArn          the GPU queue, when the environment has one; empty: no GPU routing in the configs
  * @param tags                 the stack's tags, which the configs put on every job (with the run's labels)
  * @param privateNetworking    the hosts have no internet: the configs leave out what needs it (Fusion, Wave)
+ * @param spotRetries          Spot retries in every engine and Nextflow's move to On-Demand; {@link SpotRetries#NONE}:
+ *                             none beyond Nextflow's {@code maxSpotAttempts}
  */
 public record EngineInputs(String environment, String region,
                            String defaultQueueName, String defaultQueueArn,
@@ -35,7 +37,7 @@ public record EngineInputs(String environment, String region,
                            String jobRoleArn, String logGroupName,
                            String awsCliPath, String scratchHostPath, int maxSpotAttempts,
                            Optional<String> workDir, Optional<String> gpuQueueArn, Map<String, String> tags,
-                           boolean privateNetworking) {
+                           boolean privateNetworking, SpotRetries spotRetries) {
 
     /**
      * The hosts' AWS CLI v2 for Nextflow's {@code aws.batch.cliPath}: Nextflow mounts the CLI's
@@ -85,6 +87,11 @@ public record EngineInputs(String environment, String region,
             throw new IllegalArgumentException("maxSpotAttempts " + maxSpotAttempts + ": expected 0-"
                     + MAX_SPOT_ATTEMPTS_LIMIT);
         }
+        spotRetries = spotRetries == null ? SpotRetries.NONE : spotRetries;
+        if (spotRetries.attempts() < 0 || spotRetries.attempts() > SpotRetries.MAX_ATTEMPTS) {
+            throw new IllegalArgumentException("spotRetries.attempts " + spotRetries.attempts() + ": expected 0-"
+                    + SpotRetries.MAX_ATTEMPTS);
+        }
         gpuQueueArn = gpuQueueArn == null ? Optional.empty() : gpuQueueArn;
         tags = tags == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(tags));
         gpuQueueArn.filter(String::isBlank).ifPresent(blank -> {
@@ -98,32 +105,6 @@ public record EngineInputs(String environment, String region,
         });
     }
 
-    /** Inputs without tags. */
-    public EngineInputs(String environment, String region,
-                        String defaultQueueName, String defaultQueueArn,
-                        String highPriorityQueueName, String highPriorityQueueArn,
-                        String headJobQueueName, String headJobQueueArn,
-                        String jobRoleArn, String logGroupName,
-                        String awsCliPath, String scratchHostPath, int maxSpotAttempts,
-                        Optional<String> workDir, Optional<String> gpuQueueArn) {
-        this(environment, region, defaultQueueName, defaultQueueArn, highPriorityQueueName, highPriorityQueueArn,
-                headJobQueueName, headJobQueueArn, jobRoleArn, logGroupName, awsCliPath, scratchHostPath,
-                maxSpotAttempts, workDir, gpuQueueArn, Map.of(), false);
-    }
-
-    /** Inputs without a GPU queue. */
-    public EngineInputs(String environment, String region,
-                        String defaultQueueName, String defaultQueueArn,
-                        String highPriorityQueueName, String highPriorityQueueArn,
-                        String headJobQueueName, String headJobQueueArn,
-                        String jobRoleArn, String logGroupName,
-                        String awsCliPath, String scratchHostPath, int maxSpotAttempts,
-                        Optional<String> workDir) {
-        this(environment, region, defaultQueueName, defaultQueueArn, highPriorityQueueName, highPriorityQueueArn,
-                headJobQueueName, headJobQueueArn, jobRoleArn, logGroupName, awsCliPath, scratchHostPath,
-                maxSpotAttempts, workDir, Optional.empty());
-    }
-
     /** The inputs with the hosts' CLI path, scratch path and {@value #DEFAULT_MAX_SPOT_ATTEMPTS} Spot attempts. */
     public static EngineInputs of(String environment, String region,
                                   String defaultQueueName, String defaultQueueArn,
@@ -132,40 +113,105 @@ public record EngineInputs(String environment, String region,
                                   String jobRoleArn, String logGroupName) {
         return new EngineInputs(environment, region, defaultQueueName, defaultQueueArn, highPriorityQueueName,
                 highPriorityQueueArn, headJobQueueName, headJobQueueArn, jobRoleArn, logGroupName, HOST_AWS_CLI,
-                HOST_SCRATCH, DEFAULT_MAX_SPOT_ATTEMPTS, Optional.empty());
+                HOST_SCRATCH, DEFAULT_MAX_SPOT_ATTEMPTS, Optional.empty(), Optional.empty(), Map.of(), false,
+                SpotRetries.NONE);
+    }
+
+    /** The inputs with other host paths (the hosts' AWS CLI, their shared scratch). */
+    public EngineInputs withHostPaths(String cliPath, String scratchPath) {
+        return copy(b -> {
+            b.awsCliPath = cliPath;
+            b.scratchHostPath = scratchPath;
+        });
     }
 
     public EngineInputs withWorkDir(String s3Prefix) {
-        return new EngineInputs(environment, region, defaultQueueName, defaultQueueArn, highPriorityQueueName,
-                highPriorityQueueArn, headJobQueueName, headJobQueueArn, jobRoleArn, logGroupName, awsCliPath,
-                scratchHostPath, maxSpotAttempts, Optional.of(s3Prefix), gpuQueueArn, tags, privateNetworking);
+        return copy(b -> b.workDir = Optional.of(s3Prefix));
     }
 
     public EngineInputs withMaxSpotAttempts(int attempts) {
-        return new EngineInputs(environment, region, defaultQueueName, defaultQueueArn, highPriorityQueueName,
-                highPriorityQueueArn, headJobQueueName, headJobQueueArn, jobRoleArn, logGroupName, awsCliPath,
-                scratchHostPath, attempts, workDir, gpuQueueArn, tags, privateNetworking);
+        return copy(b -> b.maxSpotAttempts = attempts);
     }
 
     /** The inputs with the environment's GPU queue, which the configs then route GPU work to. */
     public EngineInputs withGpuQueue(String arn) {
-        return new EngineInputs(environment, region, defaultQueueName, defaultQueueArn, highPriorityQueueName,
-                highPriorityQueueArn, headJobQueueName, headJobQueueArn, jobRoleArn, logGroupName, awsCliPath,
-                scratchHostPath, maxSpotAttempts, workDir, Optional.of(arn), tags, privateNetworking);
+        return copy(b -> b.gpuQueueArn = Optional.of(arn));
     }
 
     /** The inputs with the stack's tags, which every engine config puts on its jobs. */
     public EngineInputs withTags(Map<String, String> stackTags) {
-        return new EngineInputs(environment, region, defaultQueueName, defaultQueueArn, highPriorityQueueName,
-                highPriorityQueueArn, headJobQueueName, headJobQueueArn, jobRoleArn, logGroupName, awsCliPath,
-                scratchHostPath, maxSpotAttempts, workDir, gpuQueueArn, stackTags, privateNetworking);
+        return copy(b -> b.tags = stackTags);
     }
 
     /** The inputs for hosts without internet (privateNetworking). */
     public EngineInputs withPrivateNetworking() {
-        return new EngineInputs(environment, region, defaultQueueName, defaultQueueArn, highPriorityQueueName,
-                highPriorityQueueArn, headJobQueueName, headJobQueueArn, jobRoleArn, logGroupName, awsCliPath,
-                scratchHostPath, maxSpotAttempts, workDir, gpuQueueArn, tags, true);
+        return copy(b -> b.privateNetworking = true);
+    }
+
+    /** The inputs with Spot retries in every engine config (and Nextflow's move to On-Demand, when asked). */
+    public EngineInputs withSpotRetries(SpotRetries retries) {
+        return copy(b -> b.spotRetries = retries);
+    }
+
+    /** Nextflow's {@code aws.batch.maxSpotAttempts}: the every-engine attempts when set, else {@link #maxSpotAttempts}. */
+    public int nextflowSpotAttempts() {
+        return spotRetries.everyEngine() ? spotRetries.attempts() : maxSpotAttempts;
+    }
+
+    /** These inputs with some fields changed: each with* method is one change, checked as a whole. */
+    private EngineInputs copy(java.util.function.Consumer<Fields> change) {
+        var f = new Fields(this);
+        change.accept(f);
+        return f.build();
+    }
+
+    /** The record's fields, mutable while one copy is made; a new field is one line here and in build(). */
+    private static final class Fields {
+        String environment;
+        String region;
+        String defaultQueueName;
+        String defaultQueueArn;
+        String highPriorityQueueName;
+        String highPriorityQueueArn;
+        String headJobQueueName;
+        String headJobQueueArn;
+        String jobRoleArn;
+        String logGroupName;
+        String awsCliPath;
+        String scratchHostPath;
+        int maxSpotAttempts;
+        Optional<String> workDir;
+        Optional<String> gpuQueueArn;
+        Map<String, String> tags;
+        boolean privateNetworking;
+        SpotRetries spotRetries;
+
+        Fields(EngineInputs in) {
+            environment = in.environment;
+            region = in.region;
+            defaultQueueName = in.defaultQueueName;
+            defaultQueueArn = in.defaultQueueArn;
+            highPriorityQueueName = in.highPriorityQueueName;
+            highPriorityQueueArn = in.highPriorityQueueArn;
+            headJobQueueName = in.headJobQueueName;
+            headJobQueueArn = in.headJobQueueArn;
+            jobRoleArn = in.jobRoleArn;
+            logGroupName = in.logGroupName;
+            awsCliPath = in.awsCliPath;
+            scratchHostPath = in.scratchHostPath;
+            maxSpotAttempts = in.maxSpotAttempts;
+            workDir = in.workDir;
+            gpuQueueArn = in.gpuQueueArn;
+            tags = in.tags;
+            privateNetworking = in.privateNetworking;
+            spotRetries = in.spotRetries;
+        }
+
+        EngineInputs build() {
+            return new EngineInputs(environment, region, defaultQueueName, defaultQueueArn, highPriorityQueueName,
+                    highPriorityQueueArn, headJobQueueName, headJobQueueArn, jobRoleArn, logGroupName, awsCliPath,
+                    scratchHostPath, maxSpotAttempts, workDir, gpuQueueArn, tags, privateNetworking, spotRetries);
+        }
     }
 
     private static String trimSlash(String s) {

@@ -157,7 +157,13 @@ class ConfigValidationTest {
                 arguments("workDirectory", "s3://arn:aws:s3:::acme/runs", "\"s3://arn:aws:s3:::acme/runs\"",
                         "bare bucket name"),
                 arguments("workDirectory", "s3://acme-work/runs", "\"s3://acme-work/runs\"",
-                        "genomics-batch:dataBucketNames, which is empty"));
+                        "genomics-batch:dataBucketNames, which is empty"),
+                // Spot retries in every engine (issue 20): AWS Batch's retry strategy takes 1-10 attempts
+                arguments("engineSpotAttempts", "11", "11", "from 0 to 10 attempts per job (AWS Batch's retry "
+                        + "strategy takes 1-10; 0 leaves the engine configs as they were)"),
+                arguments("engineSpotAttempts", "-1", "-1", "from 0 to 10"),
+                arguments("engineSpotAttempts", "three", "\"three\"", "whole number"),
+                arguments("nextflowOnDemandFallback", "yes", "\"yes\"", "true or false"));
     }
 
     /** A work directory in a bucket of dataBucketNames, with a prefix the engines and IAM take as it is. */
@@ -675,7 +681,9 @@ class ConfigValidationTest {
             Map.entry("scratchVolumeGiB", List.of("0", "65537")),
             Map.entry("dataBucketNames", List.of("[\"a\"]", "[\"-bucket\"]", "\"bucket\"")),
             Map.entry("workDirectory", List.of("s3://never-listed-bucket/runs", "reads/runs", "s3://ab/runs")),
-            Map.entry("protect", List.of("yes", "")));
+            Map.entry("protect", List.of("yes", "")),
+            Map.entry("engineSpotAttempts", List.of("11", "-2", "5.5")),
+            Map.entry("nextflowOnDemandFallback", List.of("on", "")));
 
     /** A consistent valid config: relations (min <= max, high > default) hold. */
     static Map<String, String> randomValid(Random random) {
@@ -714,6 +722,8 @@ class ConfigValidationTest {
             config.put("dataBucketNames", "[]");
         }
         config.put("protect", Boolean.toString(random.nextBoolean()));
+        config.put("engineSpotAttempts", Integer.toString(random.nextInt(11)));
+        config.put("nextflowOnDemandFallback", Boolean.toString(random.nextBoolean()));
         return config;
     }
 

@@ -15,7 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,10 +37,10 @@ class EngineConfigsTest {
             "arn:aws:iam::" + ACCOUNT + ":role/genomics-batch-job-role-1a2b3c4", "/aws/batch/genomics-batch-dev");
 
     /** Values a format could misread if they were spliced in unquoted. */
-    static final EngineInputs HOSTILE = new EngineInputs("env\n} evil {", "eu-west-1",
+    static final EngineInputs HOSTILE = EngineInputs.of("env\n} evil {", "eu-west-1",
             "q", "arn:aws:batch:eu-west-1:1:job-queue/it's \"quoted\" ${HOME} $x \\ #not-a-comment // nor this",
-            "h", "arn:h\nnewline", "hj", "arn:hj", "arn:aws:iam::1:role/o'brien", "/logs/a b\tc",
-            "/opt/it's here/bin/aws", "/data dir", 3, Optional.empty());
+            "h", "arn:h\nnewline", "hj", "arn:hj", "arn:aws:iam::1:role/o'brien", "/logs/a b\tc")
+            .withHostPaths("/opt/it's here/bin/aws", "/data dir").withMaxSpotAttempts(3);
 
     // ---- Cromwell ----
 
@@ -221,8 +221,8 @@ class EngineConfigsTest {
 
     @Test
     void inputsRefuseWhatTheEnginesWouldRefuse() {
-        assertThatThrownBy(() -> new EngineInputs("e", "r", "q", "a", "h", "a", "hj", "a", "role", "logs",
-                "/usr/bin/aws2", "/scratch", 5, Optional.empty())).hasMessageContaining("/bin/aws");
+        assertThatThrownBy(() -> EngineInputs.of("e", "r", "q", "a", "h", "a", "hj", "a", "role", "logs")
+                .withHostPaths("/usr/bin/aws2", "/scratch")).hasMessageContaining("/bin/aws");
         assertThatThrownBy(() -> DEV.withMaxSpotAttempts(11)).hasMessageContaining("0-10");
         assertThatThrownBy(() -> DEV.withWorkDir("acme-bucket/work")).hasMessageContaining("s3://");
         assertThatThrownBy(() -> DEV.withWorkDir("s3:///work")).hasMessageContaining("s3://");
@@ -306,5 +306,88 @@ class EngineConfigsTest {
         // Cromwell's released AWS backend offers no job tags to configure (docs/cost.md): nothing is claimed.
         assertThat(EngineConfigs.cromwellBackendConfig(DEV.withTags(LAB_TAGS)))
                 .isEqualTo(EngineConfigs.cromwellBackendConfig(DEV));
+    }
+    // ---- Spot retries in every engine (issue 20) ----
+
+    static final SpotRetries THREE = new SpotRetries(3, false);
+
+    /**
+     * What Cromwell's AWS backend (91 and later) accepts, from its AwsBatchRuntimeAttributes: attempts 0-10
+     * (AwsBatchRetryAttemptsValidation), and evaluate-on-exit entries read with Config.getObjectList whose keys
+     * are among these (any case) and whose action is retry or exit (AwsBatchEvaluateOnExitValidation).
+     */
+    static final Set<String> CROMWELL_EVALUATE_ON_EXIT_KEYS = Set.of("action", "onexitcode", "onreason", "onstatusreason");
+
+    @Test
+    void cromwellRetriesHostTerminationsOnlyInEveryBackend() {
+        var c = cromwell(EngineConfigs.cromwellBackendConfig(DEV.withGpuQueue(GPU_QUEUE).withSpotRetries(THREE)),
+                new ArrayList<>());
+        for (var backend : List.of("AWSBatch", "AWSBatchGPU")) {
+            var attributes = c.getConfig("backend.providers." + backend + ".config.default-runtime-attributes");
+            assertThat(attributes.getInt("awsBatchRetryAttempts")).as(backend).isEqualTo(3).isBetween(0, 10);
+            var rules = attributes.getObjectList("awsBatchEvaluateOnExit").stream().map(o -> o.unwrapped()).toList();
+            // The first matching rule wins (AWS Batch): a host termination retries, anything else ends the job.
+            assertThat(rules).as(backend).containsExactly(
+                    java.util.Map.of("action", "RETRY", "onStatusReason", "Host EC2*"),
+                    java.util.Map.of("action", "EXIT", "onReason", "*"));
+            assertThat(rules).allSatisfy(rule -> {
+                assertThat(rule.keySet()).allSatisfy(k -> assertThat(CROMWELL_EVALUATE_ON_EXIT_KEYS)
+                        .contains(k.toLowerCase(java.util.Locale.ROOT)));
+                assertThat(((String) rule.get("action")).toLowerCase(java.util.Locale.ROOT)).isIn("retry", "exit");
+            });
+            assertThat(attributes.getString("queueArn")).isNotEmpty();
+        }
+        assertThat(c.getInt("backend.providers.AWSBatchGPU.config.default-runtime-attributes.gpuCount")).isEqualTo(1);
+        // Off: no retry attributes, the config as it was.
+        assertThat(EngineConfigs.cromwellBackendConfig(DEV.withSpotRetries(SpotRetries.NONE)))
+                .isEqualTo(EngineConfigs.cromwellBackendConfig(DEV)).doesNotContain("awsBatchRetryAttempts");
+        // The Nextflow-only fallback changes nothing for Cromwell.
+        assertThat(EngineConfigs.cromwellBackendConfig(DEV.withSpotRetries(new SpotRetries(0, true))))
+                .isEqualTo(EngineConfigs.cromwellBackendConfig(DEV));
+    }
+
+    @Test
+    void snakemakeAsksForSpotAttemptsBeforeTheTagsThatMustStayLast() throws Exception {
+        var words = shellWords(EngineConfigs.snakemakeArgs(DEV.withTags(LAB_TAGS).withSpotRetries(THREE)));
+        var at = words.indexOf("--aws-batch-spot-attempts");
+        assertThat(at).isPositive();
+        assertThat(words.get(at + 1)).isEqualTo("3");
+        assertThat(words.subList(words.indexOf("--aws-batch-tags"), words.size()))
+                .containsExactly("--aws-batch-tags", "CostCenter=4711", "Lab=it's ${HOME} core");
+        assertThat(at).isLessThan(words.indexOf("--aws-batch-tags"));
+        assertThat(shellWords(EngineConfigs.snakemakeArgs(DEV.withSpotRetries(new SpotRetries(10, false)))))
+                .endsWith("--aws-batch-spot-attempts", "10");
+        assertThat(EngineConfigs.snakemakeArgList(DEV.withSpotRetries(new SpotRetries(0, true))))
+                .isEqualTo(EngineConfigs.snakemakeArgList(DEV)).doesNotContain("--aws-batch-spot-attempts");
+    }
+
+    @Test
+    void nextflowTakesTheEveryEngineAttemptsAndMovesReclaimedTasksOnlyWhenAsked() {
+        assertThat(EngineConfigs.nextflowConfig(DEV.withSpotRetries(THREE))).contains("maxSpotAttempts = 3\n")
+                .doesNotContain("errorStrategy");
+        // Without every-engine attempts Nextflow keeps its own, the fallback included.
+        var fallback = EngineConfigs.nextflowConfig(DEV.withMaxSpotAttempts(2).withSpotRetries(new SpotRetries(0, true)));
+        assertThat(fallback).contains("maxSpotAttempts = 2\n").contains("errorStrategy = {")
+                .contains("task.previousTrace?.queue == '" + DEV.highPriorityQueueArn() + "'");
+        // The high-priority label still wins for its processes (a withLabel selector outranks process.queue).
+        assertThat(fallback).contains("    withLabel: 'high_priority' {\n        queue = '" + DEV.highPriorityQueueArn());
+        assertThat(EngineConfigs.nextflowConfig(DEV.withSpotRetries(SpotRetries.NONE)))
+                .isEqualTo(EngineConfigs.nextflowConfig(DEV));
+    }
+
+    @Test
+    void theFallbackQuotesTheQueuesForGroovy() {
+        var text = EngineConfigs.nextflowConfig(HOSTILE.withSpotRetries(new SpotRetries(2, true)));
+        assertThat(text).contains(EngineConfigs.groovy(HOSTILE.highPriorityQueueArn()))
+                .contains(EngineConfigs.groovy(HOSTILE.defaultQueueArn()));
+    }
+
+    @Test
+    void spotAttemptsOutsideWhatAwsBatchTakesAreRefused() {
+        assertThatThrownBy(() -> DEV.withSpotRetries(new SpotRetries(11, false))).hasMessageContaining("0-10");
+        assertThatThrownBy(() -> DEV.withSpotRetries(new SpotRetries(-1, true))).hasMessageContaining("0-10");
+        assertThat(DEV.withSpotRetries(null).spotRetries()).isEqualTo(SpotRetries.NONE);
+        assertThat(DEV.withSpotRetries(new SpotRetries(4, false)).nextflowSpotAttempts()).isEqualTo(4);
+        assertThat(DEV.withMaxSpotAttempts(0).nextflowSpotAttempts()).isZero();
     }
 }

@@ -2,12 +2,16 @@ package io.genomicsbatch.examples.nextflow;
 
 import io.genomicsbatch.engines.EngineConfigs;
 import io.genomicsbatch.engines.EngineInputs;
+import io.genomicsbatch.engines.SpotRetries;
 import nextflow.config.ConfigParser;
+import nextflow.exception.ProcessException;
+import nextflow.processor.ErrorStrategy;
+import nextflow.processor.TaskConfig;
+import nextflow.trace.TraceRecord;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -104,9 +108,9 @@ class NextflowConfigTest {
 
     @Test
     void valuesWithQuotesDollarsAndBackslashesStayValues() {
-        var odd = new EngineInputs("it's ${env}", "eu-west-1", "q", "arn:q/it's ${HOME} \"x\" \\ $y", "h", "arn:h",
-                "hj", "arn:hj", "arn:aws:iam::1:role/o'brien\nnext", "/logs/a'b", "/opt/it's/bin/aws", "/data dir",
-                0, Optional.empty());
+        var odd = EngineInputs.of("it's ${env}", "eu-west-1", "q", "arn:q/it's ${HOME} \"x\" \\ $y", "h", "arn:h",
+                "hj", "arn:hj", "arn:aws:iam::1:role/o'brien\nnext", "/logs/a'b")
+                .withHostPaths("/opt/it's/bin/aws", "/data dir").withMaxSpotAttempts(0);
         var config = parse(EngineConfigs.nextflowConfig(odd));
         assertThat(at(config, "process", "queue")).isEqualTo(odd.defaultQueueArn());
         assertThat(at(config, "aws", "batch", "jobRole")).isEqualTo(odd.jobRoleArn());
@@ -132,5 +136,88 @@ class NextflowConfigTest {
                 Map.entry("CostCenter", "4711"), Map.entry("Lab name", "it's ${HOME} / core"),
                 Map.entry(EngineConfigs.RUN_LABEL, "happy_einstein"),
                 Map.entry(EngineConfigs.SESSION_LABEL, session.toString()));
+    }
+    // ---- Spot retries (issue 20): the move to On-Demand, evaluated by Nextflow's own TaskConfig ----
+
+    /** A Spot reclaim as the awsbatch executor reports it: the job's status reason, then the container's reason. */
+    static final String RECLAIM = "Host EC2 (instance i-0123456789abcdef0) terminated. - "
+            + "CannotInspectContainerError: Could not transition to inspecting";
+    static final String TOOL_FAILURE = "Essential container in task exited";
+
+    /**
+     * The process settings for one attempt, as Nextflow's TaskProcessor leaves them: the attempt number, the
+     * exception of the failure being judged (set before errorStrategy runs, kept for the next attempt) and the
+     * trace of the attempt before. {@code setContext} binds {@code task} to the config itself, as Nextflow does.
+     */
+    static TaskConfig attempt(Map<String, Object> process, int attempt, String failure, String previousQueue) {
+        var config = new TaskConfig(new java.util.HashMap<>(process));
+        config.setContext(new java.util.HashMap<>());
+        config.put("attempt", attempt);
+        if (failure != null) {
+            config.put("previousException", new ProcessException(failure));
+        }
+        if (previousQueue != null) {
+            var trace = new TraceRecord();
+            trace.put("queue", previousQueue);
+            config.put("previousTrace", trace);
+        }
+        return config;
+    }
+
+    @Test
+    void everyEngineAttemptsBecomeNextflowsMaxSpotAttempts() {
+        var config = parse(EngineConfigs.nextflowConfig(PROD.withSpotRetries(new SpotRetries(3, false))));
+        assertThat(at(config, "aws", "batch", "maxSpotAttempts")).isEqualTo(3);
+        // Without the fallback the queue stays a plain string and the pipeline keeps its errorStrategy.
+        assertThat(at(config, "process", "queue")).isEqualTo(PROD.defaultQueueArn());
+        assertThat((Map<String, Object>) at(config, "process")).doesNotContainKey("errorStrategy");
+    }
+
+    @Test
+    void aTaskEndedBySpotReclaimsRunsAgainOnTheHighPriorityQueueAndStaysThere() {
+        var config = parse(EngineConfigs.nextflowConfig(PROD.withSpotRetries(new SpotRetries(2, true))));
+        assertThat(at(config, "aws", "batch", "maxSpotAttempts")).isEqualTo(2);
+        var process = (Map<String, Object>) at(config, "process");
+        var spot = PROD.defaultQueueArn();
+        var onDemandFirst = PROD.highPriorityQueueArn();
+        // The first attempt: the default queue.
+        assertThat(attempt(process, 1, null, null).get("queue")).isEqualTo(spot);
+        // The Batch job failed with the reclaim's reason (after its 2 attempts): retried, on the high-priority queue.
+        assertThat(attempt(process, 1, RECLAIM, spot).getErrorStrategy()).isEqualTo(ErrorStrategy.RETRY);
+        assertThat(attempt(process, 2, RECLAIM, spot).get("queue")).isEqualTo(onDemandFirst);
+        // Any other failure: Nextflow's default, the run stops; a retry the pipeline asks for stays on Spot.
+        assertThat(attempt(process, 1, TOOL_FAILURE, spot).getErrorStrategy()).isEqualTo(ErrorStrategy.TERMINATE);
+        assertThat(attempt(process, 2, TOOL_FAILURE, spot).get("queue")).isEqualTo(spot);
+        // Once moved, later attempts stay On-Demand first whatever ended the one before.
+        assertThat(attempt(process, 3, TOOL_FAILURE, onDemandFirst).get("queue")).isEqualTo(onDemandFirst);
+        // The high-priority label still sends its processes there from the first attempt.
+        assertThat(at(config, "process", "withLabel:" + EngineConfigs.NEXTFLOW_HIGH_PRIORITY_LABEL, "queue"))
+                .isEqualTo(onDemandFirst);
+    }
+    /** docs/shared-labs.md's line that keeps nf-core's retries next to the reclaim retry, as the docs print it. */
+    static String nfCoreErrorStrategyFromTheDocs() throws java.io.IOException {
+        var docs = java.nio.file.Files.readString(java.nio.file.Path.of("../../docs/shared-labs.md"));
+        var start = docs.indexOf("```groovy\nprocess.errorStrategy");
+        assertThat(start).as("the groovy block in docs/shared-labs.md").isNotNegative();
+        start += "```groovy\n".length();
+        return docs.substring(start, docs.indexOf("```", start));
+    }
+
+    @Test
+    void theDocumentedNfCoreStrategyRetriesReclaimsAndNfCoresExitCodes() throws Exception {
+        var text = EngineConfigs.nextflowConfig(PROD.withSpotRetries(new SpotRetries(2, true)))
+                + nfCoreErrorStrategyFromTheDocs();
+        var process = (Map<String, Object>) at(parse(text), "process");
+        var reclaimed = attempt(process, 1, RECLAIM, null);
+        reclaimed.put("exitStatus", Integer.MAX_VALUE);
+        assertThat(reclaimed.getErrorStrategy()).isEqualTo(ErrorStrategy.RETRY);
+        var outOfMemory = attempt(process, 1, TOOL_FAILURE, null);
+        outOfMemory.put("exitStatus", 137);
+        assertThat(outOfMemory.getErrorStrategy()).isEqualTo(ErrorStrategy.RETRY);
+        var toolError = attempt(process, 1, TOOL_FAILURE, null);
+        toolError.put("exitStatus", 1);
+        assertThat(toolError.getErrorStrategy()).isEqualTo(ErrorStrategy.FINISH);
+        // The move to On-Demand is untouched by it.
+        assertThat(attempt(process, 2, RECLAIM, PROD.defaultQueueArn()).get("queue")).isEqualTo(PROD.highPriorityQueueArn());
     }
 }
