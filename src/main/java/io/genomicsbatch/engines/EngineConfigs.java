@@ -107,6 +107,12 @@ public final class EngineConfigs {
         g.append("        logsGroup = ").append(groovy(in.logGroupName())).append('\n');
         g.append("    }\n");
         g.append("}\n\n");
+        in.containerRegistry().ifPresent(registry -> {
+            g.append("// Images named without a registry (such as nf-core modules' 'biocontainers/...') are pulled through\n");
+            g.append("// this account's ECR pull-through cache; names with a registry (quay.io/..., public.ecr.aws/...) are\n");
+            g.append("// pulled as written. Given with -c, this overrides a pipeline's own docker.registry (nf-core: quay.io).\n");
+            g.append("docker.registry = ").append(groovy(registry)).append("\n\n");
+        });
         g.append("// Fusion instead of the AWS CLI: tasks read and write S3 through a FUSE file system, caching in\n");
         g.append("// /tmp (on the data storage through the volume above). The job role may tag objects in the\n");
         g.append("// data buckets, as Fusion does with every object it writes. Uncomment both lines:\n");

@@ -26,6 +26,8 @@ import java.util.regex.Pattern;
  *                             user sets it (the configs say where)
  * @param gpuQueueArn          the GPU queue, when the environment has one; empty: no GPU routing in the configs
  * @param tags                 the stack's tags, which the configs put on every job (with the run's labels)
+ * @param containerRegistry    where Nextflow takes images named without a registry from ({@code docker.registry}):
+ *                             a pull-through cache, {@code HOST/PREFIX}; empty: Nextflow's default
  */
 public record EngineInputs(String environment, String region,
                            String defaultQueueName, String defaultQueueArn,
@@ -33,7 +35,8 @@ public record EngineInputs(String environment, String region,
                            String headJobQueueName, String headJobQueueArn,
                            String jobRoleArn, String logGroupName,
                            String awsCliPath, String scratchHostPath, int maxSpotAttempts,
-                           Optional<String> workDir, Optional<String> gpuQueueArn, Map<String, String> tags) {
+                           Optional<String> workDir, Optional<String> gpuQueueArn, Map<String, String> tags,
+                           Optional<String> containerRegistry) {
 
     /**
      * The hosts' AWS CLI v2 for Nextflow's {@code aws.batch.cliPath}: Nextflow mounts the CLI's
@@ -85,6 +88,11 @@ public record EngineInputs(String environment, String region,
         }
         gpuQueueArn = gpuQueueArn == null ? Optional.empty() : gpuQueueArn;
         tags = tags == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(tags));
+        containerRegistry = containerRegistry == null ? Optional.empty() : containerRegistry;
+        containerRegistry.filter(r -> r.isBlank() || r.contains("://")).ifPresent(bad -> {
+            // Nextflow prepends it to image names as it is.
+            throw new IllegalArgumentException("containerRegistry \"" + bad + "\": expected HOST[/PREFIX], no scheme");
+        });
         gpuQueueArn.filter(String::isBlank).ifPresent(blank -> {
             throw new IllegalArgumentException("gpuQueueArn: must not be empty");
         });
@@ -94,6 +102,19 @@ public record EngineInputs(String environment, String region,
                 throw new IllegalArgumentException("workDir \"" + w + "\": expected s3://BUCKET or s3://BUCKET/PREFIX");
             }
         });
+    }
+
+    /** Inputs without a container registry. */
+    public EngineInputs(String environment, String region,
+                        String defaultQueueName, String defaultQueueArn,
+                        String highPriorityQueueName, String highPriorityQueueArn,
+                        String headJobQueueName, String headJobQueueArn,
+                        String jobRoleArn, String logGroupName,
+                        String awsCliPath, String scratchHostPath, int maxSpotAttempts,
+                        Optional<String> workDir, Optional<String> gpuQueueArn, Map<String, String> tags) {
+        this(environment, region, defaultQueueName, defaultQueueArn, highPriorityQueueName, highPriorityQueueArn,
+                headJobQueueName, headJobQueueArn, jobRoleArn, logGroupName, awsCliPath, scratchHostPath,
+                maxSpotAttempts, workDir, gpuQueueArn, tags, Optional.empty());
     }
 
     /** Inputs without tags. */
@@ -136,27 +157,34 @@ public record EngineInputs(String environment, String region,
     public EngineInputs withWorkDir(String s3Prefix) {
         return new EngineInputs(environment, region, defaultQueueName, defaultQueueArn, highPriorityQueueName,
                 highPriorityQueueArn, headJobQueueName, headJobQueueArn, jobRoleArn, logGroupName, awsCliPath,
-                scratchHostPath, maxSpotAttempts, Optional.of(s3Prefix), gpuQueueArn, tags);
+                scratchHostPath, maxSpotAttempts, Optional.of(s3Prefix), gpuQueueArn, tags, containerRegistry);
     }
 
     public EngineInputs withMaxSpotAttempts(int attempts) {
         return new EngineInputs(environment, region, defaultQueueName, defaultQueueArn, highPriorityQueueName,
                 highPriorityQueueArn, headJobQueueName, headJobQueueArn, jobRoleArn, logGroupName, awsCliPath,
-                scratchHostPath, attempts, workDir, gpuQueueArn, tags);
+                scratchHostPath, attempts, workDir, gpuQueueArn, tags, containerRegistry);
     }
 
     /** The inputs with the environment's GPU queue, which the configs then route GPU work to. */
     public EngineInputs withGpuQueue(String arn) {
         return new EngineInputs(environment, region, defaultQueueName, defaultQueueArn, highPriorityQueueName,
                 highPriorityQueueArn, headJobQueueName, headJobQueueArn, jobRoleArn, logGroupName, awsCliPath,
-                scratchHostPath, maxSpotAttempts, workDir, Optional.of(arn), tags);
+                scratchHostPath, maxSpotAttempts, workDir, Optional.of(arn), tags, containerRegistry);
     }
 
     /** The inputs with the stack's tags, which every engine config puts on its jobs. */
     public EngineInputs withTags(Map<String, String> stackTags) {
         return new EngineInputs(environment, region, defaultQueueName, defaultQueueArn, highPriorityQueueName,
                 highPriorityQueueArn, headJobQueueName, headJobQueueArn, jobRoleArn, logGroupName, awsCliPath,
-                scratchHostPath, maxSpotAttempts, workDir, gpuQueueArn, stackTags);
+                scratchHostPath, maxSpotAttempts, workDir, gpuQueueArn, stackTags, containerRegistry);
+    }
+
+    /** The inputs with a registry (cache) that Nextflow takes images named without a registry from. */
+    public EngineInputs withContainerRegistry(String registry) {
+        return new EngineInputs(environment, region, defaultQueueName, defaultQueueArn, highPriorityQueueName,
+                highPriorityQueueArn, headJobQueueName, headJobQueueArn, jobRoleArn, logGroupName, awsCliPath,
+                scratchHostPath, maxSpotAttempts, workDir, gpuQueueArn, tags, Optional.of(registry));
     }
 
     private static String trimSlash(String s) {
