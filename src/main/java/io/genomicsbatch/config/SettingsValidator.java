@@ -626,7 +626,8 @@ public final class SettingsValidator {
         }
         if (prefix.length() < MIN_CACHE_PREFIX || prefix.length() > MAX_CACHE_PREFIX
                 || !CACHE_PREFIX.matcher(prefix).matches()) {
-            return Optional.of("not an ECR repository prefix: " + CACHE_PREFIX_RULES);
+            return Optional.of("not an ECR repository prefix" + (prefix.length() > MAX_CACHE_PREFIX
+                    ? " (" + prefix.length() + " characters)" : ""));
         }
         return Optional.empty();
     }
