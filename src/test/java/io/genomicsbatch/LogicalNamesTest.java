@@ -43,6 +43,8 @@ class LogicalNamesTest {
     static final String RULE = "aws:cloudwatch/eventRule:EventRule";
     static final String TARGET = "aws:cloudwatch/eventTarget:EventTarget";
     static final String ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
+    static final String PTC_RULE = "aws:ecr/pullThroughCacheRule:PullThroughCacheRule";
+    static final String PTC_TEMPLATE = "aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate";
 
     /** Every optional feature on: the GPU environment and queue, the Spot fleet role, the S3 endpoint, every policy. */
     static final Map<String, String> EVERYTHING = Map.ofEntries(
@@ -61,7 +63,10 @@ class LogicalNamesTest {
             Map.entry("monthlyBudgetUsd", "5000"),
             Map.entry("budgetStopPercent", "120"),
             Map.entry("budgetStopRoleNames", "[\"ci-submitter\"]"),
-            Map.entry("protect", "true"));
+            Map.entry("protect", "true"),
+            Map.entry("ecrPullThroughCache", "[{\"upstream\":\"quay\"},{\"upstream\":\"ecr-public\",\"prefix\":"
+                    + "\"gb-everything/ecr-public\"},{\"upstream\":\"docker-hub\",\"prefix\":\"gb-everything/docker-hub\","
+                    + "\"credentialArn\":\"arn:aws:secretsmanager:us-east-1:123456789012:secret:ecr-pullthroughcache/hub\"}]"));
 
     static Recorder.Recording everything() {
         return succeeded(run("everything", ConfigSource.of(EVERYTHING), new AwsAnswers(Map.of(PROD_VPC, PROD_SUBNETS))));
@@ -95,7 +100,8 @@ class LogicalNamesTest {
                 .contains("genomics-batch-gpu", "genomics-batch-gpu-queue", "genomics-batch-gpu-host-launch-template",
                         "genomics-batch-spot-fleet-role", "genomics-batch-s3-gateway-endpoint",
                         "genomics-batch-job-role-data-kms-keys", "genomics-batch-head-job-role-data-kms-keys",
-                        "genomics-batch-alerts", "genomics-batch-dashboard", "genomics-batch-boot-loop-stop");
+                        "genomics-batch-alerts", "genomics-batch-dashboard", "genomics-batch-boot-loop-stop",
+                        "genomics-batch-registry-cache-docker-hub-template", "genomics-batch-registry-cache-template-role");
     }
 
     /**
@@ -175,7 +181,17 @@ class LogicalNamesTest {
             List.of("aws:iam/policy:Policy", "genomics-batch-budget-stop-policy"),
             List.of("aws:iam/role:Role", "genomics-batch-budget-stop-role"),
             List.of("aws:iam/rolePolicy:RolePolicy", "genomics-batch-budget-stop-role-attach"),
-            List.of("aws:budgets/budgetAction:BudgetAction", "genomics-batch-budget-stop"));
+            List.of("aws:budgets/budgetAction:BudgetAction", "genomics-batch-budget-stop"),
+            // the registry cache (ecrPullThroughCache)
+            List.of("aws:iam/rolePolicy:RolePolicy", "genomics-batch-instance-role-registry-cache"),
+            List.of("aws:iam/role:Role", "genomics-batch-registry-cache-template-role"),
+            List.of("aws:iam/rolePolicy:RolePolicy", "genomics-batch-registry-cache-template-role-repositories"),
+            List.of(PTC_RULE, "genomics-batch-registry-cache-quay"),
+            List.of(PTC_TEMPLATE, "genomics-batch-registry-cache-quay-template"),
+            List.of(PTC_RULE, "genomics-batch-registry-cache-ecr-public"),
+            List.of(PTC_TEMPLATE, "genomics-batch-registry-cache-ecr-public-template"),
+            List.of(PTC_RULE, "genomics-batch-registry-cache-docker-hub"),
+            List.of(PTC_TEMPLATE, "genomics-batch-registry-cache-docker-hub-template"));
 
     @Test
     void everyEarlierNameIsStillRegisteredOrAnAliasOfTheSameType() {
