@@ -104,19 +104,6 @@ public record EngineInputs(String environment, String region,
         });
     }
 
-    /** Inputs without a container registry. */
-    public EngineInputs(String environment, String region,
-                        String defaultQueueName, String defaultQueueArn,
-                        String highPriorityQueueName, String highPriorityQueueArn,
-                        String headJobQueueName, String headJobQueueArn,
-                        String jobRoleArn, String logGroupName,
-                        String awsCliPath, String scratchHostPath, int maxSpotAttempts,
-                        Optional<String> workDir, Optional<String> gpuQueueArn, Map<String, String> tags) {
-        this(environment, region, defaultQueueName, defaultQueueArn, highPriorityQueueName, highPriorityQueueArn,
-                headJobQueueName, headJobQueueArn, jobRoleArn, logGroupName, awsCliPath, scratchHostPath,
-                maxSpotAttempts, workDir, gpuQueueArn, tags, Optional.empty());
-    }
-
     /** Inputs without tags. */
     public EngineInputs(String environment, String region,
                         String defaultQueueName, String defaultQueueArn,
@@ -127,7 +114,7 @@ public record EngineInputs(String environment, String region,
                         Optional<String> workDir, Optional<String> gpuQueueArn) {
         this(environment, region, defaultQueueName, defaultQueueArn, highPriorityQueueName, highPriorityQueueArn,
                 headJobQueueName, headJobQueueArn, jobRoleArn, logGroupName, awsCliPath, scratchHostPath,
-                maxSpotAttempts, workDir, gpuQueueArn, Map.of());
+                maxSpotAttempts, workDir, gpuQueueArn, Map.of(), Optional.empty());
     }
 
     /** Inputs without a GPU queue. */
