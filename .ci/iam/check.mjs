@@ -488,6 +488,61 @@ function budgetStopScenarios(env) {
   return s
 }
 
+/**
+ * The registry cache (issue 19): on the first pull of an image through a cache, the hosts (the instance
+ * role: the ECS agent pulls) may create its repository and import it, under this environment's cache
+ * prefixes only; the role ECR assumes for the repository creation templates may create and tag there only.
+ * Without a cache, the hosts may create no repository at all.
+ */
+function registryCacheScenarios(env) {
+  const s = []
+  const ecr = (region, account, name) => `arn:aws:ecr:${region}:${account}:repository/${name}`
+  const repository = (name) => ecr(env.region, env.account, name)
+  const image = 'biocontainers/fastqc'
+  const prefixes = env.registryCachePrefixes ?? []
+  if (prefixes.length === 0) {
+    s.push(call(env, INSTANCE_ROLE, 'ecr:CreateRepository', repository(`genomics-batch-${env.stack}/quay/${image}`), 'Denied',
+      { note: 'no registry cache' }))
+    s.push(call(env, INSTANCE_ROLE, 'ecr:BatchImportUpstreamImage', repository(`genomics-batch-${env.stack}/quay/${image}`),
+      'Denied', { note: 'no registry cache' }))
+    return s
+  }
+  for (const prefix of prefixes) {
+    for (const action of ['ecr:CreateRepository', 'ecr:BatchImportUpstreamImage']) {
+      s.push(call(env, INSTANCE_ROLE, action, repository(`${prefix}/${image}`), 'Allowed'))
+      s.push(call(env, INSTANCE_ROLE, action, repository(`${prefix}/library/ubuntu`), 'Allowed'))
+    }
+    // Pulling a cached image needs only the managed policy's read actions.
+    s.push(call(env, INSTANCE_ROLE, 'ecr:BatchGetImage', repository(`${prefix}/${image}`), 'Allowed'))
+    // Nothing that writes or deletes images or repositories beyond the cache's own import.
+    for (const action of ['ecr:PutImage', 'ecr:DeleteRepository', 'ecr:BatchDeleteImage', 'ecr:SetRepositoryPolicy',
+      'ecr:TagResource']) {
+      s.push(call(env, INSTANCE_ROLE, action, repository(`${prefix}/${image}`), 'Denied'))
+    }
+    s.push(call(env, INSTANCE_ROLE, 'ecr:CreateRepository', repository(prefix), 'Denied',
+      { note: 'the prefix itself is no cache repository' }))
+    s.push(call(env, INSTANCE_ROLE, 'ecr:CreateRepository', ecr('eu-west-1', env.account, `${prefix}/${image}`), 'Denied',
+      { note: 'another region' }))
+    s.push(call(env, INSTANCE_ROLE, 'ecr:CreateRepository', ecr(env.region, OTHER_ACCOUNT, `${prefix}/${image}`), 'Denied',
+      { resourceAccount: OTHER_ACCOUNT, note: 'another account' }))
+    s.push(call(env, 'genomics-batch-registry-cache-template-role', 'ecr:TagResource', repository(`${prefix}/${image}`),
+      'Allowed'))
+    s.push(call(env, 'genomics-batch-registry-cache-template-role', 'ecr:CreateRepository', repository(`${prefix}/${image}`),
+      'Allowed'))
+  }
+  for (const other of ['genomics-batch-prod/quay', 'team-images', `${prefixes[0]}-other`]) {
+    for (const action of ['ecr:CreateRepository', 'ecr:BatchImportUpstreamImage']) {
+      s.push(call(env, INSTANCE_ROLE, action, repository(`${other}/${image}`), 'Denied',
+        { note: "outside this environment's cache prefixes" }))
+    }
+    s.push(call(env, 'genomics-batch-registry-cache-template-role', 'ecr:TagResource', repository(`${other}/${image}`),
+      'Denied', { note: "outside this environment's cache prefixes" }))
+  }
+  s.push(trustWith(env, 'genomics-batch-registry-cache-template-role', 'ecr.amazonaws.com', {}, 'Allowed'))
+  s.push(trustWith(env, 'genomics-batch-registry-cache-template-role', 'ec2.amazonaws.com', {}, 'Denied'))
+  return s
+}
+
 /** A service assuming the role with these request context keys, judged by the role's trust policy. */
 function trustWith(env, role, service, context, expect, note) {
   return { role, trustedBy: service, action: 'sts:AssumeRole', resource: roleArn(env, role), resourceAccount: env.account,
@@ -614,7 +669,7 @@ let failed = 0
 for (const file of files) {
   const env = withBudgetStop(withSubmitter(JSON.parse(readFileSync(join(dir, file), 'utf8'))))
   const scenarios = [...currentScenarios(env), ...engineScenarios(env), ...storageScenarios(env), ...submitterScenarios(env),
-    ...bootLoopScenarios(env), ...budgetStopScenarios(env)]
+    ...bootLoopScenarios(env), ...budgetStopScenarios(env), ...registryCacheScenarios(env)]
   for (const scenario of scenarios) {
     let got
     try {

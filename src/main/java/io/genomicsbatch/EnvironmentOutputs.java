@@ -50,6 +50,7 @@ public final class EnvironmentOutputs {
             new Spec("subnetIds", List.class, Optional.empty()),
             always("jobLogGroupName"),
             when("workDirectory", "only when workDirectory is set"),
+            new Spec("registryCacheImagePrefixes", Map.class, Optional.of("only when ecrPullThroughCache is set")),
             always("nextflowConfig"),
             always("cromwellBackendConfig"),
             always("snakemakeArgs"),

@@ -32,6 +32,7 @@ import io.genomicsbatch.logs.JobLogGroup;
 import io.genomicsbatch.config.Lineup;
 import com.pulumi.resources.Resource;
 import io.genomicsbatch.network.Network;
+import io.genomicsbatch.registry.PullThroughCache;
 import io.genomicsbatch.queues.JobQueues;
 
 import java.util.ArrayList;
@@ -130,6 +131,12 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
                 settings.storage().maxGiB(), this));
         var hostPolicies = new ArrayList<Resource>(iam.attachments());
         hostPolicies.add(storageGrowth);
+        // The registry cache (ecrPullThroughCache): nothing by default.
+        var registryCache = settings.registryCache().enabled()
+                ? Optional.of(PullThroughCache.create(new PullThroughCache.Props(name, args.namePrefix(),
+                        settings.registryCache(), account, iam.instanceRole(), settings.protect(), tags, this)))
+                : Optional.<PullThroughCache.Built>empty();
+        registryCache.ifPresent(cache -> hostPolicies.add(cache.hostPolicy()));
 
         var environments = new LinkedHashMap<String, ComputeEnvironment>();
         for (var spec : settings.computeEnvironments()) {
@@ -202,8 +209,10 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
         values.put("subnetIds", network.subnetIds());
         values.put("jobLogGroupName", logGroup.name());
         settings.data().workDirectory().ifPresent(w -> values.put("workDirectory", Output.of(w.uri())));
+        registryCache.ifPresent(cache -> values.put("registryCacheImagePrefixes", imagePrefixes(cache)));
         var engineConfigs = engineInputs(args.namePrefix(), settings, account, queues, iam.jobRole().arn(),
-                logGroup.name()).applyValue(EngineConfigs::byOutputName);
+                logGroup.name(), registryCache.flatMap(PullThroughCache.Built::nextflowRegistry))
+                .applyValue(EngineConfigs::byOutputName);
         for (var output : EngineConfigs.OUTPUT_NAMES) {
             values.put(output, engineConfigs.applyValue(configs -> configs.get(output)));
         }
@@ -224,7 +233,8 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
     private static Output<EngineInputs> engineInputs(String namePrefix, Settings.Environment settings,
                                                      Output<AwsAccount> account,
                                                      Map<String, com.pulumi.aws.batch.JobQueue> queues,
-                                                     Output<String> jobRoleArn, Output<String> logGroupName) {
+                                                     Output<String> jobRoleArn, Output<String> logGroupName,
+                                                     Optional<Output<String>> containerRegistry) {
         var defaultQueue = queues.get(Lineup.DEFAULT_QUEUE);
         var highPriority = queues.get(Lineup.HIGH_PRIORITY_QUEUE);
         var headJob = queues.get(Lineup.HEAD_JOB_QUEUE);
@@ -235,15 +245,31 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
         // With a GPU queue, each engine config routes GPU work to it (the last value).
         var gpu = Optional.ofNullable(queues.get(Lineup.GPU_QUEUE));
         gpu.ifPresent(q -> values.add(q.arn()));
+        // With a registry cache, Nextflow takes images named without a registry from it (the value after those).
+        var registryIndex = values.size();
+        containerRegistry.ifPresent(values::add);
         return Output.all(values)
                 .applyValue(v -> {
                     var in = EngineInputs.of(namePrefix, v.get(0), v.get(1), v.get(2), v.get(3), v.get(4), v.get(5),
                             v.get(6), v.get(7), v.get(8));
                     in = gpu.isPresent() ? in.withGpuQueue(v.get(9)) : in;
+                    in = containerRegistry.isPresent() ? in.withContainerRegistry(v.get(registryIndex)) : in;
                     in = in.withTags(settings.tags()).withSpotRetries(settings.spotRetries());
                     in = settings.privateNetworking().enabled() ? in.withPrivateNetworking() : in;
                     return workDir.map(in::withWorkDir).orElse(in);
                 });
+    }
+
+    /** Per upstream (its config name), the registry and prefix its images are pulled through. */
+    private static Output<Map<String, String>> imagePrefixes(PullThroughCache.Built cache) {
+        var upstreams = List.copyOf(cache.imagePrefixes().keySet());
+        return Output.all(List.copyOf(cache.imagePrefixes().values())).applyValue(prefixes -> {
+            var byUpstream = new LinkedHashMap<String, String>();
+            for (var i = 0; i < prefixes.size(); i++) {
+                byUpstream.put(upstreams.get(i).key(), prefixes.get(i));
+            }
+            return (Map<String, String>) byUpstream;
+        });
     }
 
     /** A logical name and the earlier ones it keeps as Pulumi aliases. */
@@ -275,7 +301,8 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
         var refused = problems.stream().flatMap(p -> p.keys().stream()).collect(java.util.stream.Collectors.toSet());
         java.util.stream.Stream.of(InlinePolicyBudget.check(args.namePrefix(), args.settings()),
                         SubmitterPolicy.check(args.namePrefix(), args.settings()),
-                        EnvironmentBudget.check(args.namePrefix(), args.settings()))
+                        EnvironmentBudget.check(args.namePrefix(), args.settings()),
+                        PullThroughCache.check(args.namePrefix(), args.settings()))
                 .flatMap(java.util.Optional::stream)
                 .filter(p -> p.keys().stream().noneMatch(refused::contains))
                 .forEach(problems::add);

@@ -44,6 +44,8 @@ class LogicalNamesTest {
     static final String TARGET = "aws:cloudwatch/eventTarget:EventTarget";
     static final String ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
     static final String ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint";
+    static final String PTC_RULE = "aws:ecr/pullThroughCacheRule:PullThroughCacheRule";
+    static final String PTC_TEMPLATE = "aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate";
 
     /** Every optional feature on: the GPU environment and queue, the Spot fleet role, the S3 endpoint, every policy. */
     static final Map<String, String> EVERYTHING = Map.ofEntries(
@@ -64,7 +66,10 @@ class LogicalNamesTest {
             Map.entry("budgetStopRoleNames", "[\"ci-submitter\"]"),
             Map.entry("protect", "true"),
             Map.entry("privateNetworking", "true"),
-            Map.entry("awsCliUrl", "https://acme-genomics-mirror.s3.us-east-1.amazonaws.com/awscli"));
+            Map.entry("awsCliUrl", "https://acme-genomics-mirror.s3.us-east-1.amazonaws.com/awscli"),
+            Map.entry("ecrPullThroughCache", "[{\"upstream\":\"quay\"},{\"upstream\":\"ecr-public\",\"prefix\":"
+                    + "\"gb-everything/ecr-public\"},{\"upstream\":\"docker-hub\",\"prefix\":\"gb-everything/docker-hub\","
+                    + "\"credentialArn\":\"arn:aws:secretsmanager:us-east-1:123456789012:secret:ecr-pullthroughcache/hub\"}]"));
 
     static Recorder.Recording everything() {
         return succeeded(run("everything", ConfigSource.of(EVERYTHING), new AwsAnswers(Map.of(PROD_VPC, PROD_SUBNETS))));
@@ -99,7 +104,8 @@ class LogicalNamesTest {
                         "genomics-batch-spot-fleet-role", "genomics-batch-s3-gateway-endpoint",
                         "genomics-batch-job-role-data-kms-keys", "genomics-batch-head-job-role-data-kms-keys",
                         "genomics-batch-alerts", "genomics-batch-dashboard", "genomics-batch-boot-loop-stop",
-                        "genomics-batch-endpoint-security-group", "genomics-batch-ecr-dkr-endpoint");
+                        "genomics-batch-endpoint-security-group", "genomics-batch-ecr-dkr-endpoint",
+                        "genomics-batch-registry-cache-docker-hub-template", "genomics-batch-registry-cache-template-role");
     }
 
     /**
@@ -194,7 +200,17 @@ class LogicalNamesTest {
             List.of(ENDPOINT, "genomics-batch-batch-endpoint"),
             List.of(ENDPOINT, "genomics-batch-ssm-endpoint"),
             List.of(ENDPOINT, "genomics-batch-ssmmessages-endpoint"),
-            List.of(ENDPOINT, "genomics-batch-ec2messages-endpoint"));
+            List.of(ENDPOINT, "genomics-batch-ec2messages-endpoint"),
+            // the registry cache (ecrPullThroughCache)
+            List.of("aws:iam/rolePolicy:RolePolicy", "genomics-batch-instance-role-registry-cache"),
+            List.of("aws:iam/role:Role", "genomics-batch-registry-cache-template-role"),
+            List.of("aws:iam/rolePolicy:RolePolicy", "genomics-batch-registry-cache-template-role-repositories"),
+            List.of(PTC_RULE, "genomics-batch-registry-cache-quay"),
+            List.of(PTC_TEMPLATE, "genomics-batch-registry-cache-quay-template"),
+            List.of(PTC_RULE, "genomics-batch-registry-cache-ecr-public"),
+            List.of(PTC_TEMPLATE, "genomics-batch-registry-cache-ecr-public-template"),
+            List.of(PTC_RULE, "genomics-batch-registry-cache-docker-hub"),
+            List.of(PTC_TEMPLATE, "genomics-batch-registry-cache-docker-hub-template"));
 
     @Test
     void everyEarlierNameIsStillRegisteredOrAnAliasOfTheSameType() {

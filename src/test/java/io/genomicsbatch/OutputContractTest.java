@@ -62,13 +62,19 @@ class OutputContractTest {
     void theGpuEnvironmentAndAWorkDirectoryAddTheConditionalOutputs() {
         var outputs = TestStacks.succeeded(TestStacks.run("dev", Map.of("gpuMaxVcpus", "64",
                 "dataBucketNames", "[\"acme-reads\",\"acme-work\"]", "workDirectory", "s3://acme-work/runs/",
-                "alertTopicArn", "arn:aws:sns:us-east-1:123456789012:lab-alerts"))).outputs();
+                "alertTopicArn", "arn:aws:sns:us-east-1:123456789012:lab-alerts",
+                "ecrPullThroughCache", "[{\"upstream\":\"quay\"}]"))).outputs();
         assertThat(outputs.keySet()).containsExactlyElementsOf(names(true));
         assertTypes(outputs);
         // As the engine configs use it: the trailing '/' dropped.
         assertThat(outputs).containsEntry("workDirectory", "s3://acme-work/runs");
         // A topic of one's own is exported as given.
         assertThat(outputs).containsEntry("alertTopicArn", "arn:aws:sns:us-east-1:123456789012:lab-alerts");
+        // The registry cache's image prefix per upstream, a mapping of strings.
+        List<Object> upstreams = List.copyOf(((Map<?, ?>) outputs.get("registryCacheImagePrefixes")).keySet());
+        assertThat(upstreams).containsExactly("quay");
+        assertThat(((Map<?, ?>) outputs.get("registryCacheImagePrefixes")).values())
+                .allSatisfy(v -> assertThat(v).isInstanceOf(String.class));
         assertThat(TestStacks.succeeded(TestStacks.run("dev", Map.of("gpuMaxVcpus", "64"))).outputs())
                 .doesNotContainKey("workDirectory").containsKey("gpuJobQueueArn");
     }
@@ -84,7 +90,7 @@ class OutputContractTest {
             var spec = EnvironmentOutputs.CONTRACT.stream().filter(s -> s.name().equals(m.group(1))).findFirst()
                     .orElseThrow();
             assertThat(m.group(2).trim()).as(spec.name()).isEqualTo(spec.type() == List.class
-                    ? "list of strings" : "string");
+                    ? "list of strings" : spec.type() == Map.class ? "mapping of strings" : "string");
             spec.onlyWhen().ifPresentOrElse(
                     when -> assertThat(m.group(3)).as(spec.name()).contains("(" + when + ")"),
                     () -> assertThat(m.group(3)).as(spec.name()).doesNotContain("(only when"));

@@ -60,6 +60,28 @@ final class AwsFormats {
         return regionProblem(arn, "sns");
     }
 
+    /**
+     * Secrets Manager secret ARNs: arn:PARTITION:secretsmanager:REGION:ACCOUNT:secret:NAME, NAME (with the
+     * random suffix Secrets Manager appends) of letters, digits and /_+=.@- as CreatePullThroughCacheRule's
+     * {@code credentialArn} pattern allows.
+     */
+    private static final Pattern SECRET_ARN = Pattern.compile("arn:aws(?:-[a-z]+)*:secretsmanager:[a-z]{2}(?:-[a-z]+)+"
+            + "-[0-9]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+");
+
+    static boolean isSecretArn(String s) {
+        return SECRET_ARN.matcher(s).matches();
+    }
+
+    /** Why a well-formed secret ARN cannot name a secret: its region is none, or in another partition. */
+    static Optional<String> secretRegionProblem(String arn) {
+        return regionProblem(arn, "secretsmanager");
+    }
+
+    /** The secret's name (after {@code :secret:}) of a well-formed secret ARN. */
+    static String secretName(String arn) {
+        return arn.substring(arn.indexOf(":secret:") + ":secret:".length());
+    }
+
     /** AWS Batch instance type categories accepted in {@code instanceTypes}, with their architecture. */
     static final List<String> CATEGORIES = List.of("optimal", "default_x86_64", "default_arm64");
 

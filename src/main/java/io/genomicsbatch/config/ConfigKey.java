@@ -66,7 +66,9 @@ public enum ConfigKey {
     PRIVATE_NETWORKING("privateNetworking", Type.BOOLEAN, "false"),
     // Spot retries in every engine config
     ENGINE_SPOT_ATTEMPTS("engineSpotAttempts", Type.INTEGER, "0"),
-    NEXTFLOW_ON_DEMAND_FALLBACK("nextflowOnDemandFallback", Type.BOOLEAN, "false");
+    NEXTFLOW_ON_DEMAND_FALLBACK("nextflowOnDemandFallback", Type.BOOLEAN, "false"),
+    // Registry cache
+    ECR_PULL_THROUGH_CACHE("ecrPullThroughCache", Type.OBJECT_ARRAY, "[]");
 
     /** The project name, which is also the config namespace. */
     public static final String NAMESPACE = "genomics-batch";
@@ -75,14 +77,16 @@ public enum ConfigKey {
      * Config types as Pulumi.yaml spells them (INTEGER_ARRAY: an array of integers); STRATEGY is a string naming an {@link AllocationStrategy}.
      * OBJECT (a map of strings) cannot be declared in Pulumi.yaml: Pulumi's project schema takes string,
      * integer, boolean and array only, so an OBJECT key is documented there in a comment and defaults here.
+     * OBJECT_ARRAY (a list of mappings) is an array whose items Pulumi's schema cannot declare (items are
+     * string, integer, boolean or array): documented the same way.
      */
     public enum Type {
         STRING("string"), INTEGER("integer"), BOOLEAN("boolean"), ARRAY("array"), STRATEGY("string"),
-        OBJECT("object"), INTEGER_ARRAY("array");
+        OBJECT("object"), INTEGER_ARRAY("array"), OBJECT_ARRAY("array");
 
         /** Whether Pulumi.yaml can declare a key of this type (Pulumi's project schema). */
         public boolean declarable() {
-            return this != OBJECT;
+            return this != OBJECT && this != OBJECT_ARRAY;
         }
 
         private final String yamlName;

@@ -82,6 +82,7 @@ public final class ConfigReader implements Lineup.Values {
                 case STRING -> raw(key);
                 case OBJECT -> map(key);
                 case INTEGER_ARRAY -> integers(key);
+                case OBJECT_ARRAY -> registryCache(key);
             }
         }
         var vpcId = raw(VPC_ID);
@@ -107,13 +108,21 @@ public final class ConfigReader implements Lineup.Values {
                 new Settings.Budget(integer(MONTHLY_BUDGET_USD), integers(BUDGET_ALERT_PERCENTS),
                         integer(BUDGET_STOP_PERCENT), list(BUDGET_STOP_ROLE_NAMES)),
                 new Settings.PrivateNetworking(bool(PRIVATE_NETWORKING)),
-                new SpotRetries(integer(ENGINE_SPOT_ATTEMPTS), bool(NEXTFLOW_ON_DEMAND_FALLBACK)));
+                new SpotRetries(integer(ENGINE_SPOT_ATTEMPTS), bool(NEXTFLOW_ON_DEMAND_FALLBACK)),
+                registryCache(ECR_PULL_THROUGH_CACHE));
         // EventBridge and CloudWatch publish to a topic of their own region only.
         settings.alerts().topicArn().filter(AwsFormats::isSnsTopicArn).ifPresent(arn -> source.awsRegion()
                 .filter(region -> !region.equals(arn.split(":")[3]))
                 .ifPresent(region -> problems.add(ConfigProblem.of(ALERT_TOPIC_ARN, arn, "a topic in the stack's "
                         + "region " + region + " (aws:region): EventBridge rules and CloudWatch alarms publish to "
                         + "a topic of their own region only"))));
+        // ECR uses a credential secret of the rule's own account and region only.
+        settings.registryCache().rules().stream().flatMap(r -> r.credentialArn().stream())
+                .filter(AwsFormats::isSecretArn)
+                .forEach(arn -> source.awsRegion().filter(region -> !region.equals(arn.split(":")[3]))
+                        .ifPresent(region -> problems.add(ConfigProblem.of(ECR_PULL_THROUGH_CACHE, arn, "a secret in "
+                                + "the stack's region " + region + " (aws:region): ECR reads a pull-through cache "
+                                + "rule's credentials from its own account and region only"))));
         if (problems.isEmpty() && SettingsValidator.problems(settings).isEmpty()) {
             budgetBelowIdleFloor(settings).ifPresent(problems::add);
         }
@@ -295,6 +304,61 @@ public final class ConfigReader implements Lineup.Values {
             values.put(entry.getKey(), value.getAsString());
         }
         return values;
+    }
+
+    /** The fields a cache rule may have. */
+    private static final List<String> CACHE_RULE_FIELDS = List.of("upstream", "credentialArn", "prefix");
+
+    /**
+     * A list of mappings, e.g. {@code [{upstream: quay}, {upstream: docker-hub, credentialArn: ARN}]}. Unknown
+     * fields and upstreams are refused here; {@link SettingsValidator} judges the values of known ones.
+     */
+    private Settings.RegistryCache registryCache(ConfigKey key) {
+        var raw = raw(key);
+        var expected = "expected a list of mappings, one per upstream registry: {upstream: one of "
+                + CacheUpstream.keys() + "; credentialArn: a Secrets Manager secret ARN (docker-hub only, required "
+                + "there); prefix: an ECR repository prefix (optional)}, e.g. `pulumi config set --path '"
+                + key.fullKey() + "[0].upstream' quay` or a YAML list in the stack file";
+        JsonArray array;
+        try {
+            var json = JsonParser.parseString(raw);
+            if (!json.isJsonArray()) {
+                return unreadable(key, raw, expected, Settings.RegistryCache.NONE);
+            }
+            array = json.getAsJsonArray();
+        } catch (JsonParseException e) {
+            return unreadable(key, raw, expected, Settings.RegistryCache.NONE);
+        }
+        var rules = new ArrayList<Settings.CacheRule>();
+        for (var element : array) {
+            if (!element.isJsonObject()) {
+                return unreadable(key, raw, expected + " (every item a mapping)", Settings.RegistryCache.NONE);
+            }
+            var fields = new java.util.HashMap<String, String>();
+            for (var field : element.getAsJsonObject().entrySet()) {
+                if (!CACHE_RULE_FIELDS.contains(field.getKey())) {
+                    return unreadable(key, raw, "unknown field " + ConfigProblem.render(field.getKey()) + "; "
+                            + expected, Settings.RegistryCache.NONE);
+                }
+                var value = field.getValue();
+                if (!value.isJsonPrimitive() || !value.getAsJsonPrimitive().isString()) {
+                    return unreadable(key, raw, expected + " (every value a string)", Settings.RegistryCache.NONE);
+                }
+                fields.put(field.getKey(), value.getAsString());
+            }
+            var name = fields.get("upstream");
+            var upstream = name == null ? Optional.<CacheUpstream>empty() : CacheUpstream.byKey(name.trim());
+            if (upstream.isEmpty()) {
+                return unreadable(key, raw, (name == null ? "an item without upstream" : ConfigProblem.render(name)
+                        + ": not an upstream this stack caches") + "; " + expected, Settings.RegistryCache.NONE);
+            }
+            // ECR treats a prefix with a trailing '/' as the same prefix.
+            var prefix = Optional.ofNullable(fields.get("prefix")).map(String::trim)
+                    .map(p -> p.endsWith("/") ? p.substring(0, p.length() - 1) : p);
+            rules.add(new Settings.CacheRule(upstream.get(),
+                    Optional.ofNullable(fields.get("credentialArn")).map(String::trim), prefix));
+        }
+        return new Settings.RegistryCache(rules);
     }
 
     private <T> T unreadable(ConfigKey key, String raw, String expected, T fallback) {

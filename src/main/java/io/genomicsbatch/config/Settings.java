@@ -248,6 +248,46 @@ public final class Settings {
     }
 
     /**
+     * ECR pull-through cache rules for public registries, so that hosts pull images through this account's
+     * private registry (no Docker Hub rate limits; images kept in the region). Off when empty.
+     *
+     * @param rules one per upstream, in the order given
+     */
+    public record RegistryCache(List<CacheRule> rules) {
+        /** No cache: the default. */
+        public static final RegistryCache NONE = new RegistryCache(List.of());
+
+        public RegistryCache {
+            rules = List.copyOf(rules);
+        }
+
+        public boolean enabled() {
+            return !rules.isEmpty();
+        }
+
+        public Optional<CacheRule> rule(CacheUpstream upstream) {
+            return rules.stream().filter(r -> r.upstream() == upstream).findFirst();
+        }
+    }
+
+    /**
+     * One pull-through cache rule. Any value can be held; {@link SettingsValidator} judges it.
+     *
+     * @param upstream      the public registry it caches
+     * @param credentialArn the Secrets Manager secret with the upstream's credentials (Docker Hub only)
+     * @param prefix        the cache's ECR repository prefix; empty: {@code <environment>/<upstream>}
+     */
+    public record CacheRule(CacheUpstream upstream, Optional<String> credentialArn, Optional<String> prefix) {
+        /**
+         * The cache's ECR repository prefix: as given, or the environment's name prefix in lower case (ECR
+         * takes no capitals) and the upstream, so that two stacks in one account never share a cache.
+         */
+        public String repositoryPrefix(String namePrefix) {
+            return prefix.orElse(namePrefix.toLowerCase(java.util.Locale.ROOT) + "/" + upstream.key());
+        }
+    }
+
+    /**
      * Everything the environment is built from.
      *
      * @param computeEnvironments    in registration order
@@ -263,13 +303,14 @@ public final class Settings {
      * @param budget                 the monthly budget and its stop
      * @param privateNetworking      the VPC endpoints for hosts without internet
      * @param spotRetries            Spot retries in every engine config; {@link SpotRetries#NONE}: the configs as before
+     * @param registryCache          ECR pull-through cache rules for public registries
      */
     public record Environment(Network network, List<ComputeEnvironmentSpec> computeEnvironments,
                               List<QueueSpec> queues, int runnableTimeoutMinutes, Storage storage, Hosts hosts,
                               DataAccess data,
                               int logRetentionDays, boolean protect, Map<String, String> tags,
                               Alerts alerts, Budget budget, PrivateNetworking privateNetworking,
-                              SpotRetries spotRetries) {
+                              SpotRetries spotRetries, RegistryCache registryCache) {
         public Environment {
             computeEnvironments = List.copyOf(computeEnvironments);
             queues = List.copyOf(queues);
@@ -281,7 +322,8 @@ public final class Settings {
                            int runnableTimeoutMinutes, Storage storage, Hosts hosts, DataAccess data,
                            int logRetentionDays, boolean protect, Map<String, String> tags, Alerts alerts) {
             this(network, computeEnvironments, queues, runnableTimeoutMinutes, storage, hosts, data, logRetentionDays,
-                    protect, tags, alerts, Budget.NONE, PrivateNetworking.NONE, SpotRetries.NONE);
+                    protect, tags, alerts, Budget.NONE, PrivateNetworking.NONE, SpotRetries.NONE,
+                    RegistryCache.NONE);
         }
 
         /** Without stack tags or alerts: the component's API before they existed. */

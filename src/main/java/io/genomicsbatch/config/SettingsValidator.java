@@ -103,6 +103,7 @@ public final class SettingsValidator {
         range(ENGINE_SPOT_ATTEMPTS, s.spotRetries().attempts(), 0, SpotRetries.MAX_ATTEMPTS, " attempts per job ("
                 + "AWS Batch's retry strategy takes 1-" + SpotRetries.MAX_ATTEMPTS + "; 0 leaves the engine configs as "
                 + "they were)", problems);
+        registryCache(s.registryCache(), problems);
         // Spot and On-Demand share instanceTypes: the same problem is reported once.
         return List.copyOf(new LinkedHashSet<>(problems));
     }
@@ -637,6 +638,100 @@ public final class SettingsValidator {
                     + b.monthlyUsd() + "; a budget notifies through the alert topic: set " + ALERT_EMAILS.fullKey()
                     + " or " + ALERT_TOPIC_ARN.fullKey() + " too"));
         }
+    }
+
+    /** ECR repository prefixes of pull-through cache rules: CreatePullThroughCacheRule's ecrRepositoryPrefix. */
+    public static final int MIN_CACHE_PREFIX = 2;
+    public static final int MAX_CACHE_PREFIX = 30;
+    private static final Pattern CACHE_PREFIX = Pattern.compile(
+            "(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*");
+    /** ECR reads a pull-through cache rule's credentials only from secrets named so. */
+    public static final String CACHE_SECRET_PREFIX = "ecr-pullthroughcache/";
+    /** CreatePullThroughCacheRule's credentialArn length limits. */
+    static final int MIN_CACHE_SECRET_ARN = 50;
+    static final int MAX_CACHE_SECRET_ARN = 612;
+
+    /** What a cache prefix must be, for messages. */
+    public static final String CACHE_PREFIX_RULES = MIN_CACHE_PREFIX + "-" + MAX_CACHE_PREFIX + " characters: lower-case"
+            + " letters and digits, in parts separated by single '.', '_' or '-', parts joined by '/' (ECR's "
+            + "repository prefix rule)";
+
+    /** Why a cache rule's repository prefix is not one ECR and this stack take, if it is not. */
+    public static Optional<String> cachePrefixProblem(String prefix) {
+        if (prefix.equals("ROOT")) {
+            return Optional.of("ROOT (every repository of the registry) is not one upstream's cache: the hosts may"
+                    + " create repositories under the cache prefixes only");
+        }
+        if (prefix.length() < MIN_CACHE_PREFIX || prefix.length() > MAX_CACHE_PREFIX
+                || !CACHE_PREFIX.matcher(prefix).matches()) {
+            return Optional.of("not an ECR repository prefix" + (prefix.length() > MAX_CACHE_PREFIX
+                    ? " (" + prefix.length() + " characters)" : ""));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * One problem for the cache key, whatever is wrong: upstreams listed twice, credentials missing (Docker Hub)
+     * or not taken (Quay and ECR Public are cached without authentication), credential ARNs that are no
+     * Secrets Manager secret of a real partition or lack ECR's name prefix, prefixes ECR refuses or repeated.
+     */
+    private static void registryCache(Settings.RegistryCache cache, List<ConfigProblem> problems) {
+        var parts = new ArrayList<String>();
+        var upstreams = new HashSet<CacheUpstream>();
+        var prefixes = new HashSet<String>();
+        for (var rule : cache.rules()) {
+            var upstream = rule.upstream().key();
+            if (!upstreams.add(rule.upstream())) {
+                parts.add(upstream + ": listed more than once (one rule per upstream)");
+            }
+            if (rule.upstream().needsCredential() && rule.credentialArn().isEmpty()) {
+                parts.add(upstream + ": needs credentialArn, a Secrets Manager secret named " + CACHE_SECRET_PREFIX
+                        + "... holding the registry's username and accessToken (AWS caches " + upstream
+                        + " only with authentication)");
+            }
+            rule.credentialArn().ifPresent(arn -> {
+                if (!rule.upstream().needsCredential()) {
+                    parts.add(upstream + ": takes no credentialArn (AWS caches it without authentication); got "
+                            + ConfigProblem.render(arn));
+                } else {
+                    cacheSecretProblem(arn).ifPresent(why -> parts.add(upstream + ": credentialArn "
+                            + ConfigProblem.render(arn) + ": " + why));
+                }
+            });
+            rule.prefix().ifPresent(prefix -> {
+                cachePrefixProblem(prefix).ifPresent(why -> parts.add(upstream + ": prefix "
+                        + ConfigProblem.render(prefix) + ": " + why));
+                if (!prefixes.add(prefix)) {
+                    parts.add(upstream + ": prefix " + ConfigProblem.render(prefix) + " is another rule's too");
+                }
+            });
+        }
+        if (!parts.isEmpty()) {
+            problems.add(new ConfigProblem(List.of(ECR_PULL_THROUGH_CACHE), ECR_PULL_THROUGH_CACHE.fullKey() + ": "
+                    + String.join("; ", parts) + "; expected each of " + CacheUpstream.keys() + " at most once, "
+                    + "docker-hub with credentialArn arn:PARTITION:secretsmanager:REGION:ACCOUNT:secret:"
+                    + CACHE_SECRET_PREFIX + "NAME, and prefixes of " + CACHE_PREFIX_RULES));
+        }
+    }
+
+    /** Why a credential ARN is not one ECR takes for a pull-through cache rule, if it is not. */
+    private static Optional<String> cacheSecretProblem(String arn) {
+        if (!AwsFormats.isSecretArn(arn)) {
+            return Optional.of("not a Secrets Manager secret ARN");
+        }
+        var region = AwsFormats.secretRegionProblem(arn);
+        if (region.isPresent()) {
+            return Optional.of("not a secret ARN AWS could issue: " + region.get());
+        }
+        if (!AwsFormats.secretName(arn).startsWith(CACHE_SECRET_PREFIX)) {
+            return Optional.of("the secret's name must start with " + CACHE_SECRET_PREFIX + " (ECR reads no other "
+                    + "secrets for a pull-through cache)");
+        }
+        if (arn.length() < MIN_CACHE_SECRET_ARN || arn.length() > MAX_CACHE_SECRET_ARN) {
+            return Optional.of("ECR takes credential ARNs of " + MIN_CACHE_SECRET_ARN + "-" + MAX_CACHE_SECRET_ARN
+                    + " characters");
+        }
+        return Optional.empty();
     }
 
     private static void kmsKeys(List<String> arns, List<ConfigProblem> problems) {

@@ -80,6 +80,11 @@ public record CostForecast(String priceDate, String priceSource, Optional<String
             Map.entry("aws:cloudwatch/eventTarget:EventTarget", "no charge"),
             Map.entry("aws:ssm/document:Document", "billed per automation step run"),
             Map.entry("aws:kms/alias:Alias", "no charge"),
+            // ecrPullThroughCache: the rules and templates are free; the images they cache are not, but what is
+            // cached depends on the workflows run, which no plan knows (docs/restricted-accounts.md).
+            Map.entry("aws:ecr/pullThroughCacheRule:PullThroughCacheRule", "no charge; the images it caches are "
+                    + "billed as ECR storage per GB-month, by what the workflows pull"),
+            Map.entry("aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate", "no charge"),
             // AWS Budgets: a budget without actions is free; one with an action is priced by its action.
             Map.entry("aws:budgets/budget:Budget", "no charge (a budget without actions)"));
     /**

@@ -113,6 +113,12 @@ public final class EngineConfigs {
         g.append("        logsGroup = ").append(groovy(in.logGroupName())).append('\n');
         g.append("    }\n");
         g.append("}\n\n");
+        in.containerRegistry().ifPresent(registry -> {
+            g.append("// Images named without a registry (such as nf-core modules' 'biocontainers/...') are pulled through\n");
+            g.append("// this account's ECR pull-through cache; names with a registry (quay.io/..., public.ecr.aws/...) are\n");
+            g.append("// pulled as written. Given with -c, this overrides a pipeline's own docker.registry (nf-core: quay.io).\n");
+            g.append("docker.registry = ").append(groovy(registry)).append("\n\n");
+        });
         if (in.privateNetworking()) {
             g.append(NO_INTERNET);
             return g.toString();

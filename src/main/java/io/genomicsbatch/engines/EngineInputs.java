@@ -29,6 +29,8 @@ import java.util.regex.Pattern;
  * @param privateNetworking    the hosts have no internet: the configs leave out what needs it (Fusion, Wave)
  * @param spotRetries          Spot retries in every engine and Nextflow's move to On-Demand; {@link SpotRetries#NONE}:
  *                             none beyond Nextflow's {@code maxSpotAttempts}
+ * @param containerRegistry    where Nextflow takes images named without a registry from ({@code docker.registry}):
+ *                             a pull-through cache, {@code HOST/PREFIX}; empty: Nextflow's default
  */
 public record EngineInputs(String environment, String region,
                            String defaultQueueName, String defaultQueueArn,
@@ -37,7 +39,8 @@ public record EngineInputs(String environment, String region,
                            String jobRoleArn, String logGroupName,
                            String awsCliPath, String scratchHostPath, int maxSpotAttempts,
                            Optional<String> workDir, Optional<String> gpuQueueArn, Map<String, String> tags,
-                           boolean privateNetworking, SpotRetries spotRetries) {
+                           boolean privateNetworking, SpotRetries spotRetries,
+                           Optional<String> containerRegistry) {
 
     /**
      * The hosts' AWS CLI v2 for Nextflow's {@code aws.batch.cliPath}: Nextflow mounts the CLI's
@@ -94,6 +97,11 @@ public record EngineInputs(String environment, String region,
         }
         gpuQueueArn = gpuQueueArn == null ? Optional.empty() : gpuQueueArn;
         tags = tags == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(tags));
+        containerRegistry = containerRegistry == null ? Optional.empty() : containerRegistry;
+        containerRegistry.filter(r -> r.isBlank() || r.contains("://")).ifPresent(bad -> {
+            // Nextflow prepends it to image names as it is.
+            throw new IllegalArgumentException("containerRegistry \"" + bad + "\": expected HOST[/PREFIX], no scheme");
+        });
         gpuQueueArn.filter(String::isBlank).ifPresent(blank -> {
             throw new IllegalArgumentException("gpuQueueArn: must not be empty");
         });
@@ -114,7 +122,7 @@ public record EngineInputs(String environment, String region,
         return new EngineInputs(environment, region, defaultQueueName, defaultQueueArn, highPriorityQueueName,
                 highPriorityQueueArn, headJobQueueName, headJobQueueArn, jobRoleArn, logGroupName, HOST_AWS_CLI,
                 HOST_SCRATCH, DEFAULT_MAX_SPOT_ATTEMPTS, Optional.empty(), Optional.empty(), Map.of(), false,
-                SpotRetries.NONE);
+                SpotRetries.NONE, Optional.empty());
     }
 
     /** The inputs with other host paths (the hosts' AWS CLI, their shared scratch). */
@@ -141,6 +149,11 @@ public record EngineInputs(String environment, String region,
     /** The inputs with the stack's tags, which every engine config puts on its jobs. */
     public EngineInputs withTags(Map<String, String> stackTags) {
         return copy(b -> b.tags = stackTags);
+    }
+
+    /** The inputs with a registry (cache) that Nextflow takes images named without a registry from. */
+    public EngineInputs withContainerRegistry(String registry) {
+        return copy(b -> b.containerRegistry = Optional.of(registry));
     }
 
     /** The inputs for hosts without internet (privateNetworking). */
@@ -185,6 +198,7 @@ public record EngineInputs(String environment, String region,
         Map<String, String> tags;
         boolean privateNetworking;
         SpotRetries spotRetries;
+        Optional<String> containerRegistry;
 
         Fields(EngineInputs in) {
             environment = in.environment;
@@ -205,12 +219,14 @@ public record EngineInputs(String environment, String region,
             tags = in.tags;
             privateNetworking = in.privateNetworking;
             spotRetries = in.spotRetries;
+            containerRegistry = in.containerRegistry;
         }
 
         EngineInputs build() {
             return new EngineInputs(environment, region, defaultQueueName, defaultQueueArn, highPriorityQueueName,
                     highPriorityQueueArn, headJobQueueName, headJobQueueArn, jobRoleArn, logGroupName, awsCliPath,
-                    scratchHostPath, maxSpotAttempts, workDir, gpuQueueArn, tags, privateNetworking, spotRetries);
+                    scratchHostPath, maxSpotAttempts, workDir, gpuQueueArn, tags, privateNetworking, spotRetries,
+                    containerRegistry);
         }
     }
 

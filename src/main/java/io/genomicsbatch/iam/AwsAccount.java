@@ -28,6 +28,12 @@ public record AwsAccount(String partition, String region, String accountId) {
         return "arn:" + partition + ":iam::" + accountId + ":role/" + "r".repeat(64);
     }
 
+    /** The partition's DNS suffix (amazonaws.com, amazonaws.com.cn, ...), for host names such as ECR registries'. */
+    public static Output<String> dnsSuffix(Resource parent) {
+        return AwsFunctions.getPartition(GetPartitionArgs.builder().build(),
+                InvokeOutputOptions.builder().parent(parent).build()).applyValue(GetPartitionResult::dnsSuffix);
+    }
+
     /** The deployment's partition, region and account, looked up once for every policy that needs them. */
     public static Output<AwsAccount> lookUp(Resource parent) {
         var options = InvokeOutputOptions.builder().parent(parent).build();

@@ -49,6 +49,11 @@ public final class PolicyDocuments {
         return statement;
     }
 
+    /** Any other AWS JSON document (an ECR lifecycle policy), written the same way. */
+    public static String json(Map<String, Object> document) {
+        return GSON.toJson(document);
+    }
+
     public static String document(List<Map<String, Object>> statements) {
         var document = new LinkedHashMap<String, Object>();
         document.put("Version", "2012-10-17");

@@ -52,6 +52,11 @@ class ProjectFilesTest {
         ((Map<String, Object>) mapping.get("config")).put(ConfigKey.TAGS.key(),
                 Map.of("type", "object", "default", Map.of(), "description", "tags"));
         assertThat(schema.validate(mapper.valueToTree(mapping))).isNotEmpty();
+        // Nor a list of mappings: why ecrPullThroughCache is described in a comment too.
+        var mappings = yaml("Pulumi.yaml");
+        ((Map<String, Object>) mappings.get("config")).put(ConfigKey.ECR_PULL_THROUGH_CACHE.key(),
+                Map.of("type", "array", "items", Map.of("type", "object"), "default", List.of()));
+        assertThat(schema.validate(mapper.valueToTree(mappings))).isNotEmpty();
     }
 
     @Test

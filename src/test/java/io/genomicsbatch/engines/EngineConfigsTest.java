@@ -231,6 +231,13 @@ class EngineConfigsTest {
         assertThatThrownBy(() -> EngineInputs.of("e", "", "q", "a", "h", "a", "hj", "a", "role", "logs"))
                 .hasMessageContaining("region");
         assertThatThrownBy(() -> DEV.withGpuQueue(" ")).hasMessageContaining("gpuQueueArn");
+        // Nextflow prepends the registry to image names as it is: a scheme would make every name invalid.
+        assertThatThrownBy(() -> DEV.withContainerRegistry("https://123456789012.dkr.ecr.eu-west-1.amazonaws.com"))
+                .hasMessageContaining("containerRegistry");
+        assertThatThrownBy(() -> DEV.withContainerRegistry(" ")).hasMessageContaining("containerRegistry");
+        // Kept through the other withers.
+        assertThat(DEV.withContainerRegistry("r.example/p").withWorkDir("s3://b/w").withGpuQueue("arn:g")
+                .withTags(java.util.Map.of()).withMaxSpotAttempts(1).containerRegistry()).contains("r.example/p");
         assertThat(DEV.withMaxSpotAttempts(0).maxSpotAttempts()).isZero();
     }
 

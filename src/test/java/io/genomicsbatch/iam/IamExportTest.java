@@ -64,7 +64,9 @@ class IamExportTest {
             // The raw reads first (as prod lists them), work in a legacy-named bucket under a prefix with '*'
             // (a character, not a wildcard), and the GPU queue.
             new Variant("dev-work", "dev", Map.of("dataBucketNames", "[\"acme-raw-reads\",\"Legacy_Work\"]",
-                    "workDirectory", "s3://Legacy_Work/team*a/runs", "gpuMaxVcpus", "8")));
+                    "workDirectory", "s3://Legacy_Work/team*a/runs", "gpuMaxVcpus", "8")),
+            // The registry cache of every upstream (the fixture stack Pulumi.cache.yaml).
+            new Variant("cache", "cache", Map.of()));
 
     @Test
     @SuppressWarnings("unchecked")
@@ -187,6 +189,9 @@ class IamExportTest {
         export.put("computeEnvironments", computeEnvironments);
         export.put("bootLoop", bootLoop.isEmpty() ? null : bootLoop);
         export.put("budgetStop", budgetStop.isEmpty() ? null : budgetStop);
+        // The registry cache (ecrPullThroughCache): each rule's repository prefix.
+        export.put("registryCachePrefixes", TestStacks.ofType(r, "aws:ecr/pullThroughCacheRule:PullThroughCacheRule")
+                .stream().map(rule -> String.valueOf(rule.inputs().get("ecrRepositoryPrefix"))).toList());
         export.put("outputs", r.outputs());
         // The tags the launch template puts on volumes: those storage growth copies onto the volumes it creates.
         var template = TestStacks.resource(r, "genomics-batch-host-launch-template");

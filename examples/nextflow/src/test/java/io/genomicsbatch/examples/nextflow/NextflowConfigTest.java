@@ -220,4 +220,43 @@ class NextflowConfigTest {
         // The move to On-Demand is untouched by it.
         assertThat(attempt(process, 2, RECLAIM, PROD.defaultQueueArn()).get("queue")).isEqualTo(PROD.highPriorityQueueArn());
     }
+
+    /** The image name Nextflow submits for a task's container directive, as its awsbatch executor resolves it. */
+    static String resolvedImage(Map<String, Object> config, String container) {
+        // Session.getContainerConfig() takes the docker scope with engine 'docker' when no engine is enabled (a
+        // Session itself is not started here: it would load the nf-amazon plugin for the S3 work directory);
+        // DefaultContainerResolver then normalizes the task's image name with Nextflow's ContainerHandler.
+        var docker = new java.util.LinkedHashMap<String, Object>();
+        if (config.get("docker") instanceof Map<?, ?> scope) {
+            ((Map<String, Object>) scope).forEach(docker::put);
+        }
+        docker.put("engine", "docker");
+        return new nextflow.container.ContainerHandler(new nextflow.container.ContainerConfig(docker))
+                .normalizeImageName(container);
+    }
+
+    @Test
+    void withARegistryCacheImagesNamedWithoutARegistryArePulledThroughIt() {
+        var cache = ACCOUNT + ".dkr.ecr.eu-west-1.amazonaws.com/genomics-batch-prod/quay";
+        var text = EngineConfigs.nextflowConfig(PROD.withContainerRegistry(cache));
+        var config = parse(text);
+        assertThat(at(config, "docker", "registry")).isEqualTo(cache);
+        // nf-core modules name their images without a registry: they come through the quay cache.
+        assertThat(resolvedImage(config, "biocontainers/fastqc:0.12.1--hdfd78af_0"))
+                .isEqualTo(cache + "/biocontainers/fastqc:0.12.1--hdfd78af_0");
+        // Names with a registry are not rewritten: pulled from where they say.
+        assertThat(resolvedImage(config, "quay.io/biocontainers/fastqc:0.12.1--hdfd78af_0"))
+                .isEqualTo("quay.io/biocontainers/fastqc:0.12.1--hdfd78af_0");
+        assertThat(resolvedImage(config, "public.ecr.aws/docker/library/ubuntu:24.04"))
+                .isEqualTo("public.ecr.aws/docker/library/ubuntu:24.04");
+        // An nf-core pipeline's own docker.registry (quay.io), read before this file, is overridden by it.
+        var pipeline = parse("docker.registry = 'quay.io'\n" + text);
+        assertThat(resolvedImage(pipeline, "biocontainers/fastqc:0.12.1--hdfd78af_0"))
+                .isEqualTo(cache + "/biocontainers/fastqc:0.12.1--hdfd78af_0");
+        // Without a cache the config sets no registry: images resolve as Nextflow's default does.
+        var plain = parse(EngineConfigs.nextflowConfig(PROD));
+        assertThat(plain).doesNotContainKey("docker");
+        assertThat(resolvedImage(plain, "biocontainers/fastqc:0.12.1--hdfd78af_0"))
+                .isEqualTo("biocontainers/fastqc:0.12.1--hdfd78af_0");
+    }
 }
