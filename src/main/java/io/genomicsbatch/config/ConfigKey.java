@@ -61,7 +61,13 @@ public enum ConfigKey {
     BUDGET_STOP_ROLE_NAMES("budgetStopRoleNames", Type.ARRAY, "[]"),
     PROTECT("protect", Type.BOOLEAN, "false"),
     // Cost allocation
-    TAGS("tags", Type.OBJECT, "{}");
+    TAGS("tags", Type.OBJECT, "{}"),
+    // Approved AMIs (docs/restricted-accounts.md): off unless amiPinning or one of the four is set
+    AMI_PINNING("amiPinning", Type.BOOLEAN, "false"),
+    AMI_ID("amiId", Type.STRING, ""),
+    AMI_SSM_PARAMETER("amiSsmParameter", Type.STRING, ""),
+    GPU_AMI_ID("gpuAmiId", Type.STRING, ""),
+    GPU_AMI_SSM_PARAMETER("gpuAmiSsmParameter", Type.STRING, "");
 
     /** The project name, which is also the config namespace. */
     public static final String NAMESPACE = "genomics-batch";
