@@ -62,7 +62,7 @@ class OutputContractTest {
     void theGpuEnvironmentAndAWorkDirectoryAddTheConditionalOutputs() {
         var outputs = TestStacks.succeeded(TestStacks.run("dev", Map.of("gpuMaxVcpus", "64",
                 "dataBucketNames", "[\"acme-reads\",\"acme-work\"]", "workDirectory", "s3://acme-work/runs/",
-                "alertTopicArn", "arn:aws:sns:us-east-1:123456789012:lab-alerts"))).outputs();
+                "alertTopicArn", "arn:aws:sns:us-east-1:123456789012:lab-alerts", "amiPinning", "true"))).outputs();
         assertThat(outputs.keySet()).containsExactlyElementsOf(names(true));
         assertTypes(outputs);
         // As the engine configs use it: the trailing '/' dropped.

@@ -36,6 +36,25 @@ class PinnedAmisTest {
     static final String FIXTURE = "pinned-amis";
     static final List<String> AMI_INVOKES = List.of("aws:ssm/getParameter:getParameter", "aws:ec2/getAmi:getAmi");
 
+    /** A project with the pinned-amis fixture stack (its own directory, so the shared fixtures stay dev and prod). */
+    static final java.nio.file.Path PROJECT = pinnedProject();
+
+    private static java.nio.file.Path pinnedProject() {
+        try {
+            var dir = java.nio.file.Files.createTempDirectory(java.nio.file.Files.createDirectories(
+                    java.nio.file.Path.of("target")), "pinned-amis-");
+            dir.toFile().deleteOnExit();
+            return TestStacks.project(dir, FIXTURE, java.nio.file.Files.readString(
+                    TestStacks.FIXTURES.resolve(FIXTURE).resolve("Pulumi." + FIXTURE + ".yaml")));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    static Recorder.Recording runFixture(AwsAnswers answers) {
+        return TestStacks.run(FIXTURE, StackFiles.load(PROJECT, FIXTURE).source(), answers);
+    }
+
     /** A fixture stack file with some values changed, in a fake account. */
     static Recorder.Recording run(String stack, Map<String, String> overrides, AwsAnswers answers) {
         var file = StackFiles.load(TestStacks.PROJECT_DIR, stack).source();
@@ -78,7 +97,7 @@ class PinnedAmisTest {
     @Test
     void theFixtureStackPinsEachEnvironmentToAwsRecommendedImageOfItsKind() {
         var answers = new AwsAnswers();
-        var recording = succeeded(TestStacks.runStackFile(FIXTURE, answers));
+        var recording = succeeded(runFixture(answers));
         assertThat(overrides(recording)).containsExactly(
                 Map.entry("genomics-batch-spot", RECOMMENDED_X86_64_AMI),
                 Map.entry("genomics-batch-on-demand", RECOMMENDED_X86_64_AMI),
@@ -101,7 +120,7 @@ class PinnedAmisTest {
     @Test
     void aNewAwsImageIsADiffOfEveryPinnedEnvironmentAndOfTheOutput() {
         var newer = "ami-0fedcba9876543210";
-        var recording = succeeded(TestStacks.runStackFile(FIXTURE,
+        var recording = succeeded(runFixture(
                 new AwsAnswers().withParameter(AmiSource.RECOMMENDED_X86_64, newer)));
         assertThat(overrides(recording)).containsEntry("genomics-batch-spot", newer)
                 .containsEntry("genomics-batch-on-demand", newer)
@@ -260,7 +279,7 @@ class PinnedAmisTest {
 
     @Test
     void thePlanSaysWhatANewImageDoesToEachEnvironment() {
-        var plan = PlanEngine.run(FIXTURE, () -> StackFiles.load(TestStacks.PROJECT_DIR, FIXTURE),
+        var plan = PlanEngine.run(FIXTURE, () -> StackFiles.load(PROJECT, FIXTURE),
                 f -> ctx -> io.genomicsbatch.App.deploy(ctx, f.source()));
         var text = io.genomicsbatch.plan.PlanRenderer.render(plan, io.genomicsbatch.plan.PlanRenderer.Format.TEXT);
         assertThat(text).contains("  spot: SSM parameter " + AmiSource.RECOMMENDED_X86_64 + " (read at each preview) "
@@ -288,7 +307,7 @@ class PinnedAmisTest {
         assertThat(spotAmi).isNotEqualTo(gpuAmi);
         assertThat(plan.lookups()).anySatisfy(l -> assertThat(l.answer()).isEqualTo(AmiSource.RECOMMENDED_X86_64
                 + " = " + spotAmi) .satisfies(a -> assertThat(l.source()).startsWith("placeholder AMI ID")));
-        var again = PlanEngine.run(FIXTURE, () -> StackFiles.load(TestStacks.PROJECT_DIR, FIXTURE),
+        var again = PlanEngine.run(FIXTURE, () -> StackFiles.load(PROJECT, FIXTURE),
                 f -> ctx -> io.genomicsbatch.App.deploy(ctx, f.source()));
         assertThat(io.genomicsbatch.plan.PlanRenderer.render(again, io.genomicsbatch.plan.PlanRenderer.Format.TEXT))
                 .isEqualTo(text);
