@@ -14,8 +14,9 @@ import io.genomicsbatch.config.AmiSource;
 import io.genomicsbatch.config.ConfigProblem;
 import io.genomicsbatch.config.Settings;
 
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -32,32 +33,34 @@ public final class PinnedAmis {
     /** The image ID per compute environment name; empty when pinning is off. */
     public static Map<String, Output<String>> resolve(Settings.Environment settings, Resource parent) {
         var options = InvokeOutputOptions.builder().parent(parent).build();
-        var byParameter = new HashMap<String, Output<String>>();
-        var byImage = new HashMap<String, Output<GetAmiResult>>();
-        var amis = new LinkedHashMap<String, Output<String>>();
+        // Environments that share a source (Spot and On-Demand) share its lookup and its check.
+        var bySource = new LinkedHashMap<AmiSource, List<Settings.ComputeEnvironmentSpec>>();
         for (var ce : settings.computeEnvironments()) {
-            settings.amis().source(ce).ifPresent(source -> {
-                if (source.byId()) {
-                    var image = byImage.computeIfAbsent(source.value(), id -> Ec2Functions.getAmi(GetAmiArgs.builder()
-                            .filters(GetAmiFilterArgs.builder().name("image-id").values(id).build())
-                            // An approved image stays usable after AWS's deprecation date.
-                            .includeDeprecated(true)
-                            .build(), options));
-                    amis.put(ce.name(), image.applyValue(found -> {
-                        problem(source, ce, found).ifPresent(why -> {
-                            throw new IllegalStateException(why);
-                        });
-                        return source.value();
-                    }));
-                } else {
-                    amis.put(ce.name(), byParameter.computeIfAbsent(source.value(), name -> SsmFunctions
-                            .getParameter(GetParameterArgs.builder().name(name).build(), options)
-                            // insecureValue: an AMI ID is no secret, and the stack output must show it.
-                            .applyValue(GetParameterResult::insecureValue)
-                            .applyValue(value -> checkedValue(source, value))));
-                }
-            });
+            settings.amis().source(ce).ifPresent(s -> bySource.computeIfAbsent(s, k -> new ArrayList<>()).add(ce));
         }
+        var amis = new LinkedHashMap<String, Output<String>>();
+        bySource.forEach((source, environments) -> {
+            Output<String> ami;
+            if (source.byId()) {
+                ami = Ec2Functions.getAmi(GetAmiArgs.builder()
+                        .filters(GetAmiFilterArgs.builder().name("image-id").values(source.value()).build())
+                        // An approved image stays usable after AWS's deprecation date.
+                        .includeDeprecated(true)
+                        .build(), options)
+                        .applyValue(found -> {
+                            problem(source, environments, found).ifPresent(why -> {
+                                throw new IllegalStateException(why);
+                            });
+                            return source.value();
+                        });
+            } else {
+                ami = SsmFunctions.getParameter(GetParameterArgs.builder().name(source.value()).build(), options)
+                        // insecureValue: an AMI ID is no secret, and the stack output must show it.
+                        .applyValue(GetParameterResult::insecureValue)
+                        .applyValue(value -> checkedValue(source, value));
+            }
+            environments.forEach(ce -> amis.put(ce.name(), ami));
+        });
         return amis;
     }
 
@@ -77,24 +80,34 @@ public final class PinnedAmis {
      * (AWS names its GPU images so; an image of another owner cannot be judged by its name). A field the
      * answer lacks (the offline plan) is not judged.
      */
-    static Optional<String> problem(AmiSource source, Settings.ComputeEnvironmentSpec ce, GetAmiResult image) {
-        var key = source.decidingKey();
-        var got = key.fullKey() + ": got " + ConfigProblem.render(source.value()) + "; ";
+    static Optional<String> problem(AmiSource source, List<Settings.ComputeEnvironmentSpec> environments,
+                                    GetAmiResult image) {
+        var got = source.decidingKey().fullKey() + ": got " + ConfigProblem.render(source.value()) + "; ";
         var name = Optional.ofNullable(image.name());
         var architecture = Optional.ofNullable(image.architecture());
-        var expected = ce.imageType().gpu() ? "x86_64" : ce.architecture();
-        if (architecture.isPresent() && !architecture.get().equals(expected)) {
+        var unfit = environments.stream().filter(ce -> architecture.isPresent()
+                && !architecture.get().equals(expectedArchitecture(ce))).toList();
+        if (!unfit.isEmpty()) {
+            var ce = unfit.get(0);
             return Optional.of(got + "the image" + name.map(n -> " " + ConfigProblem.render(n)).orElse("") + " is "
-                    + architecture.get() + ", but " + ce.keys().instanceTypes().fullKey() + " are " + expected
-                    + " (the " + ce.name() + " compute environment): expected an " + expected + " image");
+                    + architecture.get() + ", but " + ce.keys().instanceTypes().fullKey() + " are "
+                    + expectedArchitecture(ce) + " (the " + String.join(" and ", unfit.stream()
+                    .map(Settings.ComputeEnvironmentSpec::name).toList()) + " compute environment"
+                    + (unfit.size() > 1 ? "s" : "") + "): expected an " + expectedArchitecture(ce) + " image");
         }
-        if (ce.imageType().gpu() && "amazon".equals(image.imageOwnerAlias()) && name.isPresent()
+        var gpu = environments.stream().anyMatch(ce -> ce.imageType().gpu());
+        if (gpu && "amazon".equals(image.imageOwnerAlias()) && name.isPresent()
                 && !name.get().toLowerCase(Locale.ROOT).matches(".*(gpu|nvidia).*")) {
             return Optional.of(got + "AWS's image " + ConfigProblem.render(name.get()) + " has no NVIDIA driver (AWS "
                     + "names its GPU images \"...-gpu-...\"), and the GPU compute environment needs it: expected a "
                     + "GPU image, such as the value of " + AmiSource.RECOMMENDED_GPU);
         }
         return Optional.empty();
+    }
+
+    /** x86_64 for the GPU environment (ECS_AL2023_NVIDIA is built for it), else the instance types'. */
+    private static String expectedArchitecture(Settings.ComputeEnvironmentSpec ce) {
+        return ce.imageType().gpu() ? "x86_64" : ce.architecture();
     }
 
     /** The stack outputs: the CPU environments' image and, with a GPU environment, its image. */

@@ -154,8 +154,8 @@ class PinnedAmisTest {
         return Stream.of(
                 List.of("amiId", APPROVED_ARM64_AMI, "genomics-batch:amiId: got \"" + APPROVED_ARM64_AMI
                         + "\"; the image \"acme-hardened-ecs-al2023-arm64-2026.09\" is arm64, but "
-                        + "genomics-batch:instanceTypes are x86_64 (the spot compute environment): expected an x86_64 "
-                        + "image"),
+                        + "genomics-batch:instanceTypes are x86_64 (the spot and on-demand compute environments): "
+                        + "expected an x86_64 image"),
                 List.of("gpuAmiId", RECOMMENDED_X86_64_AMI, "genomics-batch:gpuAmiId: got \"" + RECOMMENDED_X86_64_AMI
                         + "\"; AWS's image \"al2023-ami-ecs-hvm-2023.0.20260901-kernel-6.1-x86_64\" has no NVIDIA "
                         + "driver (AWS names its GPU images \"...-gpu-...\"), and the GPU compute environment needs "
