@@ -45,6 +45,8 @@ public final class EnvironmentOutputs {
             always("instanceProfileArn"),
             always("launchTemplateId"),
             when("gpuLaunchTemplateId", GPU),
+            when("amiId", "only when AMI pinning is on"),
+            when("gpuAmiId", "only when AMI pinning is on and gpuMaxVcpus > 0"),
             always("securityGroupId"),
             always("vpcId"),
             new Spec("subnetIds", List.class, Optional.empty()),

@@ -12,6 +12,7 @@ import io.genomicsbatch.alerts.EnvironmentAlerts;
 import io.genomicsbatch.budget.EnvironmentBudget;
 import io.genomicsbatch.compute.ComputeEnvironments;
 import io.genomicsbatch.compute.HostLaunchTemplate;
+import io.genomicsbatch.compute.PinnedAmis;
 import io.genomicsbatch.compute.UserData;
 import io.genomicsbatch.config.ImageType;
 import io.genomicsbatch.config.InvalidConfigException;
@@ -138,12 +139,15 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
                 : Optional.<PullThroughCache.Built>empty();
         registryCache.ifPresent(cache -> hostPolicies.add(cache.hostPolicy()));
 
+        // Pinned AMIs (off by default: then Batch picks the image, as before).
+        var amis = PinnedAmis.resolve(settings, this);
         var environments = new LinkedHashMap<String, ComputeEnvironment>();
         for (var spec : settings.computeEnvironments()) {
             var ce = ComputeEnvironments.create(new ComputeEnvironments.Props(name + "-" + spec.name(),
                     args.namePrefix() + "-" + spec.name() + "-", spec, network.subnetIds(), securityGroup.id(),
                     iam.instanceProfile().arn(), launchTemplates.get(spec.imageType()), iam.spotFleetRole(),
-                    hostPolicies, tags, ownTags, settings.protect(), this));
+                    hostPolicies, tags, ownTags, settings.protect(), this,
+                    Optional.ofNullable(amis.get(spec.name()))));
             environments.put(spec.name(), ce);
             values.put(EnvironmentOutputs.computeEnvironmentArn(spec.name()), ce.arn());
         }
@@ -204,6 +208,7 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
         values.put("launchTemplateId", launchTemplates.get(ImageType.ECS_AL2023).id());
         Optional.ofNullable(launchTemplates.get(ImageType.ECS_AL2023_NVIDIA))
                 .ifPresent(lt -> values.put("gpuLaunchTemplateId", lt.id()));
+        values.putAll(PinnedAmis.outputs(settings, amis));
         values.put("securityGroupId", securityGroup.id());
         values.put("vpcId", network.vpcId());
         values.put("subnetIds", network.subnetIds());

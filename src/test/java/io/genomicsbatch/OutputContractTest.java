@@ -63,7 +63,8 @@ class OutputContractTest {
         var outputs = TestStacks.succeeded(TestStacks.run("dev", Map.of("gpuMaxVcpus", "64",
                 "dataBucketNames", "[\"acme-reads\",\"acme-work\"]", "workDirectory", "s3://acme-work/runs/",
                 "alertTopicArn", "arn:aws:sns:us-east-1:123456789012:lab-alerts",
-                "ecrPullThroughCache", "[{\"upstream\":\"quay\"}]"))).outputs();
+                "ecrPullThroughCache", "[{\"upstream\":\"quay\"}]",
+                "amiPinning", "true"))).outputs();
         assertThat(outputs.keySet()).containsExactlyElementsOf(names(true));
         assertTypes(outputs);
         // As the engine configs use it: the trailing '/' dropped.

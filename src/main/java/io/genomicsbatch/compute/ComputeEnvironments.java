@@ -50,12 +50,27 @@ public final class ComputeEnvironments {
      *                           first release. A change there replaces the compute environment (or, for
      *                           in-place strategies, rebuilds its instances), so the stack's tags reach the
      *                           instances through the launch template's tag specifications instead.
+     * @param imageId            the pinned AMI ({@code imageIdOverride}); empty: Batch picks the image of the
+     *                           image type, as before pinning existed
      */
     public record Props(String logicalName, String namePrefix, Settings.ComputeEnvironmentSpec spec,
                         Output<List<String>> subnetIds, Output<String> securityGroupId,
                         Output<String> instanceProfileArn, LaunchTemplate launchTemplate, Optional<Role> spotFleetRole,
                         List<Resource> iamDependencies, Map<String, String> tags, Map<String, String> instanceTags,
-                        boolean protect, Resource parent) {
+                        boolean protect, Resource parent, Optional<Output<String>> imageId) {
+    }
+
+    /**
+     * The image type and, when pinned, the image. A new image updates the environment in place with
+     * BEST_FIT_PROGRESSIVE and SPOT_CAPACITY_OPTIMIZED, and replaces it with the other strategies
+     * (terraform-provider-aws's CustomizeDiff; {@link io.genomicsbatch.config.AllocationStrategy#updatesInPlace()}).
+     */
+    private static ComputeEnvironmentComputeResourcesEc2ConfigurationArgs ec2Configuration(
+            Settings.ComputeEnvironmentSpec spec, Optional<Output<String>> imageId) {
+        var configuration = ComputeEnvironmentComputeResourcesEc2ConfigurationArgs.builder()
+                .imageType(spec.imageType().name());
+        imageId.ifPresent(configuration::imageIdOverride);
+        return configuration.build();
     }
 
     public static ComputeEnvironment create(Props p) {
@@ -75,9 +90,7 @@ public final class ComputeEnvironments {
                         .launchTemplateId(p.launchTemplate().id())
                         .version(p.launchTemplate().latestVersion().applyValue(String::valueOf))
                         .build())
-                .ec2Configurations(ComputeEnvironmentComputeResourcesEc2ConfigurationArgs.builder()
-                        .imageType(spec.imageType().name())
-                        .build())
+                .ec2Configurations(ec2Configuration(spec, p.imageId()))
                 .tags(p.instanceTags());
         spec.bidPercentage().ifPresent(resources::bidPercentage);
         var dependencies = new ArrayList<>(p.iamDependencies());

@@ -14,6 +14,29 @@ final class AwsFormats {
     private static final Pattern VPC_ID = Pattern.compile("vpc-(?:[0-9a-f]{8}|[0-9a-f]{17})");
     private static final Pattern SUBNET_ID = Pattern.compile("subnet-(?:[0-9a-f]{8}|[0-9a-f]{17})");
     private static final Pattern SECURITY_GROUP_ID = Pattern.compile("sg-(?:[0-9a-f]{8}|[0-9a-f]{17})");
+    private static final Pattern AMI_ID = Pattern.compile("ami-(?:[0-9a-f]{8}|[0-9a-f]{17})");
+
+    /**
+     * SSM parameter names as PutParameter defines them: letters, digits and _ . - in levels separated by
+     * '/', at most 15 levels; 1011 characters at most. Names here are fully qualified ('/'-rooted), as
+     * AWS's public parameters are.
+     */
+    private static final Pattern SSM_PARAMETER_LEVEL = Pattern.compile("[A-Za-z0-9_.-]+");
+    static final int MAX_SSM_PARAMETER_LEVELS = 15;
+    static final int MAX_SSM_PARAMETER_LENGTH = 1011;
+
+    static boolean isAmiId(String s) {
+        return AMI_ID.matcher(s).matches();
+    }
+
+    static boolean isSsmParameterName(String s) {
+        if (!s.startsWith("/") || s.length() > MAX_SSM_PARAMETER_LENGTH) {
+            return false;
+        }
+        var levels = s.substring(1).split("/", -1);
+        return levels.length <= MAX_SSM_PARAMETER_LEVELS
+                && java.util.Arrays.stream(levels).allMatch(l -> SSM_PARAMETER_LEVEL.matcher(l).matches());
+    }
 
     /**
      * GPU families ECS_AL2023_NVIDIA does not run: AWS Batch documents that it does not support p3 and g3

@@ -68,7 +68,13 @@ public enum ConfigKey {
     ENGINE_SPOT_ATTEMPTS("engineSpotAttempts", Type.INTEGER, "0"),
     NEXTFLOW_ON_DEMAND_FALLBACK("nextflowOnDemandFallback", Type.BOOLEAN, "false"),
     // Registry cache
-    ECR_PULL_THROUGH_CACHE("ecrPullThroughCache", Type.OBJECT_ARRAY, "[]");
+    ECR_PULL_THROUGH_CACHE("ecrPullThroughCache", Type.OBJECT_ARRAY, "[]"),
+    // Approved AMIs (docs/restricted-accounts.md): off unless amiPinning or one of the four is set
+    AMI_PINNING("amiPinning", Type.BOOLEAN, "false"),
+    AMI_ID("amiId", Type.STRING, ""),
+    AMI_SSM_PARAMETER("amiSsmParameter", Type.STRING, ""),
+    GPU_AMI_ID("gpuAmiId", Type.STRING, ""),
+    GPU_AMI_SSM_PARAMETER("gpuAmiSsmParameter", Type.STRING, "");
 
     /** The project name, which is also the config namespace. */
     public static final String NAMESPACE = "genomics-batch";

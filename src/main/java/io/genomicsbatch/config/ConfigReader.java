@@ -103,13 +103,15 @@ public final class ConfigReader implements Lineup.Values {
                 integer(LOG_RETENTION_DAYS),
                 bool(PROTECT),
                 map(TAGS),
-                new Settings.Alerts(list(ALERT_EMAILS), Optional.of(raw(ALERT_TOPIC_ARN).trim()).filter(t -> !t.isEmpty()),
+                new Settings.Alerts(list(ALERT_EMAILS), optional(ALERT_TOPIC_ARN),
                         bool(BOOT_LOOP_STOP), integer(BOOT_LOOP_FAILURES)),
                 new Settings.Budget(integer(MONTHLY_BUDGET_USD), integers(BUDGET_ALERT_PERCENTS),
                         integer(BUDGET_STOP_PERCENT), list(BUDGET_STOP_ROLE_NAMES)),
                 new Settings.PrivateNetworking(bool(PRIVATE_NETWORKING)),
                 new SpotRetries(integer(ENGINE_SPOT_ATTEMPTS), bool(NEXTFLOW_ON_DEMAND_FALLBACK)),
-                registryCache(ECR_PULL_THROUGH_CACHE));
+                registryCache(ECR_PULL_THROUGH_CACHE),
+                new Settings.Amis(bool(AMI_PINNING), optional(AMI_ID), optional(AMI_SSM_PARAMETER),
+                        optional(GPU_AMI_ID), optional(GPU_AMI_SSM_PARAMETER)));
         // EventBridge and CloudWatch publish to a topic of their own region only.
         settings.alerts().topicArn().filter(AwsFormats::isSnsTopicArn).ifPresent(arn -> source.awsRegion()
                 .filter(region -> !region.equals(arn.split(":")[3]))
@@ -174,6 +176,11 @@ public final class ConfigReader implements Lineup.Values {
 
     private String raw(ConfigKey key) {
         return source.get(key.key()).orElse(key.defaultValue());
+    }
+
+    /** A string key's value, trimmed; empty when unset or "". */
+    private Optional<String> optional(ConfigKey key) {
+        return Optional.of(raw(key).trim()).filter(v -> !v.isEmpty());
     }
 
     /** Empty when unset; {@link SettingsValidator} judges the bucket and prefix of a value of the right shape. */

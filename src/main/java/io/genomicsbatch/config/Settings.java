@@ -65,6 +65,14 @@ public final class Settings {
                            ConfigKey allocationStrategy, Optional<ConfigKey> bidPercentage) {
         }
 
+        /**
+         * The architecture of the instance types ("x86_64" or "arm64"; the first entry's, since one
+         * environment has one architecture), "unknown" for a type the catalog does not know.
+         */
+        public String architecture() {
+            return instanceTypes.isEmpty() ? "unknown" : AwsFormats.architecture(instanceTypes.get(0));
+        }
+
         /** Whether AWS needs a Spot fleet role for this environment (Spot with BEST_FIT only). */
         public boolean needsSpotFleetRole() {
             return capacity == CapacityType.SPOT && allocationStrategy == AllocationStrategy.BEST_FIT;
@@ -288,6 +296,49 @@ public final class Settings {
     }
 
     /**
+     * Pinned AMIs: each compute environment's {@code imageIdOverride}, from an approved image or an SSM
+     * parameter. Off by default, so Batch picks the image itself, as before these settings existed.
+     *
+     * @param pinning         true: pin every compute environment, by default to AWS's recommended
+     *                        ECS-optimized Amazon Linux 2023 parameter for its architecture
+     * @param amiId           an approved AMI for the CPU (Spot and On-Demand) environments
+     * @param ssmParameter    an SSM parameter holding the CPU environments' AMI ID
+     * @param gpuAmiId        an approved AMI for the GPU environment
+     * @param gpuSsmParameter an SSM parameter holding the GPU environment's AMI ID
+     */
+    public record Amis(boolean pinning, Optional<String> amiId, Optional<String> ssmParameter,
+                       Optional<String> gpuAmiId, Optional<String> gpuSsmParameter) {
+        /** No pinning: the default. */
+        public static final Amis NONE = new Amis(false, Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty());
+
+        /** Pinning is on with amiPinning or with any image or parameter given. */
+        public boolean enabled() {
+            return pinning || amiId.isPresent() || ssmParameter.isPresent() || gpuAmiId.isPresent()
+                    || gpuSsmParameter.isPresent();
+        }
+
+        /** Where an environment's AMI comes from; empty when pinning is off. */
+        public Optional<AmiSource> source(ComputeEnvironmentSpec ce) {
+            if (!enabled()) {
+                return Optional.empty();
+            }
+            var gpu = ce.imageType().gpu();
+            var id = gpu ? gpuAmiId : amiId;
+            var parameter = gpu ? gpuSsmParameter : ssmParameter;
+            if (id.isPresent()) {
+                return Optional.of(new AmiSource(id.get(), true, Optional.of(gpu ? ConfigKey.GPU_AMI_ID
+                        : ConfigKey.AMI_ID)));
+            }
+            if (parameter.isPresent()) {
+                return Optional.of(new AmiSource(parameter.get(), false, Optional.of(gpu
+                        ? ConfigKey.GPU_AMI_SSM_PARAMETER : ConfigKey.AMI_SSM_PARAMETER)));
+            }
+            return Optional.of(AmiSource.recommended(ce.imageType(), ce.architecture()));
+        }
+    }
+
+    /**
      * Everything the environment is built from.
      *
      * @param computeEnvironments    in registration order
@@ -304,13 +355,14 @@ public final class Settings {
      * @param privateNetworking      the VPC endpoints for hosts without internet
      * @param spotRetries            Spot retries in every engine config; {@link SpotRetries#NONE}: the configs as before
      * @param registryCache          ECR pull-through cache rules for public registries
+     * @param amis                   pinned AMIs ({@link Amis#NONE}: Batch picks the image)
      */
     public record Environment(Network network, List<ComputeEnvironmentSpec> computeEnvironments,
                               List<QueueSpec> queues, int runnableTimeoutMinutes, Storage storage, Hosts hosts,
                               DataAccess data,
                               int logRetentionDays, boolean protect, Map<String, String> tags,
                               Alerts alerts, Budget budget, PrivateNetworking privateNetworking,
-                              SpotRetries spotRetries, RegistryCache registryCache) {
+                              SpotRetries spotRetries, RegistryCache registryCache, Amis amis) {
         public Environment {
             computeEnvironments = List.copyOf(computeEnvironments);
             queues = List.copyOf(queues);
@@ -323,7 +375,7 @@ public final class Settings {
                            int logRetentionDays, boolean protect, Map<String, String> tags, Alerts alerts) {
             this(network, computeEnvironments, queues, runnableTimeoutMinutes, storage, hosts, data, logRetentionDays,
                     protect, tags, alerts, Budget.NONE, PrivateNetworking.NONE, SpotRetries.NONE,
-                    RegistryCache.NONE);
+                    RegistryCache.NONE, Amis.NONE);
         }
 
         /** Without stack tags or alerts: the component's API before they existed. */

@@ -104,6 +104,7 @@ public final class SettingsValidator {
                 + "AWS Batch's retry strategy takes 1-" + SpotRetries.MAX_ATTEMPTS + "; 0 leaves the engine configs as "
                 + "they were)", problems);
         registryCache(s.registryCache(), problems);
+        amis(s, problems);
         // Spot and On-Demand share instanceTypes: the same problem is reported once.
         return List.copyOf(new LinkedHashSet<>(problems));
     }
@@ -732,6 +733,86 @@ public final class SettingsValidator {
                     + " characters");
         }
         return Optional.empty();
+    }
+
+    static final String AMI_ID_FORMAT = "expected an AMI ID: \"ami-\" and 8 or 17 hex digits (e.g. "
+            + "ami-0a1b2c3d4e5f67890)";
+    static final String SSM_PARAMETER_FORMAT = "expected an SSM parameter name: '/' and at most "
+            + AwsFormats.MAX_SSM_PARAMETER_LEVELS + " levels separated by '/', each of letters, digits and _ . -, "
+            + "at most " + AwsFormats.MAX_SSM_PARAMETER_LENGTH + " characters (e.g. " + AmiSource.RECOMMENDED_X86_64
+            + ")";
+
+    /**
+     * Pinned AMIs: formats, one source per environment, a GPU key only with a GPU environment, and AWS's own
+     * parameters checked by their path (an image ID's architecture is looked up at preview: compute.PinnedAmis).
+     */
+    private static void amis(Settings.Environment s, List<ConfigProblem> problems) {
+        var a = s.amis();
+        var gpuEnvironment = s.computeEnvironments().stream().filter(ce -> ce.imageType().gpu()).findFirst();
+        var cpuEnvironment = s.computeEnvironments().stream().filter(ce -> !ce.imageType().gpu()).findFirst();
+        amiPair(AMI_ID, a.amiId(), AMI_SSM_PARAMETER, a.ssmParameter(), cpuEnvironment, problems);
+        amiPair(GPU_AMI_ID, a.gpuAmiId(), GPU_AMI_SSM_PARAMETER, a.gpuSsmParameter(), gpuEnvironment, problems);
+        if (gpuEnvironment.isEmpty()) {
+            for (var key : List.of(GPU_AMI_ID, GPU_AMI_SSM_PARAMETER)) {
+                (key == GPU_AMI_ID ? a.gpuAmiId() : a.gpuSsmParameter()).ifPresent(v -> problems.add(new ConfigProblem(
+                        List.of(key, GPU_MAX_VCPUS), ConfigProblem.of(key, v, "there is no GPU compute environment ("
+                        + GPU_MAX_VCPUS.fullKey() + " is 0): set " + GPU_MAX_VCPUS.key() + ", or leave "
+                        + key.key() + " unset").message())));
+            }
+        }
+    }
+
+    /** One environment's image and parameter keys: each well-formed, not both, AWS's parameters by their path. */
+    private static void amiPair(ConfigKey idKey, Optional<String> id, ConfigKey parameterKey, Optional<String> parameter,
+                                Optional<Settings.ComputeEnvironmentSpec> environment, List<ConfigProblem> problems) {
+        id.filter(v -> !AwsFormats.isAmiId(v)).ifPresent(v -> problems.add(ConfigProblem.of(idKey, v, AMI_ID_FORMAT)));
+        parameter.ifPresent(name -> {
+            if (!AwsFormats.isSsmParameterName(name)) {
+                problems.add(ConfigProblem.of(parameterKey, name, SSM_PARAMETER_FORMAT));
+            } else {
+                environment.flatMap(ce -> awsParameterProblem(parameterKey, name, ce)).ifPresent(problems::add);
+            }
+        });
+        if (id.isPresent() && parameter.isPresent()) {
+            problems.add(new ConfigProblem(List.of(idKey, parameterKey), idKey.fullKey() + " and "
+                    + parameterKey.fullKey() + " are both set; set one: " + idKey.key() + " pins an approved image, "
+                    + parameterKey.key() + " follows a parameter's value"));
+        }
+    }
+
+    /**
+     * What is wrong with one of AWS's ECS-optimized parameters for an environment, by its path: the metadata
+     * parameter instead of its image_id, another operating system, another architecture, a GPU image for CPU
+     * hosts or a plain one for GPU hosts. A parameter of one's own cannot be judged by its name: its image
+     * must fit (docs/restricted-accounts.md), and so does its architecture at the first launch.
+     */
+    private static Optional<ConfigProblem> awsParameterProblem(ConfigKey key, String name,
+                                                               Settings.ComputeEnvironmentSpec ce) {
+        var example = AmiSource.recommended(ce.imageType(), ce.architecture()).value();
+        String why = null;
+        if (name.startsWith("/aws/service/ecs/optimized-ami/") && !name.startsWith(AmiSource.AWS_ECS_AL2023)) {
+            why = "an ECS-optimized image of another operating system; the compute environments are "
+                    + ce.imageType() + " (Amazon Linux 2023), and the hosts' user data is written for it";
+        } else if (AmiSource.awsVariant(name).isPresent()) {
+            var variant = AmiSource.awsVariant(name).get();
+            var gpu = ce.imageType().gpu();
+            if (!name.endsWith("/image_id")) {
+                why = "its value is the image's metadata (JSON), not an AMI ID; the ID is its image_id parameter";
+            } else if (variant == AmiSource.AwsVariant.NEURON) {
+                why = "AWS's Neuron (Inferentia, Trainium) image, which these compute environments do not run";
+            } else if (gpu && !variant.nvidia()) {
+                why = "AWS's image without the NVIDIA driver, and the GPU compute environment needs it";
+            } else if (!gpu && variant.nvidia()) {
+                why = "AWS's GPU image; the GPU compute environment takes it through "
+                        + GPU_AMI_SSM_PARAMETER.fullKey();
+            } else if (!variant.architecture().equals(ce.architecture()) && !ce.architecture().equals("unknown")) {
+                return Optional.of(new ConfigProblem(List.of(key, ce.keys().instanceTypes()), ConfigProblem.of(key,
+                        name, "an " + variant.architecture() + " image, but " + ce.keys().instanceTypes().fullKey()
+                                + " are " + ce.architecture() + "; expected " + example).message()));
+            }
+        }
+        return Optional.ofNullable(why).map(w -> ConfigProblem.of(key, name, w + "; expected " + example
+                + " or a parameter of your own"));
     }
 
     private static void kmsKeys(List<String> arns, List<ConfigProblem> problems) {

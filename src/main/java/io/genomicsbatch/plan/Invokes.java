@@ -38,10 +38,27 @@ public final class Invokes {
 
         /** One subnet's Availability Zone and whether it gives instances a public IP address on launch. */
         SubnetFacts subnet(String subnetId);
+
+        /** The value of an SSM parameter (a pinned AMI's ID); AWS fails the lookup for one that does not exist. */
+        String ssmParameter(String name);
+
+        /** What EC2 says of an image (DescribeImages); AWS fails the lookup for one it does not find. */
+        Image image(String imageId);
     }
 
     /** What the subnet lookup tells of a subnet. */
     public record SubnetFacts(String availabilityZone, boolean mapPublicIpOnLaunch) {
+    }
+
+    /**
+     * An image as EC2 describes it, as far as the program checks it; a field is empty where the answer has
+     * none (the offline plan, which cannot know).
+     *
+     * @param architecture x86_64, arm64, ...
+     * @param name         the image's name
+     * @param ownerAlias   "amazon" for AWS's own images
+     */
+    public record Image(Optional<String> architecture, Optional<String> name, Optional<String> ownerAlias) {
     }
 
     public static final List<String> TOKENS = List.of(
@@ -52,7 +69,9 @@ public final class Invokes {
             "aws:index/getRegion:getRegion",
             "aws:ec2/getRouteTables:getRouteTables",
             "aws:ec2/getVpcEndpointService:getVpcEndpointService",
-            "aws:ec2/getSubnet:getSubnet");
+            "aws:ec2/getSubnet:getSubnet",
+            "aws:ssm/getParameter:getParameter",
+            "aws:ec2/getAmi:getAmi");
 
     /** The invoke's result, as the provider shapes it. */
     public static Map<String, Object> answer(String token, Map<String, Object> args, Account account) {
@@ -88,8 +107,27 @@ public final class Invokes {
                 yield Map.of("id", id, "availabilityZone", facts.availabilityZone(),
                         "mapPublicIpOnLaunch", facts.mapPublicIpOnLaunch());
             }
+            case "aws:ssm/getParameter:getParameter" -> {
+                var name = String.valueOf(args.get("name"));
+                var value = account.ssmParameter(name);
+                yield Map.of("id", name, "name", name, "type", "String", "value", value, "insecureValue", value,
+                        "version", 1);
+            }
+            case "aws:ec2/getAmi:getAmi" -> image(args, account);
             default -> throw new IllegalStateException("no answer for invoke " + token + "; add it to Invokes");
         };
+    }
+
+    /** An image found by its {@code image-id} filter. */
+    private static Map<String, Object> image(Map<String, Object> args, Account account) {
+        var id = filters(args).getOrDefault("image-id", List.of()).stream().findFirst()
+                .orElseThrow(() -> new IllegalStateException("getAmi without an image-id filter"));
+        var image = account.image(id);
+        var answer = new java.util.LinkedHashMap<String, Object>(Map.of("id", id, "imageId", id));
+        image.architecture().ifPresent(a -> answer.put("architecture", a));
+        image.name().ifPresent(n -> answer.put("name", n));
+        image.ownerAlias().ifPresent(o -> answer.put("imageOwnerAlias", o));
+        return answer;
     }
 
     private static Map<String, Object> subnets(Map<String, Object> args, Account account) {

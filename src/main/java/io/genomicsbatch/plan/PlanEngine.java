@@ -1,7 +1,9 @@
 package io.genomicsbatch.plan;
 
 import com.pulumi.Context;
+import io.genomicsbatch.config.AllocationStrategy;
 import io.genomicsbatch.config.ConfigKey;
+import io.genomicsbatch.config.Settings;
 import io.genomicsbatch.config.ConfigReader;
 import io.genomicsbatch.cost.CostForecast;
 import io.genomicsbatch.cost.PriceTable;
@@ -45,7 +47,7 @@ public final class PlanEngine {
     }
 
     private static final List<String> LOOKUP_ORDER = List.of("VPC", "subnets", "subnet zones", "route tables", "main route table",
-            "region", "AWS partition", "account ID");
+            "region", "AWS partition", "account ID", "AMI parameter", "AMI");
 
     /**
      * Reads the stack files on a second thread while the SDK's mock engine starts (its protobuf
@@ -74,17 +76,34 @@ public final class PlanEngine {
         var distinct = new LinkedHashMap<List<String>, Lookup>();
         mocks.lookups().forEach(l -> distinct.putIfAbsent(List.of(l.what(), l.answer(), l.source()), l));
         var lookups = new ArrayList<>(distinct.values());
-        lookups.sort(Comparator.comparingInt(l -> LOOKUP_ORDER.indexOf(l.what())));
+        // AMI lookups run concurrently: ordered by what they name, so the plan is the same on every run.
+        lookups.sort(Comparator.<Lookup>comparingInt(l -> LOOKUP_ORDER.indexOf(l.what()))
+                .thenComparing(l -> l.what().startsWith("AMI") ? l.answer() : ""));
         var warnings = new ArrayList<>(stackFiles.warnings());
         warnings.addAll(recording.warnings());
+        // The program accepted this config, so reading it again gives the settings it built from.
+        var settings = ConfigReader.read(stackFiles.source()).orThrow(stackFiles.stack());
         return new Plan(ConfigKey.NAMESPACE, stack, stackFiles.region(), recording.resources(), lookups, warnings,
-                recording.outputs(), forecast(stackFiles, recording.resources()));
+                recording.outputs(), forecast(settings, stackFiles, recording.resources()), pinnedAmis(settings));
+    }
+
+    /**
+     * Each pinned environment's AMI source, and whether a new image replaces it: pulumi-aws 6.83.0 updates
+     * compute resources in place only with the strategies that {@link AllocationStrategy#updatesInPlace()}.
+     */
+    static List<Plan.PinnedAmi> pinnedAmis(Settings.Environment settings) {
+        var amis = new ArrayList<Plan.PinnedAmi>();
+        for (var ce : settings.computeEnvironments()) {
+            settings.amis().source(ce).ifPresent(source -> amis.add(new Plan.PinnedAmi(ce.name(), source.byId(),
+                    source.value(), source.decidingKey().key(), ce.allocationStrategy().name(),
+                    !ce.allocationStrategy().updatesInPlace())));
+        }
+        return List.copyOf(amis);
     }
 
     /** The forecast for the settings the program ran with, priced for every resource it registered. */
-    private static CostForecast forecast(StackFiles files, List<PlannedResource> resources) {
-        // The program accepted this config, so reading it again gives the settings it built from.
-        var settings = ConfigReader.read(files.source()).orThrow(files.stack());
+    private static CostForecast forecast(Settings.Environment settings, StackFiles files,
+                                         List<PlannedResource> resources) {
         var types = resources.stream().filter(r -> !r.isComponent()).map(PlannedResource::type).toList();
         return CostForecast.of(settings, files.region(), PriceTable.shipped(), types, endpointZones(resources));
     }

@@ -119,6 +119,36 @@ final class PlanMocks implements Mocks, Invokes.Account {
         return new Invokes.SubnetFacts(lookupPlaceholder("Availability Zone of " + subnetId), false);
     }
 
+    /**
+     * A placeholder AMI ID for a parameter's value: "ami-0000" and 13 hex digits of the name's SHA-256, so
+     * that a plan is the same on every run and each parameter has its own. Zeros lead, and the lookup
+     * says it is a placeholder: AWS's current value is read on deployment.
+     */
+    static String placeholderAmiId(String parameter) {
+        try {
+            var digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(parameter.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "ami-0000" + java.util.HexFormat.of().formatHex(digest).substring(0, 13);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public String ssmParameter(String name) {
+        var id = placeholderAmiId(name);
+        lookups.add(new Lookup("AMI parameter", name + " = " + id, "placeholder AMI ID: the parameter's value is "
+                + "read on deployment, and a new image shows as a change of the compute environments"));
+        return id;
+    }
+
+    @Override
+    public Invokes.Image image(String imageId) {
+        lookups.add(new Lookup("AMI", imageId, "stack config; its architecture (and, for the GPU environment, "
+                + "its driver) is checked against the instance types on deployment"));
+        return new Invokes.Image(Optional.empty(), Optional.empty(), Optional.empty());
+    }
+
     List<Lookup> lookups() {
         synchronized (lookups) {
             return List.copyOf(lookups);

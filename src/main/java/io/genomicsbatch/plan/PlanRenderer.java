@@ -2,6 +2,7 @@ package io.genomicsbatch.plan;
 
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParser;
+import io.genomicsbatch.compute.ComputeEnvironments;
 import io.genomicsbatch.compute.UserData;
 import io.genomicsbatch.config.CapacityType;
 import io.genomicsbatch.cost.CostForecast;
@@ -70,6 +71,9 @@ public final class PlanRenderer {
         if (!plan.warnings().isEmpty()) {
             out.append("\nWarnings:\n");
             plan.warnings().forEach(w -> out.append("  ! ").append(w).append('\n'));
+        }
+        if (!plan.amis().isEmpty()) {
+            out.append('\n').append(amisText(plan.amis()));
         }
         out.append('\n').append(forecastText(plan.forecast()));
         out.append("\nResources (").append(plan.resources().size()).append("):\n");
@@ -192,6 +196,40 @@ public final class PlanRenderer {
         return summary + ", unpacking " + sizes + " bytes of script";
     }
 
+    // ---- pinned AMIs ---------------------------------------------------------------------------
+
+    /** What each environment runs, and what a new image does to it (docs/restricted-accounts.md). */
+    static String amisText(List<Plan.PinnedAmi> amis) {
+        var out = new StringBuilder("Pinned AMIs (imageIdOverride; docs/restricted-accounts.md):\n");
+        for (var a : amis) {
+            out.append("  ").append(a.computeEnvironment()).append(": ")
+                    .append(a.byId() ? "approved image " + a.source() : "SSM parameter " + a.source()
+                            + " (read at each preview)").append(" (").append(a.key()).append(")\n")
+                    .append("    a new image ").append(a.replaced()
+                            ? "REPLACES this compute environment: " + a.allocationStrategy() + " is not updated in "
+                            + "place by pulumi-aws 6.83.0 (BEST_FIT_PROGRESSIVE and SPOT_CAPACITY_OPTIMIZED are)"
+                            : "updates it in place (" + a.allocationStrategy() + "): Batch replaces its instances, "
+                            + "giving running jobs up to " + ComputeEnvironments.UPDATE_TIMEOUT_MINUTES + " minutes")
+                    .append('\n');
+        }
+        return out.toString();
+    }
+
+    /** The pinned AMIs for machines: each environment's source and "update" or "replace" on a new image. */
+    static List<Map<String, Object>> amisJson(List<Plan.PinnedAmi> amis) {
+        var list = new ArrayList<Map<String, Object>>();
+        for (var a : amis) {
+            var m = new LinkedHashMap<String, Object>();
+            m.put("computeEnvironment", a.computeEnvironment());
+            m.put(a.byId() ? "amiId" : "ssmParameter", a.source());
+            m.put("key", a.key());
+            m.put("allocationStrategy", a.allocationStrategy());
+            m.put("onNewImage", a.replaced() ? "replace" : "update");
+            list.add(m);
+        }
+        return list;
+    }
+
     // ---- cost forecast ------------------------------------------------------------------------
 
     /** The forecast's lines, each naming the price table's date (docs/cost.md says how it is computed). */
@@ -305,6 +343,10 @@ public final class PlanRenderer {
         doc.put("resources", resources);
         doc.put("outputs", plan.outputs());
         doc.put("forecast", forecastJson(plan.forecast()));
+        // Only with pinning on: without it the document is what it was before pinning existed.
+        if (!plan.amis().isEmpty()) {
+            doc.put("amis", amisJson(plan.amis()));
+        }
         return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeNulls().create().toJson(doc)
                 + "\n";
     }

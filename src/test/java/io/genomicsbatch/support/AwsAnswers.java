@@ -117,6 +117,62 @@ public final class AwsAnswers implements Mocks, Invokes.Account {
                 REGION + (char) ('a' + subnetId.charAt(subnetId.length() - 1) % 3), false));
     }
 
+    /** The values of AWS's recommended ECS-optimized Amazon Linux 2023 parameters in this account. */
+    public static final String RECOMMENDED_X86_64_AMI = "ami-01e2d3c4b5a6f7e80";
+    public static final String RECOMMENDED_ARM64_AMI = "ami-0a4b3c2d1e0f9a8b7";
+    public static final String RECOMMENDED_GPU_AMI = "ami-0c9d8e7f6a5b4c3d2";
+
+    /**
+     * Images this account can launch, as EC2 describes them: AWS's three recommended ECS images and two
+     * approved images of the account's own (an x86_64 one and an arm64 one).
+     */
+    public static final String APPROVED_X86_64_AMI = "ami-0f1e2d3c4b5a69788";
+    public static final String APPROVED_ARM64_AMI = "ami-0123456789abcdef0";
+    public static final Map<String, Invokes.Image> IMAGES = Map.of(
+            RECOMMENDED_X86_64_AMI, image("x86_64", "al2023-ami-ecs-hvm-2023.0.20260901-kernel-6.1-x86_64", "amazon"),
+            RECOMMENDED_ARM64_AMI, image("arm64", "al2023-ami-ecs-hvm-2023.0.20260901-kernel-6.1-arm64", "amazon"),
+            RECOMMENDED_GPU_AMI, image("x86_64", "al2023-ami-ecs-gpu-hvm-2023.0.20260901-kernel-6.1-x86_64", "amazon"),
+            APPROVED_X86_64_AMI, image("x86_64", "acme-hardened-ecs-al2023-x86_64-2026.09", null),
+            APPROVED_ARM64_AMI, image("arm64", "acme-hardened-ecs-al2023-arm64-2026.09", null));
+
+    private static Invokes.Image image(String architecture, String name, String ownerAlias) {
+        return new Invokes.Image(Optional.of(architecture), Optional.of(name), Optional.ofNullable(ownerAlias));
+    }
+
+    /** SSM parameters of this account: AWS's public ones, and an approved-image parameter of the account's own. */
+    public static final String APPROVED_PARAMETER = "/acme/golden-images/ecs-al2023-x86_64";
+    private final Map<String, String> parameters = new java.util.HashMap<>(Map.of(
+            io.genomicsbatch.config.AmiSource.RECOMMENDED_X86_64, RECOMMENDED_X86_64_AMI,
+            io.genomicsbatch.config.AmiSource.RECOMMENDED_ARM64, RECOMMENDED_ARM64_AMI,
+            io.genomicsbatch.config.AmiSource.RECOMMENDED_GPU, RECOMMENDED_GPU_AMI,
+            APPROVED_PARAMETER, APPROVED_X86_64_AMI));
+
+    /** This account with a parameter set to a value (AWS publishing a new image, or a bad value). */
+    public AwsAnswers withParameter(String name, String value) {
+        parameters.put(name, value);
+        return this;
+    }
+
+    /** Fails as SSM does for a parameter that does not exist. */
+    @Override
+    public String ssmParameter(String name) {
+        var value = parameters.get(name);
+        if (value == null) {
+            throw new IllegalArgumentException("ParameterNotFound: " + name);
+        }
+        return value;
+    }
+
+    /** Fails as the provider does for an image EC2 does not find. */
+    @Override
+    public Invokes.Image image(String imageId) {
+        var image = IMAGES.get(imageId);
+        if (image == null) {
+            throw new IllegalArgumentException("Your query returned no results. Please change your search criteria and try again.");
+        }
+        return image;
+    }
+
     public List<String> invokes() {
         synchronized (invokes) {
             return List.copyOf(invokes);
