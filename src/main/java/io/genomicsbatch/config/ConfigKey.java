@@ -61,23 +61,26 @@ public enum ConfigKey {
     BUDGET_STOP_ROLE_NAMES("budgetStopRoleNames", Type.ARRAY, "[]"),
     PROTECT("protect", Type.BOOLEAN, "false"),
     // Cost allocation
-    TAGS("tags", Type.OBJECT, "{}");
+    TAGS("tags", Type.OBJECT, "{}"),
+    // Groups: a compute environment and a queue each (docs/shared-labs.md)
+    GROUPS("groups", Type.OBJECT_ARRAY, "[]");
 
     /** The project name, which is also the config namespace. */
     public static final String NAMESPACE = "genomics-batch";
 
     /**
      * Config types as Pulumi.yaml spells them (INTEGER_ARRAY: an array of integers); STRATEGY is a string naming an {@link AllocationStrategy}.
-     * OBJECT (a map of strings) cannot be declared in Pulumi.yaml: Pulumi's project schema takes string,
-     * integer, boolean and array only, so an OBJECT key is documented there in a comment and defaults here.
+     * OBJECT (a map of strings) and OBJECT_ARRAY (a list of objects) cannot be declared in Pulumi.yaml: Pulumi's
+     * project schema takes string, integer, boolean and arrays of those only, so such a key is documented there
+     * in a comment and defaults here.
      */
     public enum Type {
         STRING("string"), INTEGER("integer"), BOOLEAN("boolean"), ARRAY("array"), STRATEGY("string"),
-        OBJECT("object"), INTEGER_ARRAY("array");
+        OBJECT("object"), INTEGER_ARRAY("array"), OBJECT_ARRAY("array");
 
         /** Whether Pulumi.yaml can declare a key of this type (Pulumi's project schema). */
         public boolean declarable() {
-            return this != OBJECT;
+            return this != OBJECT && this != OBJECT_ARRAY;
         }
 
         private final String yamlName;

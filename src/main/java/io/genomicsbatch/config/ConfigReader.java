@@ -80,6 +80,7 @@ public final class ConfigReader implements Lineup.Values {
                 case STRING -> raw(key);
                 case OBJECT -> map(key);
                 case INTEGER_ARRAY -> integers(key);
+                case OBJECT_ARRAY -> groups(key);
             }
         }
         var vpcId = raw(VPC_ID);
@@ -103,7 +104,8 @@ public final class ConfigReader implements Lineup.Values {
                 new Settings.Alerts(list(ALERT_EMAILS), Optional.of(raw(ALERT_TOPIC_ARN).trim()).filter(t -> !t.isEmpty()),
                         bool(BOOT_LOOP_STOP), integer(BOOT_LOOP_FAILURES)),
                 new Settings.Budget(integer(MONTHLY_BUDGET_USD), integers(BUDGET_ALERT_PERCENTS),
-                        integer(BUDGET_STOP_PERCENT), list(BUDGET_STOP_ROLE_NAMES)));
+                        integer(BUDGET_STOP_PERCENT), list(BUDGET_STOP_ROLE_NAMES)),
+                new Settings.Groups(groups(GROUPS)));
         // EventBridge and CloudWatch publish to a topic of their own region only.
         settings.alerts().topicArn().filter(AwsFormats::isSnsTopicArn).ifPresent(arn -> source.awsRegion()
                 .filter(region -> !region.equals(arn.split(":")[3]))
@@ -291,6 +293,65 @@ public final class ConfigReader implements Lineup.Values {
             values.put(entry.getKey(), value.getAsString());
         }
         return values;
+    }
+
+    /** The fields a group entry takes; name and maxVcpus are required. */
+    static final List<String> GROUP_FIELDS = List.of("name", "maxVcpus", "spot");
+
+    /**
+     * A list of groups, e.g. [{name: lab1, maxVcpus: 256, spot: true}]. Numbers and booleans may come as
+     * strings ("256", "true"), as the CLI hands them when set with --path. The values are judged by
+     * {@link SettingsValidator}; here only their types.
+     */
+    @Override
+    public List<Settings.Group> groups(ConfigKey key) {
+        var raw = raw(key);
+        var expected = "expected a list of groups, each a mapping {name: STRING, maxVcpus: INTEGER, spot: true|false}"
+                + " (spot optional, default " + Settings.Group.DEFAULT_SPOT + "), e.g. `pulumi config set --path '"
+                + key.fullKey() + "[0].name' lab1` or a YAML list of mappings in the stack file";
+        JsonArray array;
+        try {
+            var json = JsonParser.parseString(raw);
+            if (!json.isJsonArray()) {
+                return unreadable(key, raw, expected, List.of());
+            }
+            array = json.getAsJsonArray();
+        } catch (JsonParseException e) {
+            return unreadable(key, raw, expected, List.of());
+        }
+        var groups = new ArrayList<Settings.Group>();
+        for (var i = 0; i < array.size(); i++) {
+            var element = array.get(i);
+            var where = " (entry " + i + ")";
+            if (!element.isJsonObject()) {
+                return unreadable(key, raw, expected + where, List.of());
+            }
+            var entry = element.getAsJsonObject();
+            var unknown = entry.keySet().stream().filter(f -> !GROUP_FIELDS.contains(f)).toList();
+            if (!unknown.isEmpty()) {
+                return unreadable(key, raw, expected + where + "; unknown fields " + unknown, List.of());
+            }
+            var name = primitive(entry, "name");
+            var maxVcpus = primitive(entry, "maxVcpus").map(String::trim).filter(t -> INTEGER.matcher(t).matches());
+            var spot = entry.has("spot") ? primitive(entry, "spot").map(String::trim)
+                    .filter(t -> t.equals("true") || t.equals("false")) : Optional.of(String.valueOf(Settings.Group.DEFAULT_SPOT));
+            if (name.isEmpty() || maxVcpus.isEmpty() || spot.isEmpty()) {
+                return unreadable(key, raw, expected + where, List.of());
+            }
+            try {
+                groups.add(new Settings.Group(name.get(), Integer.parseInt(maxVcpus.get()),
+                        Boolean.parseBoolean(spot.get())));
+            } catch (NumberFormatException tooLarge) {
+                return unreadable(key, raw, expected + where, List.of());
+            }
+        }
+        return groups;
+    }
+
+    /** A field's value as text when it is a string, number or boolean. */
+    private static Optional<String> primitive(JsonObject entry, String field) {
+        var value = entry.get(field);
+        return value != null && value.isJsonPrimitive() ? Optional.of(value.getAsString()) : Optional.empty();
     }
 
     private <T> T unreadable(ConfigKey key, String raw, String expected, T fallback) {

@@ -235,6 +235,50 @@ public final class Settings {
     }
 
     /**
+     * One group (a lab, a project) of a shared environment: a compute environment and a queue of its own,
+     * so its hosts never exceed its cap and carry its tag ({@link ResourceTags#GROUP_TAG}).
+     *
+     * @param name     the group's part of AWS names and logical names, and its tag's value
+     * @param maxVcpus the group's cap, vCPUs (at least 1)
+     * @param spot     true: Spot hosts, false: On-Demand hosts (the CPU instance types either way)
+     */
+    public record Group(String name, int maxVcpus, boolean spot) {
+        /** What a group entry may omit: Spot, like the default queue's first compute environment. */
+        public static final boolean DEFAULT_SPOT = true;
+        static final String SPEC_PREFIX = "group-";
+
+        /**
+         * The name of the group's compute environment spec and queue spec, and so the part of its AWS names:
+         * {@code genomics-batch-<stack>-group-<name>}. The prefix keeps groups apart from the other specs.
+         */
+        public String specName() {
+            return SPEC_PREFIX + name;
+        }
+    }
+
+    /**
+     * The groups, in the order written; none by default. Each group's specs are in the compute environment
+     * and queue lists ({@link Lineup}); these are what the tags, outputs and engine configs name them by.
+     */
+    public record Groups(List<Group> list) {
+        /** No groups: the default. */
+        public static final Groups NONE = new Groups(List.of());
+
+        public Groups {
+            list = List.copyOf(list);
+        }
+
+        public boolean enabled() {
+            return !list.isEmpty();
+        }
+
+        /** The group a compute environment or queue spec belongs to, if any. */
+        public Optional<Group> bySpecName(String specName) {
+            return list.stream().filter(g -> g.specName().equals(specName)).findFirst();
+        }
+    }
+
+    /**
      * Everything the environment is built from.
      *
      * @param computeEnvironments    in registration order
@@ -248,12 +292,13 @@ public final class Settings {
      *                               ({@link ResourceTags}), in the order given
      * @param alerts                 notifications, alarms, the dashboard and the boot-loop stop
      * @param budget                 the monthly budget and its stop
+     * @param groups                 groups with a compute environment and queue each (their specs are in the lists)
      */
     public record Environment(Network network, List<ComputeEnvironmentSpec> computeEnvironments,
                               List<QueueSpec> queues, int runnableTimeoutMinutes, Storage storage, Hosts hosts,
                               DataAccess data,
                               int logRetentionDays, boolean protect, Map<String, String> tags,
-                              Alerts alerts, Budget budget) {
+                              Alerts alerts, Budget budget, Groups groups) {
         public Environment {
             computeEnvironments = List.copyOf(computeEnvironments);
             queues = List.copyOf(queues);
@@ -265,7 +310,7 @@ public final class Settings {
                            int runnableTimeoutMinutes, Storage storage, Hosts hosts, DataAccess data,
                            int logRetentionDays, boolean protect, Map<String, String> tags, Alerts alerts) {
             this(network, computeEnvironments, queues, runnableTimeoutMinutes, storage, hosts, data, logRetentionDays,
-                    protect, tags, alerts, Budget.NONE);
+                    protect, tags, alerts, Budget.NONE, Groups.NONE);
         }
 
         /** Without stack tags or alerts: the component's API before they existed. */

@@ -26,6 +26,8 @@ import java.util.regex.Pattern;
  *                             user sets it (the configs say where)
  * @param gpuQueueArn          the GPU queue, when the environment has one; empty: no GPU routing in the configs
  * @param tags                 the stack's tags, which the configs put on every job (with the run's labels)
+ * @param group                the group whose queue {@code defaultQueue*} is, for a group's configs: they then
+ *                             describe that queue and have no high-priority queue; empty: the environment's
  */
 public record EngineInputs(String environment, String region,
                            String defaultQueueName, String defaultQueueArn,
@@ -33,7 +35,18 @@ public record EngineInputs(String environment, String region,
                            String headJobQueueName, String headJobQueueArn,
                            String jobRoleArn, String logGroupName,
                            String awsCliPath, String scratchHostPath, int maxSpotAttempts,
-                           Optional<String> workDir, Optional<String> gpuQueueArn, Map<String, String> tags) {
+                           Optional<String> workDir, Optional<String> gpuQueueArn, Map<String, String> tags,
+                           Optional<Group> group) {
+
+    /**
+     * A group's queue, as its configs describe it.
+     *
+     * @param name     the group's name
+     * @param capacity "Spot" or "On-Demand": the hosts of the group's compute environment
+     * @param maxVcpus the group's cap
+     */
+    public record Group(String name, String capacity, int maxVcpus) {
+    }
 
     /**
      * The hosts' AWS CLI v2 for Nextflow's {@code aws.batch.cliPath}: Nextflow mounts the CLI's
@@ -84,6 +97,7 @@ public record EngineInputs(String environment, String region,
                     + MAX_SPOT_ATTEMPTS_LIMIT);
         }
         gpuQueueArn = gpuQueueArn == null ? Optional.empty() : gpuQueueArn;
+        group = group == null ? Optional.empty() : group;
         tags = tags == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(tags));
         gpuQueueArn.filter(String::isBlank).ifPresent(blank -> {
             throw new IllegalArgumentException("gpuQueueArn: must not be empty");
@@ -94,6 +108,19 @@ public record EngineInputs(String environment, String region,
                 throw new IllegalArgumentException("workDir \"" + w + "\": expected s3://BUCKET or s3://BUCKET/PREFIX");
             }
         });
+    }
+
+    /** Inputs of the environment's own queues (no group). */
+    public EngineInputs(String environment, String region,
+                        String defaultQueueName, String defaultQueueArn,
+                        String highPriorityQueueName, String highPriorityQueueArn,
+                        String headJobQueueName, String headJobQueueArn,
+                        String jobRoleArn, String logGroupName,
+                        String awsCliPath, String scratchHostPath, int maxSpotAttempts,
+                        Optional<String> workDir, Optional<String> gpuQueueArn, Map<String, String> tags) {
+        this(environment, region, defaultQueueName, defaultQueueArn, highPriorityQueueName, highPriorityQueueArn,
+                headJobQueueName, headJobQueueArn, jobRoleArn, logGroupName, awsCliPath, scratchHostPath,
+                maxSpotAttempts, workDir, gpuQueueArn, tags, Optional.empty());
     }
 
     /** Inputs without tags. */
@@ -136,27 +163,34 @@ public record EngineInputs(String environment, String region,
     public EngineInputs withWorkDir(String s3Prefix) {
         return new EngineInputs(environment, region, defaultQueueName, defaultQueueArn, highPriorityQueueName,
                 highPriorityQueueArn, headJobQueueName, headJobQueueArn, jobRoleArn, logGroupName, awsCliPath,
-                scratchHostPath, maxSpotAttempts, Optional.of(s3Prefix), gpuQueueArn, tags);
+                scratchHostPath, maxSpotAttempts, Optional.of(s3Prefix), gpuQueueArn, tags, group);
     }
 
     public EngineInputs withMaxSpotAttempts(int attempts) {
         return new EngineInputs(environment, region, defaultQueueName, defaultQueueArn, highPriorityQueueName,
                 highPriorityQueueArn, headJobQueueName, headJobQueueArn, jobRoleArn, logGroupName, awsCliPath,
-                scratchHostPath, attempts, workDir, gpuQueueArn, tags);
+                scratchHostPath, attempts, workDir, gpuQueueArn, tags, group);
     }
 
     /** The inputs with the environment's GPU queue, which the configs then route GPU work to. */
     public EngineInputs withGpuQueue(String arn) {
         return new EngineInputs(environment, region, defaultQueueName, defaultQueueArn, highPriorityQueueName,
                 highPriorityQueueArn, headJobQueueName, headJobQueueArn, jobRoleArn, logGroupName, awsCliPath,
-                scratchHostPath, maxSpotAttempts, workDir, Optional.of(arn), tags);
+                scratchHostPath, maxSpotAttempts, workDir, Optional.of(arn), tags, group);
     }
 
     /** The inputs with the stack's tags, which every engine config puts on its jobs. */
     public EngineInputs withTags(Map<String, String> stackTags) {
         return new EngineInputs(environment, region, defaultQueueName, defaultQueueArn, highPriorityQueueName,
                 highPriorityQueueArn, headJobQueueName, headJobQueueArn, jobRoleArn, logGroupName, awsCliPath,
-                scratchHostPath, maxSpotAttempts, workDir, gpuQueueArn, stackTags);
+                scratchHostPath, maxSpotAttempts, workDir, gpuQueueArn, stackTags, group);
+    }
+
+    /** The inputs of a group's configs: its queue is {@code defaultQueue*} (and the high-priority one). */
+    public EngineInputs withGroup(Group g) {
+        return new EngineInputs(environment, region, defaultQueueName, defaultQueueArn, highPriorityQueueName,
+                highPriorityQueueArn, headJobQueueName, headJobQueueArn, jobRoleArn, logGroupName, awsCliPath,
+                scratchHostPath, maxSpotAttempts, workDir, gpuQueueArn, tags, Optional.of(g));
     }
 
     private static String trimSlash(String s) {
