@@ -61,7 +61,9 @@ class LogicalNamesTest {
             Map.entry("monthlyBudgetUsd", "5000"),
             Map.entry("budgetStopPercent", "120"),
             Map.entry("budgetStopRoleNames", "[\"ci-submitter\"]"),
-            Map.entry("protect", "true"));
+            Map.entry("protect", "true"),
+            Map.entry("groups", "[{\"name\":\"lab1\",\"maxVcpus\":32},{\"name\":\"queue-lab1\",\"maxVcpus\":8,"
+                    + "\"spot\":false}]"));
 
     static Recorder.Recording everything() {
         return succeeded(run("everything", ConfigSource.of(EVERYTHING), new AwsAnswers(Map.of(PROD_VPC, PROD_SUBNETS))));
@@ -95,7 +97,9 @@ class LogicalNamesTest {
                 .contains("genomics-batch-gpu", "genomics-batch-gpu-queue", "genomics-batch-gpu-host-launch-template",
                         "genomics-batch-spot-fleet-role", "genomics-batch-s3-gateway-endpoint",
                         "genomics-batch-job-role-data-kms-keys", "genomics-batch-head-job-role-data-kms-keys",
-                        "genomics-batch-alerts", "genomics-batch-dashboard", "genomics-batch-boot-loop-stop");
+                        "genomics-batch-alerts", "genomics-batch-dashboard", "genomics-batch-boot-loop-stop",
+                        "genomics-batch-group-environment-lab1", "genomics-batch-group-queue-lab1",
+                        "genomics-batch-group-launch-template-lab1");
     }
 
     /**
@@ -175,7 +179,14 @@ class LogicalNamesTest {
             List.of("aws:iam/policy:Policy", "genomics-batch-budget-stop-policy"),
             List.of("aws:iam/role:Role", "genomics-batch-budget-stop-role"),
             List.of("aws:iam/rolePolicy:RolePolicy", "genomics-batch-budget-stop-role-attach"),
-            List.of("aws:budgets/budgetAction:BudgetAction", "genomics-batch-budget-stop"));
+            List.of("aws:budgets/budgetAction:BudgetAction", "genomics-batch-budget-stop"),
+            // groups: per group, named after it ("queue-lab1" is a group's name: kinds come first, so none meet)
+            List.of(CE, "genomics-batch-group-environment-lab1"),
+            List.of(QUEUE, "genomics-batch-group-queue-lab1"),
+            List.of("aws:ec2/launchTemplate:LaunchTemplate", "genomics-batch-group-launch-template-lab1"),
+            List.of(CE, "genomics-batch-group-environment-queue-lab1"),
+            List.of(QUEUE, "genomics-batch-group-queue-queue-lab1"),
+            List.of("aws:ec2/launchTemplate:LaunchTemplate", "genomics-batch-group-launch-template-queue-lab1"));
 
     @Test
     void everyEarlierNameIsStillRegisteredOrAnAliasOfTheSameType() {
