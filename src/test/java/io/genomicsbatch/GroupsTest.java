@@ -186,6 +186,32 @@ class GroupsTest {
     }
 
     @Test
+    void theForecastPricesEachGroupsHostsAsItPricesTheOtherComputeEnvironments() {
+        var settings = io.genomicsbatch.config.ConfigReader.read(ConfigSource.of(fixtureValues)).orThrow();
+        var forecast = io.genomicsbatch.cost.CostForecast.of(settings, java.util.Optional.of("us-east-1"),
+                io.genomicsbatch.cost.PriceTable.shipped(), groups.resources().stream()
+                        .filter(r -> !r.isComponent()).map(PlannedResource::type).toList());
+        assertThat(forecast.unknown()).isEmpty();
+        var byName = forecast.computeEnvironments().stream().collect(Collectors.toMap(e -> e.name(), e -> e));
+        var spot = byName.get("spot");
+        var onDemand = byName.get("on-demand");
+        var cancer = byName.get("group-cancer-genomics");
+        var rare = byName.get("group-rare_disease");
+        // Capped at the group's maxVcpus, at the Spot or On-Demand price as the shared environments are.
+        assertThat(List.of(cancer.capacity(), cancer.maxVcpus(), cancer.minVcpus())).containsExactly(
+                io.genomicsbatch.config.CapacityType.SPOT, 512, 0);
+        assertThat(List.of(rare.capacity(), rare.maxVcpus())).containsExactly(
+                io.genomicsbatch.config.CapacityType.ON_DEMAND, 128);
+        assertThat(cancer.usdPerVcpuHour()).isEqualTo(spot.usdPerVcpuHour());
+        assertThat(cancer.pricePercent()).isEqualTo(spot.pricePercent());
+        assertThat(cancer.computeUsdPerHour()).isCloseTo(spot.computeUsdPerHour() * 512 / 64,
+                org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(rare.computeUsdPerHour()).isCloseTo(onDemand.computeUsdPerHour() * 128 / 16,
+                org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(rare.hosts()).isEqualTo(onDemand.hosts() * 128 / 16);
+    }
+
+    @Test
     void theHeadJobRoleAndSubmitterPolicyMaySubmitToEveryGroupsQueue() {
         var headJob = (String) input(resource(groups, "genomics-batch-head-job-role-batch"), "policy");
         var submitter = (String) input(resource(groups, "genomics-batch-submitter-policy"), "policy");
@@ -321,6 +347,17 @@ class GroupsTest {
                 .extracting(ConfigProblem::message).singleElement()
                 .satisfies(m -> assertThat(m).startsWith("genomics-batch:tags: got 46 tags; with genomics-batch:groups"
                         + " at most 45"));
+    }
+
+    @Test
+    void aGroupCapAboveTheTypicalQuotaWarnsNamingTheGroup() {
+        var settings = io.genomicsbatch.config.ConfigReader.read(ConfigSource.of(Map.of("groups",
+                "[{\"name\":\"big\",\"maxVcpus\":4096,\"spot\":false},{\"name\":\"small\",\"maxVcpus\":8}]")))
+                .orThrow();
+        assertThat(io.genomicsbatch.config.SettingsValidator.warnings(settings)).filteredOn(w -> w.contains("groups"))
+                .containsExactly("genomics-batch:groups: group big has maxVcpus 4096: above 1024 vCPUs, more than many"
+                        + " accounts' default EC2 On-Demand vCPU quota; check Service Quotas (every group and environment"
+                        + " of the account and region shares it), or Batch stops scaling below the cap");
     }
 
     static String groupList(int count, int nameLength) {

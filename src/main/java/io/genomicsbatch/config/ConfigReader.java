@@ -214,16 +214,11 @@ public final class ConfigReader implements Lineup.Values {
         var raw = raw(key);
         var expected = "expected a list of strings, e.g. `pulumi config set --path '" + key.fullKey()
                 + "[0]' VALUE` or a YAML list in the stack file";
-        JsonArray array;
-        try {
-            var json = JsonParser.parseString(raw);
-            if (!json.isJsonArray()) {
-                return unreadable(key, raw, expected, List.of());
-            }
-            array = json.getAsJsonArray();
-        } catch (JsonParseException e) {
+        var parsed = jsonArray(raw);
+        if (parsed.isEmpty()) {
             return unreadable(key, raw, expected, List.of());
         }
+        var array = parsed.get();
         var values = new ArrayList<String>();
         for (var element : array) {
             if (!element.isJsonPrimitive() || !element.getAsJsonPrimitive().isString()) {
@@ -241,16 +236,11 @@ public final class ConfigReader implements Lineup.Values {
                 + "[0]' 80` or a YAML list such as [80, 100] in the stack file";
         var fallback = JsonParser.parseString(key.defaultValue()).getAsJsonArray().asList().stream()
                 .map(e -> e.getAsInt()).toList();
-        JsonArray array;
-        try {
-            var json = JsonParser.parseString(raw);
-            if (!json.isJsonArray()) {
-                return unreadable(key, raw, expected, fallback);
-            }
-            array = json.getAsJsonArray();
-        } catch (JsonParseException e) {
+        var parsed = jsonArray(raw);
+        if (parsed.isEmpty()) {
             return unreadable(key, raw, expected, fallback);
         }
+        var array = parsed.get();
         var values = new ArrayList<Integer>();
         for (var element : array) {
             // The CLI may hand numbers as strings ("80") when set with --path.
@@ -309,16 +299,11 @@ public final class ConfigReader implements Lineup.Values {
         var expected = "expected a list of groups, each a mapping {name: STRING, maxVcpus: INTEGER, spot: true|false}"
                 + " (spot optional, default " + Settings.Group.DEFAULT_SPOT + "), e.g. `pulumi config set --path '"
                 + key.fullKey() + "[0].name' lab1` or a YAML list of mappings in the stack file";
-        JsonArray array;
-        try {
-            var json = JsonParser.parseString(raw);
-            if (!json.isJsonArray()) {
-                return unreadable(key, raw, expected, List.of());
-            }
-            array = json.getAsJsonArray();
-        } catch (JsonParseException e) {
+        var parsed = jsonArray(raw);
+        if (parsed.isEmpty()) {
             return unreadable(key, raw, expected, List.of());
         }
+        var array = parsed.get();
         var groups = new ArrayList<Settings.Group>();
         for (var i = 0; i < array.size(); i++) {
             var element = array.get(i);
@@ -346,6 +331,16 @@ public final class ConfigReader implements Lineup.Values {
             }
         }
         return groups;
+    }
+
+    /** The value as a JSON array; empty when it is something else or no JSON. */
+    private static Optional<JsonArray> jsonArray(String raw) {
+        try {
+            var json = JsonParser.parseString(raw);
+            return json.isJsonArray() ? Optional.of(json.getAsJsonArray()) : Optional.empty();
+        } catch (JsonParseException e) {
+            return Optional.empty();
+        }
     }
 
     /** A field's value as text when it is a string, number or boolean. */

@@ -110,20 +110,7 @@ public record EngineInputs(String environment, String region,
         });
     }
 
-    /** Inputs of the environment's own queues (no group). */
-    public EngineInputs(String environment, String region,
-                        String defaultQueueName, String defaultQueueArn,
-                        String highPriorityQueueName, String highPriorityQueueArn,
-                        String headJobQueueName, String headJobQueueArn,
-                        String jobRoleArn, String logGroupName,
-                        String awsCliPath, String scratchHostPath, int maxSpotAttempts,
-                        Optional<String> workDir, Optional<String> gpuQueueArn, Map<String, String> tags) {
-        this(environment, region, defaultQueueName, defaultQueueArn, highPriorityQueueName, highPriorityQueueArn,
-                headJobQueueName, headJobQueueArn, jobRoleArn, logGroupName, awsCliPath, scratchHostPath,
-                maxSpotAttempts, workDir, gpuQueueArn, tags, Optional.empty());
-    }
-
-    /** Inputs without tags. */
+    /** Inputs without tags or a group. */
     public EngineInputs(String environment, String region,
                         String defaultQueueName, String defaultQueueArn,
                         String highPriorityQueueName, String highPriorityQueueArn,
@@ -133,7 +120,7 @@ public record EngineInputs(String environment, String region,
                         Optional<String> workDir, Optional<String> gpuQueueArn) {
         this(environment, region, defaultQueueName, defaultQueueArn, highPriorityQueueName, highPriorityQueueArn,
                 headJobQueueName, headJobQueueArn, jobRoleArn, logGroupName, awsCliPath, scratchHostPath,
-                maxSpotAttempts, workDir, gpuQueueArn, Map.of());
+                maxSpotAttempts, workDir, gpuQueueArn, Map.of(), Optional.empty());
     }
 
     /** Inputs without a GPU queue. */
