@@ -285,8 +285,7 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
                         var in = EngineInputs.of(namePrefix, v.get(0), v.get(1), v.get(2), v.get(1), v.get(2),
                                         v.get(4), v.get(5), v.get(6), v.get(7))
                                 .withTags(groupJobTags(settings.tags(), g))
-                                .withGroup(new EngineInputs.Group(g.name(), g.spot() ? "Spot" : "On-Demand",
-                                        g.maxVcpus()));
+                                .withGroup(new EngineInputs.Group(g.name(), g.capacity().label(), g.maxVcpus()));
                         in = workDir.map(in::withWorkDir).orElse(in);
                         var out = new LinkedHashMap<String, String>();
                         out.put(EnvironmentOutputs.GROUP_QUEUE_ARN, v.get(2));

@@ -70,10 +70,9 @@ public final class Lineup {
         // Each group: the CPU instance types and the Spot or On-Demand strategy (and bid) of the shared ones,
         // scaling from zero to the group's cap.
         for (var g : v.groups(GROUPS)) {
-            var capacity = g.spot() ? CapacityType.SPOT : CapacityType.ON_DEMAND;
             var strategy = g.spot() ? SPOT_ALLOCATION_STRATEGY : ON_DEMAND_ALLOCATION_STRATEGY;
             var bid = g.spot() ? Optional.of(SPOT_BID_PERCENTAGE) : Optional.<ConfigKey>empty();
-            list.add(new Settings.ComputeEnvironmentSpec(g.specName(), capacity, ImageType.ECS_AL2023,
+            list.add(new Settings.ComputeEnvironmentSpec(g.specName(), g.capacity(), ImageType.ECS_AL2023,
                     v.list(INSTANCE_TYPES), 0, g.maxVcpus(), v.strategy(strategy),
                     bid.map(k -> OptionalInt.of(v.integer(k))).orElse(OptionalInt.empty()),
                     new Settings.ComputeEnvironmentSpec.Keys(INSTANCE_TYPES, Optional.empty(), GROUPS, strategy,

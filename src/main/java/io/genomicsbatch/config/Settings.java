@@ -254,6 +254,10 @@ public final class Settings {
         public String specName() {
             return SPEC_PREFIX + name;
         }
+
+        public CapacityType capacity() {
+            return spot ? CapacityType.SPOT : CapacityType.ON_DEMAND;
+        }
     }
 
     /**

@@ -136,7 +136,7 @@ public final class SettingsValidator {
         s.groups().list().stream().filter(g -> g.maxVcpus() > TYPICAL_VCPU_QUOTA).forEach(g -> warnings.add(
                 GROUPS.fullKey() + ": group " + g.name() + " has maxVcpus " + g.maxVcpus() + ": above "
                         + TYPICAL_VCPU_QUOTA + " vCPUs, more than many accounts' default EC2 "
-                        + (g.spot() ? CapacityType.SPOT : CapacityType.ON_DEMAND).label() + " vCPU quota; check "
+                        + g.capacity().label() + " vCPU quota; check "
                         + "Service Quotas (every group and environment of the account and region shares it), or "
                         + "Batch stops scaling below the cap"));
         for (var ce : ungrouped(s)) {
