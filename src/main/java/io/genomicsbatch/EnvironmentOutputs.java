@@ -56,7 +56,18 @@ public final class EnvironmentOutputs {
             always("nextflowConfig"),
             always("cromwellBackendConfig"),
             always("snakemakeArgs"),
-            when("alertTopicArn", "only when alertEmails or alertTopicArn is set"));
+            when("alertTopicArn", "only when alertEmails or alertTopicArn is set"),
+            new Spec(EnvironmentOutputs.GROUPS, Map.class, Optional.of("only when groups is set")));
+
+    /** Per group, by name: a map of {@link #GROUP_FIELDS}. */
+    public static final String GROUPS = "groups";
+    public static final String GROUP_QUEUE_ARN = "jobQueueArn";
+    public static final String GROUP_QUEUE_NAME = "jobQueueName";
+    public static final String GROUP_COMPUTE_ENVIRONMENT_ARN = "computeEnvironmentArn";
+    /** What each group's entry in {@link #GROUPS} holds, in order. */
+    public static final List<String> GROUP_FIELDS = List.of(GROUP_QUEUE_ARN, GROUP_QUEUE_NAME,
+            GROUP_COMPUTE_ENVIRONMENT_ARN, io.genomicsbatch.engines.EngineConfigs.NEXTFLOW_OUTPUT,
+            io.genomicsbatch.engines.EngineConfigs.CROMWELL_OUTPUT, io.genomicsbatch.engines.EngineConfigs.SNAKEMAKE_OUTPUT);
 
     private static Spec always(String name) {
         return new Spec(name, String.class, Optional.empty());

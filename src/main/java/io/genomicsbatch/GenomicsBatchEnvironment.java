@@ -16,6 +16,7 @@ import io.genomicsbatch.compute.PinnedAmis;
 import io.genomicsbatch.compute.UserData;
 import io.genomicsbatch.config.ImageType;
 import io.genomicsbatch.config.InvalidConfigException;
+import io.genomicsbatch.config.ResourceTags;
 import io.genomicsbatch.config.Settings;
 import io.genomicsbatch.config.SettingsValidator;
 import io.genomicsbatch.iam.BatchIam;
@@ -116,19 +117,35 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
             PrivateEndpoints.create(new PrivateEndpoints.Props(name, network.vpcId(), subnets, securityGroup.id(),
                     tags, this));
         }
+        var groups = settings.groups();
         var launchTemplates = new EnumMap<ImageType, LaunchTemplate>(ImageType.class);
         for (var ce : settings.computeEnvironments()) {
-            launchTemplates.computeIfAbsent(ce.imageType(), image -> HostLaunchTemplate.create(
-                    new HostLaunchTemplate.Props(launchTemplateName(name, image), image, settings.storage(),
-                            settings.hosts(), args.namePrefix(), tags, this)));
+            if (groups.bySpecName(ce.name()).isEmpty()) {
+                launchTemplates.computeIfAbsent(ce.imageType(), image -> HostLaunchTemplate.create(
+                        new HostLaunchTemplate.Props(launchTemplateName(name, image), image, settings.storage(),
+                                settings.hosts(), args.namePrefix(), tags, this)));
+            }
+        }
+        // Each group's hosts get a template of their own, which tags its instances and volumes with the group:
+        // its instance cost is exact by tag, and computeResources.tags (a change there replaces a CE) stay as they are.
+        var groupTemplates = new LinkedHashMap<String, LaunchTemplate>();
+        for (var g : groups.list()) {
+            groupTemplates.put(g.specName(), HostLaunchTemplate.create(new HostLaunchTemplate.Props(
+                    groupLogicalName(name, GroupResource.LAUNCH_TEMPLATE, g), ImageType.ECS_AL2023, settings.storage(),
+                    settings.hosts(), args.namePrefix(), groupTags(tags, g), this)));
         }
         var account = AwsAccount.lookUp(this);
         var iam = BatchIam.create(new BatchIam.Props(name, account, settings.data(),
                 settings.computeEnvironments().stream().anyMatch(Settings.ComputeEnvironmentSpec::needsSpotFleetRole),
                 settings.protect(), tags, this));
         // Hosts grow their data storage with volumes tagged for this environment only.
+        // A grown volume copies its root volume's tags: a group host's carry the group tag too.
+        var volumeTagKeys = new ArrayList<>(tags.keySet());
+        if (groups.enabled()) {
+            volumeTagKeys.add(ResourceTags.GROUP_TAG);
+        }
         var storageGrowth = HostStorageGrowth.create(new HostStorageGrowth.Props(name + "-instance-role-storage-growth",
-                account, iam.instanceRole(), UserData.TAG_KEY, args.namePrefix(), List.copyOf(tags.keySet()),
+                account, iam.instanceRole(), UserData.TAG_KEY, args.namePrefix(), volumeTagKeys,
                 settings.storage().maxGiB(), this));
         var hostPolicies = new ArrayList<Resource>(iam.attachments());
         hostPolicies.add(storageGrowth);
@@ -143,24 +160,35 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
         var amis = PinnedAmis.resolve(settings, this);
         var environments = new LinkedHashMap<String, ComputeEnvironment>();
         for (var spec : settings.computeEnvironments()) {
-            var ce = ComputeEnvironments.create(new ComputeEnvironments.Props(name + "-" + spec.name(),
+            var group = groups.bySpecName(spec.name());
+            var ce = ComputeEnvironments.create(new ComputeEnvironments.Props(
+                    group.map(g -> groupLogicalName(name, GroupResource.COMPUTE_ENVIRONMENT, g))
+                            .orElse(name + "-" + spec.name()),
                     args.namePrefix() + "-" + spec.name() + "-", spec, network.subnetIds(), securityGroup.id(),
-                    iam.instanceProfile().arn(), launchTemplates.get(spec.imageType()), iam.spotFleetRole(),
-                    hostPolicies, tags, ownTags, settings.protect(), this,
+                    iam.instanceProfile().arn(), group.isPresent() ? groupTemplates.get(spec.name())
+                    : launchTemplates.get(spec.imageType()), iam.spotFleetRole(),
+                    hostPolicies, group.map(g -> groupTags(tags, g)).orElse(tags), ownTags, settings.protect(), this,
                     Optional.ofNullable(amis.get(spec.name()))));
             environments.put(spec.name(), ce);
-            values.put(EnvironmentOutputs.computeEnvironmentArn(spec.name()), ce.arn());
+            if (group.isEmpty()) {
+                values.put(EnvironmentOutputs.computeEnvironmentArn(spec.name()), ce.arn());
+            }
         }
         var queueArns = new java.util.ArrayList<Output<String>>();
         var queues = new LinkedHashMap<String, com.pulumi.aws.batch.JobQueue>();
         for (var spec : settings.queues()) {
-            var logical = queueLogicalName(name, spec, environments.keySet());
+            var group = groups.bySpecName(spec.name());
+            var logical = group.map(g -> new LogicalName(groupLogicalName(name, GroupResource.QUEUE, g), List.of()))
+                    .orElseGet(() -> queueLogicalName(name, spec, environments.keySet()));
             var queue = JobQueues.create(new JobQueues.Props(logical.name(), logical.aliases(),
                     JobQueues.queueName(args.namePrefix(), spec), spec,
                     spec.computeEnvironments().stream().map(environments::get).toList(),
-                    settings.runnableTimeoutMinutes(), tags, settings.protect(), this));
-            values.put(EnvironmentOutputs.queueArn(spec.name()), queue.arn());
-            values.put(EnvironmentOutputs.queueName(spec.name()), queue.name());
+                    settings.runnableTimeoutMinutes(), group.map(g -> groupTags(tags, g)).orElse(tags),
+                    settings.protect(), this));
+            if (group.isEmpty()) {
+                values.put(EnvironmentOutputs.queueArn(spec.name()), queue.arn());
+                values.put(EnvironmentOutputs.queueName(spec.name()), queue.name());
+            }
             queueArns.add(queue.arn());
             queues.put(spec.name(), queue);
         }
@@ -215,11 +243,15 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
         values.put("jobLogGroupName", logGroup.name());
         settings.data().workDirectory().ifPresent(w -> values.put("workDirectory", Output.of(w.uri())));
         registryCache.ifPresent(cache -> values.put("registryCacheImagePrefixes", imagePrefixes(cache)));
+        var nextflowRegistry = registryCache.flatMap(PullThroughCache.Built::nextflowRegistry);
         var engineConfigs = engineInputs(args.namePrefix(), settings, account, queues, iam.jobRole().arn(),
-                logGroup.name(), registryCache.flatMap(PullThroughCache.Built::nextflowRegistry))
-                .applyValue(EngineConfigs::byOutputName);
+                logGroup.name(), nextflowRegistry).applyValue(EngineConfigs::byOutputName);
         for (var output : EngineConfigs.OUTPUT_NAMES) {
             values.put(output, engineConfigs.applyValue(configs -> configs.get(output)));
+        }
+        if (groups.enabled()) {
+            values.put(EnvironmentOutputs.GROUPS, groupOutputs(args.namePrefix(), settings, account, queues,
+                    environments, iam.jobRole().arn(), logGroup.name(), nextflowRegistry));
         }
         outputs = EnvironmentOutputs.ordered(values);
         registerOutputs(outputs);
@@ -277,6 +309,81 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
         });
     }
 
+    /**
+     * Per group, by its name: its queue's name and ARN, its compute environment's ARN, and the three engine
+     * configs for its queue (the head-job queue and job role stay the environment's).
+     */
+    private static Output<Map<String, Map<String, String>>> groupOutputs(
+            String namePrefix, Settings.Environment settings, Output<AwsAccount> account,
+            Map<String, com.pulumi.aws.batch.JobQueue> queues, Map<String, ComputeEnvironment> environments,
+            Output<String> jobRoleArn, Output<String> logGroupName, Optional<Output<String>> containerRegistry) {
+        var headJob = queues.get(Lineup.HEAD_JOB_QUEUE);
+        var workDir = settings.data().workDirectory().map(Settings.WorkDirectory::uri);
+        var perGroup = new ArrayList<Output<Map.Entry<String, Map<String, String>>>>();
+        for (var g : settings.groups().list()) {
+            var queue = queues.get(g.specName());
+            var ce = environments.get(g.specName());
+            var values = new ArrayList<>(List.of(account.applyValue(AwsAccount::region), queue.name(), queue.arn(),
+                    ce.arn(), headJob.name(), headJob.arn(), jobRoleArn, logGroupName));
+            // With a registry cache, the group's Nextflow config pulls through it too (the last value).
+            containerRegistry.ifPresent(values::add);
+            perGroup.add(Output.all(values).applyValue(v -> {
+                        var in = EngineInputs.of(namePrefix, v.get(0), v.get(1), v.get(2), v.get(1), v.get(2),
+                                        v.get(4), v.get(5), v.get(6), v.get(7))
+                                .withTags(groupJobTags(settings.tags(), g))
+                                .withGroup(new EngineInputs.Group(g.name(), g.capacity().label(), g.maxVcpus()))
+                                .withSpotRetries(settings.spotRetries());
+                        in = containerRegistry.isPresent() ? in.withContainerRegistry(v.get(8)) : in;
+                        in = settings.privateNetworking().enabled() ? in.withPrivateNetworking() : in;
+                        in = workDir.map(in::withWorkDir).orElse(in);
+                        var out = new LinkedHashMap<String, String>();
+                        out.put(EnvironmentOutputs.GROUP_QUEUE_ARN, v.get(2));
+                        out.put(EnvironmentOutputs.GROUP_QUEUE_NAME, v.get(1));
+                        out.put(EnvironmentOutputs.GROUP_COMPUTE_ENVIRONMENT_ARN, v.get(3));
+                        out.putAll(EngineConfigs.byOutputName(in));
+                        return Map.entry(g.name(), (Map<String, String>) java.util.Collections.unmodifiableMap(out));
+                    }));
+        }
+        return Output.all(perGroup).applyValue(entries -> {
+            var byName = new LinkedHashMap<String, Map<String, String>>();
+            entries.forEach(e -> byName.put(e.getKey(), e.getValue()));
+            return (Map<String, Map<String, String>>) java.util.Collections.unmodifiableMap(byName);
+        });
+    }
+
+    /** A group's resources: the kind comes before the group's name, so no two logical names can meet. */
+    enum GroupResource {
+        COMPUTE_ENVIRONMENT("group-environment"), QUEUE("group-queue"), LAUNCH_TEMPLATE("group-launch-template");
+
+        private final String part;
+
+        GroupResource(String part) {
+            this.part = part;
+        }
+    }
+
+    /**
+     * "&lt;name&gt;-group-queue-&lt;group&gt;" and the like: from the group's name only, so adding or removing
+     * a group never renames another's resources.
+     */
+    static String groupLogicalName(String name, GroupResource kind, Settings.Group group) {
+        return name + "-" + kind.part + "-" + group.name();
+    }
+
+    /** The tags of a group's resources: the environment's and the group's. */
+    static Map<String, String> groupTags(Map<String, String> tags, Settings.Group group) {
+        var withGroup = new TreeMap<>(tags);
+        withGroup.put(ResourceTags.GROUP_TAG, group.name());
+        return withGroup;
+    }
+
+    /** A group's job tags: the stack's, in their order, and the group's, so split cost allocation sees it per job. */
+    static Map<String, String> groupJobTags(Map<String, String> stackTags, Settings.Group group) {
+        var tags = new LinkedHashMap<>(stackTags);
+        tags.put(ResourceTags.GROUP_TAG, group.name());
+        return tags;
+    }
+
     /** A logical name and the earlier ones it keeps as Pulumi aliases. */
     record LogicalName(String name, List<String> aliases) {
     }
@@ -304,11 +411,12 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
         var problems = new java.util.ArrayList<>(SettingsValidator.problems(args.settings()));
         // The policy sizes are judged on values that are valid: a refused name says nothing of the real size.
         var refused = problems.stream().flatMap(p -> p.keys().stream()).collect(java.util.stream.Collectors.toSet());
-        java.util.stream.Stream.of(InlinePolicyBudget.check(args.namePrefix(), args.settings()),
-                        SubmitterPolicy.check(args.namePrefix(), args.settings()),
-                        EnvironmentBudget.check(args.namePrefix(), args.settings()),
-                        PullThroughCache.check(args.namePrefix(), args.settings()))
-                .flatMap(java.util.Optional::stream)
+        java.util.stream.Stream.concat(java.util.stream.Stream.of(
+                                InlinePolicyBudget.check(args.namePrefix(), args.settings()),
+                                SubmitterPolicy.check(args.namePrefix(), args.settings()),
+                                EnvironmentBudget.check(args.namePrefix(), args.settings()),
+                                PullThroughCache.check(args.namePrefix(), args.settings()))
+                        .flatMap(java.util.Optional::stream), GroupLimits.check(args.namePrefix(), args.settings()).stream())
                 .filter(p -> p.keys().stream().noneMatch(refused::contains))
                 .forEach(problems::add);
         return problems;

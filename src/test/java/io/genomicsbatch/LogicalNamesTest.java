@@ -69,7 +69,9 @@ class LogicalNamesTest {
             Map.entry("awsCliUrl", "https://acme-genomics-mirror.s3.us-east-1.amazonaws.com/awscli"),
             Map.entry("ecrPullThroughCache", "[{\"upstream\":\"quay\"},{\"upstream\":\"ecr-public\",\"prefix\":"
                     + "\"gb-everything/ecr-public\"},{\"upstream\":\"docker-hub\",\"prefix\":\"gb-everything/docker-hub\","
-                    + "\"credentialArn\":\"arn:aws:secretsmanager:us-east-1:123456789012:secret:ecr-pullthroughcache/hub\"}]"));
+                    + "\"credentialArn\":\"arn:aws:secretsmanager:us-east-1:123456789012:secret:ecr-pullthroughcache/hub\"}]"),
+            Map.entry("groups", "[{\"name\":\"lab1\",\"maxVcpus\":32},{\"name\":\"queue-lab1\",\"maxVcpus\":8,"
+                    + "\"spot\":false}]"));
 
     static Recorder.Recording everything() {
         return succeeded(run("everything", ConfigSource.of(EVERYTHING), new AwsAnswers(Map.of(PROD_VPC, PROD_SUBNETS))));
@@ -105,7 +107,9 @@ class LogicalNamesTest {
                         "genomics-batch-job-role-data-kms-keys", "genomics-batch-head-job-role-data-kms-keys",
                         "genomics-batch-alerts", "genomics-batch-dashboard", "genomics-batch-boot-loop-stop",
                         "genomics-batch-endpoint-security-group", "genomics-batch-ecr-dkr-endpoint",
-                        "genomics-batch-registry-cache-docker-hub-template", "genomics-batch-registry-cache-template-role");
+                        "genomics-batch-registry-cache-docker-hub-template", "genomics-batch-registry-cache-template-role",
+                        "genomics-batch-group-environment-lab1", "genomics-batch-group-queue-lab1",
+                        "genomics-batch-group-launch-template-lab1");
     }
 
     /**
@@ -210,7 +214,14 @@ class LogicalNamesTest {
             List.of(PTC_RULE, "genomics-batch-registry-cache-ecr-public"),
             List.of(PTC_TEMPLATE, "genomics-batch-registry-cache-ecr-public-template"),
             List.of(PTC_RULE, "genomics-batch-registry-cache-docker-hub"),
-            List.of(PTC_TEMPLATE, "genomics-batch-registry-cache-docker-hub-template"));
+            List.of(PTC_TEMPLATE, "genomics-batch-registry-cache-docker-hub-template"),
+            // groups: per group, named after it ("queue-lab1" is a group's name: kinds come first, so none meet)
+            List.of(CE, "genomics-batch-group-environment-lab1"),
+            List.of(QUEUE, "genomics-batch-group-queue-lab1"),
+            List.of("aws:ec2/launchTemplate:LaunchTemplate", "genomics-batch-group-launch-template-lab1"),
+            List.of(CE, "genomics-batch-group-environment-queue-lab1"),
+            List.of(QUEUE, "genomics-batch-group-queue-queue-lab1"),
+            List.of("aws:ec2/launchTemplate:LaunchTemplate", "genomics-batch-group-launch-template-queue-lab1"));
 
     @Test
     void everyEarlierNameIsStillRegisteredOrAnAliasOfTheSameType() {

@@ -64,7 +64,8 @@ class OutputContractTest {
                 "dataBucketNames", "[\"acme-reads\",\"acme-work\"]", "workDirectory", "s3://acme-work/runs/",
                 "alertTopicArn", "arn:aws:sns:us-east-1:123456789012:lab-alerts",
                 "ecrPullThroughCache", "[{\"upstream\":\"quay\"}]",
-                "amiPinning", "true"))).outputs();
+                "amiPinning", "true",
+                "groups", "[{\"name\":\"lab1\",\"maxVcpus\":16}]"))).outputs();
         assertThat(outputs.keySet()).containsExactlyElementsOf(names(true));
         assertTypes(outputs);
         // As the engine configs use it: the trailing '/' dropped.
@@ -91,7 +92,8 @@ class OutputContractTest {
             var spec = EnvironmentOutputs.CONTRACT.stream().filter(s -> s.name().equals(m.group(1))).findFirst()
                     .orElseThrow();
             assertThat(m.group(2).trim()).as(spec.name()).isEqualTo(spec.type() == List.class
-                    ? "list of strings" : spec.type() == Map.class ? "mapping of strings" : "string");
+                    ? "list of strings" : spec.name().equals(EnvironmentOutputs.GROUPS) ? "mapping of mappings of strings"
+                    : spec.type() == Map.class ? "mapping of strings" : "string");
             spec.onlyWhen().ifPresentOrElse(
                     when -> assertThat(m.group(3)).as(spec.name()).contains("(" + when + ")"),
                     () -> assertThat(m.group(3)).as(spec.name()).doesNotContain("(only when"));

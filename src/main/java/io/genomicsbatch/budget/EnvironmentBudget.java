@@ -187,7 +187,7 @@ public final class EnvironmentBudget {
     static final int MAX_ROLE_NAME = 64;
 
     /** Denies submitting to these queues, and nothing else. */
-    static String denyPolicy(List<String> queueArns) {
+    public static String denyPolicy(List<String> queueArns) {
         var statement = new LinkedHashMap<String, Object>();
         statement.put("Sid", "BudgetStopNoNewJobs");
         statement.put("Effect", "Deny");

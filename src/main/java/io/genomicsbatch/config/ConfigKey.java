@@ -74,17 +74,18 @@ public enum ConfigKey {
     AMI_ID("amiId", Type.STRING, ""),
     AMI_SSM_PARAMETER("amiSsmParameter", Type.STRING, ""),
     GPU_AMI_ID("gpuAmiId", Type.STRING, ""),
-    GPU_AMI_SSM_PARAMETER("gpuAmiSsmParameter", Type.STRING, "");
+    GPU_AMI_SSM_PARAMETER("gpuAmiSsmParameter", Type.STRING, ""),
+    // Groups: a compute environment and a queue each (docs/shared-labs.md)
+    GROUPS("groups", Type.OBJECT_ARRAY, "[]");
 
     /** The project name, which is also the config namespace. */
     public static final String NAMESPACE = "genomics-batch";
 
     /**
      * Config types as Pulumi.yaml spells them (INTEGER_ARRAY: an array of integers); STRATEGY is a string naming an {@link AllocationStrategy}.
-     * OBJECT (a map of strings) cannot be declared in Pulumi.yaml: Pulumi's project schema takes string,
-     * integer, boolean and array only, so an OBJECT key is documented there in a comment and defaults here.
-     * OBJECT_ARRAY (a list of mappings) is an array whose items Pulumi's schema cannot declare (items are
-     * string, integer, boolean or array): documented the same way.
+     * OBJECT (a map of strings) and OBJECT_ARRAY (a list of objects) cannot be declared in Pulumi.yaml: Pulumi's
+     * project schema takes string, integer, boolean and arrays of those only, so such a key is documented there
+     * in a comment and defaults here.
      */
     public enum Type {
         STRING("string"), INTEGER("integer"), BOOLEAN("boolean"), ARRAY("array"), STRATEGY("string"),

@@ -82,7 +82,13 @@ public final class ConfigReader implements Lineup.Values {
                 case STRING -> raw(key);
                 case OBJECT -> map(key);
                 case INTEGER_ARRAY -> integers(key);
-                case OBJECT_ARRAY -> registryCache(key);
+                case OBJECT_ARRAY -> {
+                    if (key == GROUPS) {
+                        groups(key);
+                    } else {
+                        registryCache(key);
+                    }
+                }
             }
         }
         var vpcId = raw(VPC_ID);
@@ -111,7 +117,8 @@ public final class ConfigReader implements Lineup.Values {
                 new SpotRetries(integer(ENGINE_SPOT_ATTEMPTS), bool(NEXTFLOW_ON_DEMAND_FALLBACK)),
                 registryCache(ECR_PULL_THROUGH_CACHE),
                 new Settings.Amis(bool(AMI_PINNING), optional(AMI_ID), optional(AMI_SSM_PARAMETER),
-                        optional(GPU_AMI_ID), optional(GPU_AMI_SSM_PARAMETER)));
+                        optional(GPU_AMI_ID), optional(GPU_AMI_SSM_PARAMETER)),
+                new Settings.Groups(groups(GROUPS)));
         // EventBridge and CloudWatch publish to a topic of their own region only.
         settings.alerts().topicArn().filter(AwsFormats::isSnsTopicArn).ifPresent(arn -> source.awsRegion()
                 .filter(region -> !region.equals(arn.split(":")[3]))
@@ -232,16 +239,11 @@ public final class ConfigReader implements Lineup.Values {
         var raw = raw(key);
         var expected = "expected a list of strings, e.g. `pulumi config set --path '" + key.fullKey()
                 + "[0]' VALUE` or a YAML list in the stack file";
-        JsonArray array;
-        try {
-            var json = JsonParser.parseString(raw);
-            if (!json.isJsonArray()) {
-                return unreadable(key, raw, expected, List.of());
-            }
-            array = json.getAsJsonArray();
-        } catch (JsonParseException e) {
+        var parsed = jsonArray(raw);
+        if (parsed.isEmpty()) {
             return unreadable(key, raw, expected, List.of());
         }
+        var array = parsed.get();
         var values = new ArrayList<String>();
         for (var element : array) {
             if (!element.isJsonPrimitive() || !element.getAsJsonPrimitive().isString()) {
@@ -259,16 +261,11 @@ public final class ConfigReader implements Lineup.Values {
                 + "[0]' 80` or a YAML list such as [80, 100] in the stack file";
         var fallback = JsonParser.parseString(key.defaultValue()).getAsJsonArray().asList().stream()
                 .map(e -> e.getAsInt()).toList();
-        JsonArray array;
-        try {
-            var json = JsonParser.parseString(raw);
-            if (!json.isJsonArray()) {
-                return unreadable(key, raw, expected, fallback);
-            }
-            array = json.getAsJsonArray();
-        } catch (JsonParseException e) {
+        var parsed = jsonArray(raw);
+        if (parsed.isEmpty()) {
             return unreadable(key, raw, expected, fallback);
         }
+        var array = parsed.get();
         var values = new ArrayList<Integer>();
         for (var element : array) {
             // The CLI may hand numbers as strings ("80") when set with --path.
@@ -366,6 +363,70 @@ public final class ConfigReader implements Lineup.Values {
                     Optional.ofNullable(fields.get("credentialArn")).map(String::trim), prefix));
         }
         return new Settings.RegistryCache(rules);
+    }
+
+    /** The fields a group entry takes; name and maxVcpus are required. */
+    static final List<String> GROUP_FIELDS = List.of("name", "maxVcpus", "spot");
+
+    /**
+     * A list of groups, e.g. [{name: lab1, maxVcpus: 256, spot: true}]. Numbers and booleans may come as
+     * strings ("256", "true"), as the CLI hands them when set with --path. The values are judged by
+     * {@link SettingsValidator}; here only their types.
+     */
+    @Override
+    public List<Settings.Group> groups(ConfigKey key) {
+        var raw = raw(key);
+        var expected = "expected a list of groups, each a mapping {name: STRING, maxVcpus: INTEGER, spot: true|false}"
+                + " (spot optional, default " + Settings.Group.DEFAULT_SPOT + "), e.g. `pulumi config set --path '"
+                + key.fullKey() + "[0].name' lab1` or a YAML list of mappings in the stack file";
+        var parsed = jsonArray(raw);
+        if (parsed.isEmpty()) {
+            return unreadable(key, raw, expected, List.of());
+        }
+        var array = parsed.get();
+        var groups = new ArrayList<Settings.Group>();
+        for (var i = 0; i < array.size(); i++) {
+            var element = array.get(i);
+            var where = " (entry " + i + ")";
+            if (!element.isJsonObject()) {
+                return unreadable(key, raw, expected + where, List.of());
+            }
+            var entry = element.getAsJsonObject();
+            var unknown = entry.keySet().stream().filter(f -> !GROUP_FIELDS.contains(f)).toList();
+            if (!unknown.isEmpty()) {
+                return unreadable(key, raw, expected + where + "; unknown fields " + unknown, List.of());
+            }
+            var name = primitive(entry, "name");
+            var maxVcpus = primitive(entry, "maxVcpus").map(String::trim).filter(t -> INTEGER.matcher(t).matches());
+            var spot = entry.has("spot") ? primitive(entry, "spot").map(String::trim)
+                    .filter(t -> t.equals("true") || t.equals("false")) : Optional.of(String.valueOf(Settings.Group.DEFAULT_SPOT));
+            if (name.isEmpty() || maxVcpus.isEmpty() || spot.isEmpty()) {
+                return unreadable(key, raw, expected + where, List.of());
+            }
+            try {
+                groups.add(new Settings.Group(name.get(), Integer.parseInt(maxVcpus.get()),
+                        Boolean.parseBoolean(spot.get())));
+            } catch (NumberFormatException tooLarge) {
+                return unreadable(key, raw, expected + where, List.of());
+            }
+        }
+        return groups;
+    }
+
+    /** The value as a JSON array; empty when it is something else or no JSON. */
+    private static Optional<JsonArray> jsonArray(String raw) {
+        try {
+            var json = JsonParser.parseString(raw);
+            return json.isJsonArray() ? Optional.of(json.getAsJsonArray()) : Optional.empty();
+        } catch (JsonParseException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** A field's value as text when it is a string, number or boolean. */
+    private static Optional<String> primitive(JsonObject entry, String field) {
+        var value = entry.get(field);
+        return value != null && value.isJsonPrimitive() ? Optional.of(value.getAsString()) : Optional.empty();
     }
 
     private <T> T unreadable(ConfigKey key, String raw, String expected, T fallback) {

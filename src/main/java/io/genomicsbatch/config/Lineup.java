@@ -39,7 +39,15 @@ public final class Lineup {
         List<String> list(ConfigKey key);
 
         AllocationStrategy strategy(ConfigKey key);
+
+        List<Settings.Group> groups(ConfigKey key);
     }
+
+    /**
+     * A group queue's priority: fixed, because it is the only queue on its compute environment, where
+     * priority orders nothing.
+     */
+    public static final int GROUP_QUEUE_PRIORITY = 1;
 
     static List<Settings.ComputeEnvironmentSpec> computeEnvironments(Values v) {
         var list = new ArrayList<Settings.ComputeEnvironmentSpec>();
@@ -59,6 +67,17 @@ public final class Lineup {
                     OptionalInt.empty(), new Settings.ComputeEnvironmentSpec.Keys(GPU_INSTANCE_TYPES, Optional.empty(),
                     GPU_MAX_VCPUS, GPU_ALLOCATION_STRATEGY, Optional.empty())));
         }
+        // Each group: the CPU instance types and the Spot or On-Demand strategy (and bid) of the shared ones,
+        // scaling from zero to the group's cap.
+        for (var g : v.groups(GROUPS)) {
+            var strategy = g.spot() ? SPOT_ALLOCATION_STRATEGY : ON_DEMAND_ALLOCATION_STRATEGY;
+            var bid = g.spot() ? Optional.of(SPOT_BID_PERCENTAGE) : Optional.<ConfigKey>empty();
+            list.add(new Settings.ComputeEnvironmentSpec(g.specName(), g.capacity(), ImageType.ECS_AL2023,
+                    v.list(INSTANCE_TYPES), 0, g.maxVcpus(), v.strategy(strategy),
+                    bid.map(k -> OptionalInt.of(v.integer(k))).orElse(OptionalInt.empty()),
+                    new Settings.ComputeEnvironmentSpec.Keys(INSTANCE_TYPES, Optional.empty(), GROUPS, strategy,
+                            bid)));
+        }
         return list;
     }
 
@@ -77,6 +96,11 @@ public final class Lineup {
             // GPU jobs only: CPU jobs never start GPU hosts, and GPU jobs never wait for CPU capacity.
             list.add(new Settings.QueueSpec(GPU_QUEUE, v.integer(GPU_QUEUE_PRIORITY), List.of(GPU), false,
                     Optional.of(GPU_QUEUE_PRIORITY)));
+        }
+        // Each group's queue uses its own compute environment only: the cap is the group's.
+        for (var g : v.groups(GROUPS)) {
+            list.add(new Settings.QueueSpec(g.specName(), GROUP_QUEUE_PRIORITY, List.of(g.specName()), false,
+                    Optional.empty()));
         }
         return list;
     }

@@ -23,6 +23,11 @@ public final class ResourceTags {
     public static final String MANAGED_BY = "ManagedBy";
     /** On instances and volumes only: the tag storage growth's IAM is scoped by. */
     public static final String ENVIRONMENT_TAG = "genomics-batch-environment";
+    /**
+     * On a group's compute environment, queue, launch template, and through the template on its instances,
+     * volumes (grown ones too) and network interfaces: its value is the group's name. Set only with groups.
+     */
+    public static final String GROUP_TAG = "genomics-batch-group";
     /** Keys the program sets itself; a stack cannot set them (they name the stack and scope IAM). */
     public static final List<String> OWN_KEYS = List.of(PROJECT, ENVIRONMENT, MANAGED_BY, ENVIRONMENT_TAG);
     /**

@@ -296,6 +296,32 @@ public final class Settings {
     }
 
     /**
+     * One group (a lab, a project) of a shared environment: a compute environment and a queue of its own,
+     * so its hosts never exceed its cap and carry its tag ({@link ResourceTags#GROUP_TAG}).
+     *
+     * @param name     the group's part of AWS names and logical names, and its tag's value
+     * @param maxVcpus the group's cap, vCPUs (at least 1)
+     * @param spot     true: Spot hosts, false: On-Demand hosts (the CPU instance types either way)
+     */
+    public record Group(String name, int maxVcpus, boolean spot) {
+        /** What a group entry may omit: Spot, like the default queue's first compute environment. */
+        public static final boolean DEFAULT_SPOT = true;
+        static final String SPEC_PREFIX = "group-";
+
+        /**
+         * The name of the group's compute environment spec and queue spec, and so the part of its AWS names:
+         * {@code genomics-batch-<stack>-group-<name>}. The prefix keeps groups apart from the other specs.
+         */
+        public String specName() {
+            return SPEC_PREFIX + name;
+        }
+
+        public CapacityType capacity() {
+            return spot ? CapacityType.SPOT : CapacityType.ON_DEMAND;
+        }
+    }
+
+    /**
      * Pinned AMIs: each compute environment's {@code imageIdOverride}, from an approved image or an SSM
      * parameter. Off by default, so Batch picks the image itself, as before these settings existed.
      *
@@ -339,6 +365,28 @@ public final class Settings {
     }
 
     /**
+     * The groups, in the order written; none by default. Each group's specs are in the compute environment
+     * and queue lists ({@link Lineup}); these are what the tags, outputs and engine configs name them by.
+     */
+    public record Groups(List<Group> list) {
+        /** No groups: the default. */
+        public static final Groups NONE = new Groups(List.of());
+
+        public Groups {
+            list = List.copyOf(list);
+        }
+
+        public boolean enabled() {
+            return !list.isEmpty();
+        }
+
+        /** The group a compute environment or queue spec belongs to, if any. */
+        public Optional<Group> bySpecName(String specName) {
+            return list.stream().filter(g -> g.specName().equals(specName)).findFirst();
+        }
+    }
+
+    /**
      * Everything the environment is built from.
      *
      * @param computeEnvironments    in registration order
@@ -356,13 +404,15 @@ public final class Settings {
      * @param spotRetries            Spot retries in every engine config; {@link SpotRetries#NONE}: the configs as before
      * @param registryCache          ECR pull-through cache rules for public registries
      * @param amis                   pinned AMIs ({@link Amis#NONE}: Batch picks the image)
+     * @param groups                 groups with a compute environment and queue each (their specs are in the lists)
      */
     public record Environment(Network network, List<ComputeEnvironmentSpec> computeEnvironments,
                               List<QueueSpec> queues, int runnableTimeoutMinutes, Storage storage, Hosts hosts,
                               DataAccess data,
                               int logRetentionDays, boolean protect, Map<String, String> tags,
                               Alerts alerts, Budget budget, PrivateNetworking privateNetworking,
-                              SpotRetries spotRetries, RegistryCache registryCache, Amis amis) {
+                              SpotRetries spotRetries, RegistryCache registryCache, Amis amis,
+                              Groups groups) {
         public Environment {
             computeEnvironments = List.copyOf(computeEnvironments);
             queues = List.copyOf(queues);
@@ -375,7 +425,7 @@ public final class Settings {
                            int logRetentionDays, boolean protect, Map<String, String> tags, Alerts alerts) {
             this(network, computeEnvironments, queues, runnableTimeoutMinutes, storage, hosts, data, logRetentionDays,
                     protect, tags, alerts, Budget.NONE, PrivateNetworking.NONE, SpotRetries.NONE,
-                    RegistryCache.NONE, Amis.NONE);
+                    RegistryCache.NONE, Amis.NONE, Groups.NONE);
         }
 
         /** Without stack tags or alerts: the component's API before they existed. */

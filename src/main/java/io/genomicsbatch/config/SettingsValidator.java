@@ -77,9 +77,11 @@ public final class SettingsValidator {
     public static List<ConfigProblem> problems(Settings.Environment s) {
         var problems = new ArrayList<ConfigProblem>();
         network(s.network(), problems);
-        for (var ce : s.computeEnvironments()) {
+        // A group's environment takes the shared keys' values, judged on the Spot and On-Demand ones; its cap is groups'.
+        for (var ce : ungrouped(s)) {
             computeEnvironment(ce, problems);
         }
+        groups(s, problems);
         computeEnvironmentNames(s, problems);
         queues(s, problems);
         range(RUNNABLE_TIMEOUT_MINUTES, s.runnableTimeoutMinutes(), MIN_RUNNABLE_TIMEOUT_MINUTES,
@@ -112,7 +114,7 @@ public final class SettingsValidator {
     /** Legal settings that users should know the cost of; one sentence each, naming the key. */
     public static List<String> warnings(Settings.Environment s) {
         var warnings = new ArrayList<String>();
-        for (var ce : s.computeEnvironments()) {
+        for (var ce : ungrouped(s)) {
             var keys = ce.keys();
             if (ce.allocationStrategy() == AllocationStrategy.SPOT_PRICE_CAPACITY_OPTIMIZED) {
                 warnings.add(keys.allocationStrategy().fullKey() + " = SPOT_PRICE_CAPACITY_OPTIMIZED: pulumi-aws "
@@ -138,7 +140,13 @@ public final class SettingsValidator {
                     + ce.minVcpus() + ": instances stay running (and billed) while the queues are empty; 0 scales "
                     + "to zero"));
         }
-        for (var ce : s.computeEnvironments()) {
+        s.groups().list().stream().filter(g -> g.maxVcpus() > TYPICAL_VCPU_QUOTA).forEach(g -> warnings.add(
+                GROUPS.fullKey() + ": group " + g.name() + " has maxVcpus " + g.maxVcpus() + ": above "
+                        + TYPICAL_VCPU_QUOTA + " vCPUs, more than many accounts' default EC2 "
+                        + g.capacity().label() + " vCPU quota; check "
+                        + "Service Quotas (every group and environment of the account and region shares it), or "
+                        + "Batch stops scaling below the cap"));
+        for (var ce : ungrouped(s)) {
             var expansion = AwsFormats.expansion(ce.instanceTypes());
             if (expansion > MAX_INSTANCE_TYPES_PER_ENVIRONMENT) {
                 warnings.add(ce.keys().instanceTypes().fullKey() + ": " + ce.instanceTypes().size() + " entries expand"
@@ -212,6 +220,72 @@ public final class SettingsValidator {
                 + " https://BUCKET.s3.REGION.amazonaws.com/awscli (a bucket of the stack's region, reached through"
                 + " the S3 gateway endpoint; docs/restricted-accounts.md shows how to mirror it)"));
     }
+
+    /** The compute environments that are not a group's. */
+    private static List<Settings.ComputeEnvironmentSpec> ungrouped(Settings.Environment s) {
+        return s.computeEnvironments().stream().filter(ce -> s.groups().bySpecName(ce.name()).isEmpty()).toList();
+    }
+
+    /** AWS Batch's quota per account and region, which cannot be raised: compute environments, and job queues. */
+    public static final int MAX_BATCH_ENVIRONMENTS = 50;
+    public static final int MAX_BATCH_QUEUES = 50;
+    /** What a group's name may hold: it is part of compute environment and queue names (letters, digits, '-', '_'). */
+    static final Pattern GROUP_NAME = Pattern.compile("[A-Za-z0-9_-]+");
+
+    /**
+     * Groups: names that fit in AWS names, each once; caps of at least 1 vCPU; room for their compute
+     * environments and queues in Batch's quotas; the group tag free on instances and volumes. Names' lengths
+     * depend on the stack's name prefix: {@link io.genomicsbatch.GenomicsBatchEnvironment#problems} judges them.
+     */
+    private static void groups(Settings.Environment s, List<ConfigProblem> problems) {
+        var groups = s.groups().list();
+        if (groups.isEmpty()) {
+            return;
+        }
+        var parts = new ArrayList<String>();
+        var badNames = groups.stream().map(Settings.Group::name).filter(n -> !GROUP_NAME.matcher(n).matches())
+                .distinct().toList();
+        if (!badNames.isEmpty()) {
+            parts.add("names " + ConfigProblem.render(badNames) + " are not parts of AWS Batch names (letters, "
+                    + "digits, '-' and '_' only, at least one)");
+        }
+        var seen = new HashSet<String>();
+        var repeated = groups.stream().map(Settings.Group::name).filter(n -> !seen.add(n)).distinct().toList();
+        if (!repeated.isEmpty()) {
+            parts.add("names listed more than once: " + ConfigProblem.render(repeated));
+        }
+        var noCap = groups.stream().filter(g -> g.maxVcpus() < 1).map(g -> g.name() + ": " + g.maxVcpus()).toList();
+        if (!noCap.isEmpty()) {
+            parts.add("maxVcpus below 1 (" + String.join(", ", noCap) + "): a group's cap is at least 1 vCPU");
+        }
+        var environments = s.computeEnvironments().size();
+        var queues = s.queues().size();
+        if (environments > MAX_BATCH_ENVIRONMENTS || queues > MAX_BATCH_QUEUES) {
+            parts.add(groups.size() + " groups make " + environments + " compute environments and " + queues
+                    + " job queues; AWS Batch allows " + MAX_BATCH_ENVIRONMENTS + " of each per account and region"
+                    + " (a quota that cannot be raised), every stack of the account and region together");
+        }
+        if (!parts.isEmpty()) {
+            problems.add(ConfigProblem.of(GROUPS, groups.stream().map(Settings.Group::name).toList(),
+                    String.join("; ", parts) + "; expected " + GROUPS_ALLOWED));
+        }
+        // The group tag is genomics-batch's on the group's hosts: a stack tag can neither be it nor crowd it out.
+        s.tags().keySet().stream().filter(k -> ResourceTags.collide(ResourceTags.GROUP_TAG, k)).forEach(k ->
+                problems.add(ConfigProblem.of(TAGS, k, "not usable as a tag key with " + GROUPS.fullKey() + ": "
+                        + (k.equals(ResourceTags.GROUP_TAG) ? k : "it collides with " + ResourceTags.GROUP_TAG
+                        + ", which") + " is set by genomics-batch on each group's resources, instances and "
+                        + "volumes; choose another key")));
+        if (s.tags().size() > ResourceTags.MAX_STACK_TAGS - 1) {
+            problems.add(new ConfigProblem(List.of(TAGS, GROUPS), TAGS.fullKey() + ": got " + s.tags().size()
+                    + " tags; with " + GROUPS.fullKey() + " at most " + (ResourceTags.MAX_STACK_TAGS - 1) + ": a "
+                    + "group's instances and volumes carry " + ResourceTags.GROUP_TAG + " too, within AWS's "
+                    + ResourceTags.MAX_TAGS_PER_RESOURCE + " per resource"));
+        }
+    }
+
+    /** What groups takes, for messages. */
+    public static final String GROUPS_ALLOWED = "a list of {name, maxVcpus, spot}: names of letters, digits, '-' "
+            + "and '_', each once, and maxVcpus of at least 1";
 
     private static void network(Settings.Network n, List<ConfigProblem> problems) {
         n.vpcId().filter(id -> !AwsFormats.isVpcId(id)).ifPresent(id -> problems.add(ConfigProblem.of(VPC_ID, id,

@@ -31,6 +31,8 @@ import java.util.regex.Pattern;
  *                             none beyond Nextflow's {@code maxSpotAttempts}
  * @param containerRegistry    where Nextflow takes images named without a registry from ({@code docker.registry}):
  *                             a pull-through cache, {@code HOST/PREFIX}; empty: Nextflow's default
+ * @param group                the group whose queue {@code defaultQueue*} is, for a group's configs: they then
+ *                             describe that queue and have no high-priority queue; empty: the environment's
  */
 public record EngineInputs(String environment, String region,
                            String defaultQueueName, String defaultQueueArn,
@@ -40,7 +42,17 @@ public record EngineInputs(String environment, String region,
                            String awsCliPath, String scratchHostPath, int maxSpotAttempts,
                            Optional<String> workDir, Optional<String> gpuQueueArn, Map<String, String> tags,
                            boolean privateNetworking, SpotRetries spotRetries,
-                           Optional<String> containerRegistry) {
+                           Optional<String> containerRegistry, Optional<Group> group) {
+
+    /**
+     * A group's queue, as its configs describe it.
+     *
+     * @param name     the group's name
+     * @param capacity "Spot" or "On-Demand": the hosts of the group's compute environment
+     * @param maxVcpus the group's cap
+     */
+    public record Group(String name, String capacity, int maxVcpus) {
+    }
 
     /**
      * The hosts' AWS CLI v2 for Nextflow's {@code aws.batch.cliPath}: Nextflow mounts the CLI's
@@ -96,6 +108,7 @@ public record EngineInputs(String environment, String region,
                     + SpotRetries.MAX_ATTEMPTS);
         }
         gpuQueueArn = gpuQueueArn == null ? Optional.empty() : gpuQueueArn;
+        group = group == null ? Optional.empty() : group;
         tags = tags == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(tags));
         containerRegistry = containerRegistry == null ? Optional.empty() : containerRegistry;
         containerRegistry.filter(r -> r.isBlank() || r.contains("://")).ifPresent(bad -> {
@@ -122,7 +135,7 @@ public record EngineInputs(String environment, String region,
         return new EngineInputs(environment, region, defaultQueueName, defaultQueueArn, highPriorityQueueName,
                 highPriorityQueueArn, headJobQueueName, headJobQueueArn, jobRoleArn, logGroupName, HOST_AWS_CLI,
                 HOST_SCRATCH, DEFAULT_MAX_SPOT_ATTEMPTS, Optional.empty(), Optional.empty(), Map.of(), false,
-                SpotRetries.NONE, Optional.empty());
+                SpotRetries.NONE, Optional.empty(), Optional.empty());
     }
 
     /** The inputs with other host paths (the hosts' AWS CLI, their shared scratch). */
@@ -154,6 +167,11 @@ public record EngineInputs(String environment, String region,
     /** The inputs with a registry (cache) that Nextflow takes images named without a registry from. */
     public EngineInputs withContainerRegistry(String registry) {
         return copy(b -> b.containerRegistry = Optional.of(registry));
+    }
+
+    /** The inputs of a group's configs: its queue is {@code defaultQueue*} (and the high-priority one). */
+    public EngineInputs withGroup(Group g) {
+        return copy(b -> b.group = Optional.of(g));
     }
 
     /** The inputs for hosts without internet (privateNetworking). */
@@ -199,6 +217,7 @@ public record EngineInputs(String environment, String region,
         boolean privateNetworking;
         SpotRetries spotRetries;
         Optional<String> containerRegistry;
+        Optional<Group> group;
 
         Fields(EngineInputs in) {
             environment = in.environment;
@@ -220,13 +239,14 @@ public record EngineInputs(String environment, String region,
             privateNetworking = in.privateNetworking;
             spotRetries = in.spotRetries;
             containerRegistry = in.containerRegistry;
+            group = in.group;
         }
 
         EngineInputs build() {
             return new EngineInputs(environment, region, defaultQueueName, defaultQueueArn, highPriorityQueueName,
                     highPriorityQueueArn, headJobQueueName, headJobQueueArn, jobRoleArn, logGroupName, awsCliPath,
                     scratchHostPath, maxSpotAttempts, workDir, gpuQueueArn, tags, privateNetworking, spotRetries,
-                    containerRegistry);
+                    containerRegistry, group);
         }
     }
 

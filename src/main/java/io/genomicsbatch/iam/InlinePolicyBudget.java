@@ -24,7 +24,7 @@ public final class InlinePolicyBudget {
     private static final AwsAccount LONGEST = AwsAccount.longest();
 
     /** The environment's queue ARNs in {@link AwsAccount#longest()}. */
-    static List<String> longestQueueArns(String namePrefix, Settings.Environment settings) {
+    public static List<String> longestQueueArns(String namePrefix, Settings.Environment settings) {
         var batch = "arn:" + LONGEST.partition() + ":batch:" + LONGEST.region() + ":" + LONGEST.accountId()
                 + ":job-queue/";
         return settings.queues().stream().map(q -> batch + JobQueues.queueName(namePrefix, q)).toList();
@@ -47,12 +47,23 @@ public final class InlinePolicyBudget {
             return Optional.empty();
         }
         var data = settings.data();
-        return Optional.of(new ConfigProblem(List.of(ConfigKey.DATA_BUCKET_NAMES, ConfigKey.REFERENCE_BUCKET_NAMES,
-                ConfigKey.DATA_KMS_KEY_ARNS), ConfigKey.DATA_BUCKET_NAMES.fullKey() + ", "
-                + ConfigKey.REFERENCE_BUCKET_NAMES.fullKey() + ", " + ConfigKey.DATA_KMS_KEY_ARNS.fullKey() + ": "
-                + data.dataBucketNames().size() + " data buckets, " + data.referenceBucketNames().size()
-                + " reference buckets and " + data.kmsKeyArns().size() + " keys need up to " + characters
-                + " characters of inline IAM policy on the head-job role; IAM allows "
-                + MAX_INLINE_POLICY_CHARACTERS + " per role: list fewer buckets or keys"));
+        var groups = settings.groups().list().size();
+        var keys = new java.util.ArrayList<>(List.of(ConfigKey.DATA_BUCKET_NAMES, ConfigKey.REFERENCE_BUCKET_NAMES,
+                ConfigKey.DATA_KMS_KEY_ARNS));
+        if (groups > 0) {
+            // Each group's queue is named in the head job's submit statement.
+            keys.add(ConfigKey.GROUPS);
+        }
+        return Optional.of(new ConfigProblem(keys, String.join(", ", keys.stream().map(ConfigKey::fullKey).toList())
+                + ": " + data.dataBucketNames().size() + " data buckets, " + data.referenceBucketNames().size()
+                + " reference buckets and " + data.kmsKeyArns().size() + " keys" + groupsPart(groups) + " need up to "
+                + characters + " characters of inline IAM policy on the head-job role; IAM allows "
+                + MAX_INLINE_POLICY_CHARACTERS + " per role: list fewer buckets or keys" + (groups > 0 ? " or groups"
+                : "")));
+    }
+
+    /** ", and N groups' queues" in a size message, when there are groups. */
+    public static String groupsPart(int groups) {
+        return groups == 0 ? "" : (" (with the queues of " + groups + " groups)");
     }
 }

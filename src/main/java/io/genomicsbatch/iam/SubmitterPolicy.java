@@ -114,11 +114,18 @@ public final class SubmitterPolicy {
         }
         var data = settings.data();
         var workDirectory = data.workDirectory().map(Settings.WorkDirectory::uri).orElse("");
-        return Optional.of(new ConfigProblem(List.of(ConfigKey.WORK_DIRECTORY, ConfigKey.DATA_KMS_KEY_ARNS),
-                ConfigKey.WORK_DIRECTORY.fullKey() + ", " + ConfigKey.DATA_KMS_KEY_ARNS.fullKey() + ": got "
+        var groups = settings.groups().list().size();
+        var keys = new ArrayList<>(List.of(ConfigKey.WORK_DIRECTORY, ConfigKey.DATA_KMS_KEY_ARNS));
+        if (groups > 0) {
+            keys.add(ConfigKey.GROUPS);
+        }
+        return Optional.of(new ConfigProblem(keys,
+                String.join(", ", keys.stream().map(ConfigKey::fullKey).toList()) + ": got "
                         + ConfigProblem.render(workDirectory) + " (a prefix of " + data.workDirectory().map(w -> w.prefix().length())
-                        .orElse(0) + " characters) and " + data.kmsKeyArns().size() + " keys, which need up to "
+                        .orElse(0) + " characters) and " + data.kmsKeyArns().size() + " keys"
+                        + InlinePolicyBudget.groupsPart(groups) + ", which need up to "
                         + characters + " characters in the submitter policy; IAM allows "
-                        + MAX_MANAGED_POLICY_CHARACTERS + " per managed policy: use a shorter prefix or fewer keys"));
+                        + MAX_MANAGED_POLICY_CHARACTERS + " per managed policy: use a shorter prefix or fewer keys"
+                        + (groups > 0 ? " or groups" : "")));
     }
 }

@@ -66,7 +66,13 @@ class IamExportTest {
             new Variant("dev-work", "dev", Map.of("dataBucketNames", "[\"acme-raw-reads\",\"Legacy_Work\"]",
                     "workDirectory", "s3://Legacy_Work/team*a/runs", "gpuMaxVcpus", "8")),
             // The registry cache of every upstream (the fixture stack Pulumi.cache.yaml).
-            new Variant("cache", "cache", Map.of()));
+            new Variant("cache", "cache", Map.of()),
+            // Three groups (a queue each: the head-job role and the submitter policy may submit to them, the
+            // budget stop denies them) and the GPU queue.
+            new Variant("dev-groups", "dev", Map.of("groups", "[{\"name\":\"cancer-genomics\",\"maxVcpus\":512},"
+                    + "{\"name\":\"rare_disease\",\"maxVcpus\":128,\"spot\":false},{\"name\":\"Microbiome\","
+                    + "\"maxVcpus\":64}]", "alertEmails", "[\"lab@example.org\"]", "monthlyBudgetUsd", "300",
+                    "budgetStopPercent", "110", "gpuMaxVcpus", "8")));
 
     @Test
     @SuppressWarnings("unchecked")

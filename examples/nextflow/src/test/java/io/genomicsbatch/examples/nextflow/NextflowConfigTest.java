@@ -92,6 +92,26 @@ class NextflowConfigTest {
     }
 
     @Test
+    void aGroupsConfigSendsEveryProcessToTheGroupsQueueAndTagsItsJobsWithTheGroup() {
+        var queue = QUEUES + "genomics-batch-prod-group-cancer-genomics";
+        var group = EngineInputs.of("genomics-batch-prod", "eu-west-1", "genomics-batch-prod-group-cancer-genomics",
+                        queue, "genomics-batch-prod-group-cancer-genomics", queue, PROD.headJobQueueName(),
+                        PROD.headJobQueueArn(), PROD.jobRoleArn(), PROD.logGroupName())
+                .withTags(Map.of("genomics-batch-group", "cancer-genomics"))
+                .withGroup(new EngineInputs.Group("cancer-genomics", "Spot", 512));
+        var text = EngineConfigs.nextflowConfig(group);
+        var config = parse(text);
+        assertThat(at(config, "process", "queue")).isEqualTo(queue);
+        // One queue, the group's: no label sends work past its cap.
+        assertThat(((Map<String, Object>) at(config, "process")).keySet()).noneMatch(k -> k.startsWith("withLabel:"));
+        assertThat(text).contains("// The group's queue: Spot hosts of its own, at most 512 vCPUs at a time.")
+                .doesNotContain("Spot first, then On-Demand");
+        // resourceLabels is a closure (workflow resolves per task): its text carries the group's tag.
+        assertThat(text).contains("resourceLabels = { ['genomics-batch-group': 'cancer-genomics', ");
+        assertThat(at(config, "aws", "batch", "jobRole")).isEqualTo(PROD.jobRoleArn());
+    }
+
+    @Test
     void workDirWhenTheStackKnowsOne() {
         var config = parse(EngineConfigs.nextflowConfig(PROD.withWorkDir("s3://acme-genomics-results/pipelines/")));
         assertThat(config.get("workDir")).isEqualTo("s3://acme-genomics-results/pipelines/nextflow/work");
