@@ -53,7 +53,9 @@ public final class EnvironmentOutputs {
             always("nextflowConfig"),
             always("cromwellBackendConfig"),
             always("snakemakeArgs"),
-            when("alertTopicArn", "only when alertEmails or alertTopicArn is set"));
+            when("alertTopicArn", "only when alertEmails or alertTopicArn is set"),
+            new Spec(io.genomicsbatch.iam.BroughtRole.OUTPUT, Map.class,
+                    Optional.of("only when instanceProfileArn, jobRoleArn or headJobRoleArn is set")));
 
     private static Spec always(String name) {
         return new Spec(name, String.class, Optional.empty());

@@ -18,6 +18,7 @@ import io.genomicsbatch.config.InvalidConfigException;
 import io.genomicsbatch.config.Settings;
 import io.genomicsbatch.config.SettingsValidator;
 import io.genomicsbatch.iam.BatchIam;
+import io.genomicsbatch.iam.BroughtRole;
 import io.genomicsbatch.iam.HostStorageGrowth;
 import io.genomicsbatch.network.HostSecurityGroup;
 import io.genomicsbatch.network.S3GatewayEndpoint;
@@ -112,19 +113,23 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
         var account = AwsAccount.lookUp(this);
         var iam = BatchIam.create(new BatchIam.Props(name, account, settings.data(),
                 settings.computeEnvironments().stream().anyMatch(Settings.ComputeEnvironmentSpec::needsSpotFleetRole),
-                settings.protect(), tags, this));
+                settings.iam(), settings.protect(), tags, this));
+        var brought = new ArrayList<BroughtRole>();
         // Hosts grow their data storage with volumes tagged for this environment only.
-        var storageGrowth = HostStorageGrowth.create(new HostStorageGrowth.Props(name + "-instance-role-storage-growth",
-                account, iam.instanceRole(), UserData.TAG_KEY, args.namePrefix(), List.copyOf(tags.keySet()),
-                settings.storage().maxGiB(), this));
+        var storageGrowth = new HostStorageGrowth.Props(name + "-instance-role-storage-growth", account,
+                UserData.TAG_KEY, args.namePrefix(), List.copyOf(tags.keySet()), settings.storage().maxGiB(), this);
         var hostPolicies = new ArrayList<Resource>(iam.attachments());
-        hostPolicies.add(storageGrowth);
+        iam.instanceRole().ifPresent(role -> hostPolicies.add(HostStorageGrowth.create(storageGrowth, role)));
+        for (var role : iam.brought()) {
+            brought.add(role.key().equals(BroughtRole.INSTANCE_ROLE)
+                    ? role.with(HostStorageGrowth.POLICY_NAME, HostStorageGrowth.document(storageGrowth)) : role);
+        }
 
         var environments = new LinkedHashMap<String, ComputeEnvironment>();
         for (var spec : settings.computeEnvironments()) {
             var ce = ComputeEnvironments.create(new ComputeEnvironments.Props(name + "-" + spec.name(),
                     args.namePrefix() + "-" + spec.name() + "-", spec, network.subnetIds(), securityGroup.id(),
-                    iam.instanceProfile().arn(), launchTemplates.get(spec.imageType()), iam.spotFleetRole(),
+                    iam.instanceProfileArn(), launchTemplates.get(spec.imageType()), iam.spotFleetRole(),
                     hostPolicies, tags, ownTags, settings.protect(), this));
             environments.put(spec.name(), ce);
             values.put(EnvironmentOutputs.computeEnvironmentArn(spec.name()), ce.arn());
@@ -147,11 +152,12 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
         var logGroup = JobLogGroup.create(new JobLogGroup.Props(name + "-job-logs", logGroupName,
                 settings.logRetentionDays(), settings.protect(), tags, this));
         var headJobRole = HeadJobRole.create(new HeadJobRole.Props(name + "-head-job-role", args.namePrefix(),
-                settings.data(), account, Output.all(queueArns), iam.jobRole().arn(), logGroupName,
+                settings.data(), account, Output.all(queueArns), iam.jobRoleArn(), logGroupName, settings.iam(),
                 settings.protect(), tags, this));
+        headJobRole.brought().ifPresent(brought::add);
         var submitterPolicy = SubmitterPolicy.create(new SubmitterPolicy.Props(name + "-submitter-policy",
                 args.namePrefix(), settings.data(), account, Output.all(queueArns),
-                Output.all(iam.jobRole().arn(), headJobRole.arn()), logGroupName, settings.protect(), tags, this));
+                Output.all(iam.jobRoleArn(), headJobRole.arn()), logGroupName, settings.protect(), tags, this));
 
         // Alerts and the boot-loop stop: only what the settings ask for (nothing by default).
         var headJobQueue = queues.get(Lineup.HEAD_JOB_QUEUE);
@@ -169,20 +175,21 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
                     return (Map<String, String>) byName;
                 });
         var topic = EnvironmentAlerts.create(new EnvironmentAlerts.Props(name, args.namePrefix(), settings.alerts(),
-                alertQueues, environmentArns, args.namePrefix(), account, tags, settings.protect(), this));
+                alertQueues, environmentArns, args.namePrefix(), account, settings.iam(), tags, settings.protect(),
+                this));
         topic.ifPresent(t -> values.put("alertTopicArn", t));
         // The budget counts what carries the environment tag: the hosts and their volumes.
         if (settings.budget().enabled()) {
             EnvironmentBudget.create(new EnvironmentBudget.Props(name + "-budget", args.namePrefix(), settings.budget(),
                     Map.entry(UserData.TAG_KEY, args.namePrefix()), Output.all(queueArns), headJobRole.name(),
-                    topic.orElseThrow(), account, tags, settings.protect(), this));
+                    topic.orElseThrow(), account, settings.iam(), tags, settings.protect(), this));
         }
 
-        values.put("jobRoleArn", iam.jobRole().arn());
+        values.put("jobRoleArn", iam.jobRoleArn());
         values.put("headJobRoleArn", headJobRole.arn());
         values.put("submitterPolicyArn", submitterPolicy.arn());
-        values.put("instanceRoleArn", iam.instanceRole().arn());
-        values.put("instanceProfileArn", iam.instanceProfile().arn());
+        values.put("instanceRoleArn", iam.instanceRoleArn());
+        values.put("instanceProfileArn", iam.instanceProfileArn());
         values.put("launchTemplateId", launchTemplates.get(ImageType.ECS_AL2023).id());
         Optional.ofNullable(launchTemplates.get(ImageType.ECS_AL2023_NVIDIA))
                 .ifPresent(lt -> values.put("gpuLaunchTemplateId", lt.id()));
@@ -191,7 +198,10 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
         values.put("subnetIds", network.subnetIds());
         values.put("jobLogGroupName", logGroup.name());
         settings.data().workDirectory().ifPresent(w -> values.put("workDirectory", Output.of(w.uri())));
-        var engineConfigs = engineInputs(args.namePrefix(), settings, account, queues, iam.jobRole().arn(),
+        if (!brought.isEmpty()) {
+            values.put(BroughtRole.OUTPUT, BroughtRole.output(brought));
+        }
+        var engineConfigs = engineInputs(args.namePrefix(), settings, account, queues, iam.jobRoleArn(),
                 logGroup.name()).applyValue(EngineConfigs::byOutputName);
         for (var output : EngineConfigs.OUTPUT_NAMES) {
             values.put(output, engineConfigs.applyValue(configs -> configs.get(output)));

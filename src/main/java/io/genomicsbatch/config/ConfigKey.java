@@ -61,7 +61,13 @@ public enum ConfigKey {
     BUDGET_STOP_ROLE_NAMES("budgetStopRoleNames", Type.ARRAY, "[]"),
     PROTECT("protect", Type.BOOLEAN, "false"),
     // Cost allocation
-    TAGS("tags", Type.OBJECT, "{}");
+    TAGS("tags", Type.OBJECT, "{}"),
+    // IAM in restricted accounts: every role the stack creates, and the roles an account team brings
+    IAM_PERMISSIONS_BOUNDARY_ARN("iamPermissionsBoundaryArn", Type.STRING, ""),
+    IAM_ROLE_PATH("iamRolePath", Type.STRING, Settings.Iam.DEFAULT_PATH),
+    INSTANCE_PROFILE_ARN("instanceProfileArn", Type.STRING, ""),
+    JOB_ROLE_ARN("jobRoleArn", Type.STRING, ""),
+    HEAD_JOB_ROLE_ARN("headJobRoleArn", Type.STRING, "");
 
     /** The project name, which is also the config namespace. */
     public static final String NAMESPACE = "genomics-batch";

@@ -100,16 +100,21 @@ public final class ConfigReader implements Lineup.Values {
                 integer(LOG_RETENTION_DAYS),
                 bool(PROTECT),
                 map(TAGS),
-                new Settings.Alerts(list(ALERT_EMAILS), Optional.of(raw(ALERT_TOPIC_ARN).trim()).filter(t -> !t.isEmpty()),
+                new Settings.Alerts(list(ALERT_EMAILS), optional(ALERT_TOPIC_ARN),
                         bool(BOOT_LOOP_STOP), integer(BOOT_LOOP_FAILURES)),
                 new Settings.Budget(integer(MONTHLY_BUDGET_USD), integers(BUDGET_ALERT_PERCENTS),
-                        integer(BUDGET_STOP_PERCENT), list(BUDGET_STOP_ROLE_NAMES)));
+                        integer(BUDGET_STOP_PERCENT), list(BUDGET_STOP_ROLE_NAMES)),
+                new Settings.Iam(optional(IAM_PERMISSIONS_BOUNDARY_ARN), raw(IAM_ROLE_PATH).trim(),
+                        optional(INSTANCE_PROFILE_ARN), optional(JOB_ROLE_ARN), optional(HEAD_JOB_ROLE_ARN)));
         // EventBridge and CloudWatch publish to a topic of their own region only.
         settings.alerts().topicArn().filter(AwsFormats::isSnsTopicArn).ifPresent(arn -> source.awsRegion()
                 .filter(region -> !region.equals(arn.split(":")[3]))
                 .ifPresent(region -> problems.add(ConfigProblem.of(ALERT_TOPIC_ARN, arn, "a topic in the stack's "
                         + "region " + region + " (aws:region): EventBridge rules and CloudWatch alarms publish to "
                         + "a topic of their own region only"))));
+        // IAM ARNs carry no region, but a partition: the stack's region's.
+        source.awsRegion().flatMap(AwsRegions::region).ifPresent(region -> iamPartitions(settings.iam(),
+                region.partition(), region.name()));
         if (problems.isEmpty() && SettingsValidator.problems(settings).isEmpty()) {
             budgetBelowIdleFloor(settings).ifPresent(problems::add);
         }
@@ -143,6 +148,28 @@ public final class ConfigReader implements Lineup.Values {
                 floor.getAsDouble(), source.awsRegion().orElseThrow(), prices.date())));
     }
 
+    /** A well-formed IAM ARN of another partition than the stack's region's names nothing the stack can use. */
+    private void iamPartitions(Settings.Iam iam, String partition, String region) {
+        var arns = new java.util.LinkedHashMap<ConfigKey, Optional<String>>();
+        arns.put(IAM_PERMISSIONS_BOUNDARY_ARN, iam.permissionsBoundaryArn());
+        arns.put(INSTANCE_PROFILE_ARN, iam.instanceProfileArn());
+        arns.put(JOB_ROLE_ARN, iam.jobRoleArn());
+        arns.put(HEAD_JOB_ROLE_ARN, iam.headJobRoleArn());
+        arns.forEach((key, arn) -> arn.flatMap(AwsFormats::iamArnPartition)
+                .filter(p -> !p.equals(partition))
+                .ifPresent(p -> problems.add(ConfigProblem.of(key, arn.get(), "an ARN of partition " + partition
+                        + ", the partition of the stack's region " + region + " (aws:region): arn:" + partition
+                        + ":iam::..."))));
+    }
+
+    /** The account the brought roles are in, when the config brings one (the plan answers its account ID with it). */
+    public static Optional<String> broughtRoleAccount(ConfigSource source) {
+        return java.util.stream.Stream.of(INSTANCE_PROFILE_ARN, JOB_ROLE_ARN, HEAD_JOB_ROLE_ARN)
+                .map(k -> source.get(k.key()).orElse("").trim())
+                .flatMap(arn -> AwsFormats.iamArnAccount(arn).stream())
+                .findFirst();
+    }
+
     private void unknownKeys() {
         for (var key : source.keys()) {
             if (ConfigKey.byKey(key).isEmpty()) {
@@ -161,6 +188,11 @@ public final class ConfigReader implements Lineup.Values {
 
     private String raw(ConfigKey key) {
         return source.get(key.key()).orElse(key.defaultValue());
+    }
+
+    /** A string key whose empty value means "not set". */
+    private Optional<String> optional(ConfigKey key) {
+        return Optional.of(raw(key).trim()).filter(v -> !v.isEmpty());
     }
 
     /** Empty when unset; {@link SettingsValidator} judges the bucket and prefix of a value of the right shape. */

@@ -33,7 +33,8 @@ public final class InlinePolicyBudget {
     /** Characters of the head-job role's inline policies (IAM does not count whitespace; these have none). */
     static int headJobRoleCharacters(String namePrefix, Settings.Environment settings) {
         var total = HeadJobRole.batchPolicy(LONGEST, namePrefix, longestQueueArns(namePrefix, settings),
-                LONGEST.longestRoleArn(), JobLogGroup.groupName(namePrefix)).length();
+                LONGEST.longestRoleArn(settings.iam(), settings.iam().jobRoleArn()), JobLogGroup.groupName(namePrefix))
+                .length();
         for (var policy : DataAccessPolicies.policies(LONGEST.partition(), settings.data()).values()) {
             total += policy.length();
         }

@@ -35,6 +35,9 @@ public final class Invokes {
          * {@code main} the VPC's main route table (which serves subnets without an association).
          */
         List<String> routeTables(String vpcId, List<String> subnets, boolean main);
+
+        /** The ARN of the role in an instance profile (instanceProfileArn), by the profile's name. */
+        String instanceProfileRole(String profileName);
     }
 
     public static final List<String> TOKENS = List.of(
@@ -44,7 +47,8 @@ public final class Invokes {
             "aws:index/getCallerIdentity:getCallerIdentity",
             "aws:index/getRegion:getRegion",
             "aws:ec2/getRouteTables:getRouteTables",
-            "aws:ec2/getVpcEndpointService:getVpcEndpointService");
+            "aws:ec2/getVpcEndpointService:getVpcEndpointService",
+            "aws:iam/getInstanceProfile:getInstanceProfile");
 
     /** The invoke's result, as the provider shapes it. */
     public static Map<String, Object> answer(String token, Map<String, Object> args, Account account) {
@@ -72,6 +76,14 @@ public final class Invokes {
                 var name = "com.amazonaws." + account.region() + "." + args.get("service");
                 yield Map.of("id", name, "serviceName", name, "serviceType", String.valueOf(args.get("serviceType")),
                         "serviceId", "vpce-svc-" + args.get("service"));
+            }
+            case "aws:iam/getInstanceProfile:getInstanceProfile" -> {
+                var name = String.valueOf(args.get("name"));
+                var role = account.instanceProfileRole(name);
+                var profile = "arn:" + account.partition() + ":iam::" + account.accountId() + ":instance-profile/" + name;
+                yield Map.of("id", name, "name", name, "arn", profile, "path", "/", "createDate",
+                        "2025-01-01T00:00:00Z", "roleArn", role, "roleName", role.substring(role.lastIndexOf('/') + 1),
+                        "roleId", "AROA" + name.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", ""));
             }
             default -> throw new IllegalStateException("no answer for invoke " + token + "; add it to Invokes");
         };

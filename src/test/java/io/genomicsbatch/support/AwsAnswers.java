@@ -102,6 +102,16 @@ public final class AwsAnswers implements Mocks, Invokes.Account {
 
     public static final String MAIN_ROUTE_TABLE = "rtb-0mmmmmmmmmmmmmmm0";
 
+    /** Every instance profile of this account holds a role named after it, under the path /hosts/. */
+    @Override
+    public String instanceProfileRole(String profileName) {
+        return instanceProfileRoleArn(profileName);
+    }
+
+    public static String instanceProfileRoleArn(String profileName) {
+        return "arn:aws:iam::" + ACCOUNT + ":role/hosts/" + profileName + "-role";
+    }
+
     public List<String> invokes() {
         synchronized (invokes) {
             return List.copyOf(invokes);
