@@ -151,8 +151,12 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
         var logGroupName = JobLogGroup.groupName(args.namePrefix());
         var logGroup = JobLogGroup.create(new JobLogGroup.Props(name + "-job-logs", logGroupName,
                 settings.logRetentionDays(), settings.protect(), tags, this));
+        // A brought head-job role's policy is handed to people before the queues exist: AWS's ARN format names them.
+        var headJobQueueArns = settings.iam().headJobRoleArn().isPresent()
+                ? account.applyValue(a -> JobQueues.queueArns(a, args.namePrefix(), settings.queues()))
+                : Output.all(queueArns);
         var headJobRole = HeadJobRole.create(new HeadJobRole.Props(name + "-head-job-role", args.namePrefix(),
-                settings.data(), account, Output.all(queueArns), iam.jobRoleArn(), logGroupName, settings.iam(),
+                settings.data(), account, headJobQueueArns, iam.jobRoleArn(), logGroupName, settings.iam(),
                 settings.protect(), tags, this));
         headJobRole.brought().ifPresent(brought::add);
         var submitterPolicy = SubmitterPolicy.create(new SubmitterPolicy.Props(name + "-submitter-policy",

@@ -25,9 +25,7 @@ public final class InlinePolicyBudget {
 
     /** The environment's queue ARNs in {@link AwsAccount#longest()}. */
     static List<String> longestQueueArns(String namePrefix, Settings.Environment settings) {
-        var batch = "arn:" + LONGEST.partition() + ":batch:" + LONGEST.region() + ":" + LONGEST.accountId()
-                + ":job-queue/";
-        return settings.queues().stream().map(q -> batch + JobQueues.queueName(namePrefix, q)).toList();
+        return JobQueues.queueArns(LONGEST, namePrefix, settings.queues());
     }
 
     /** Characters of the head-job role's inline policies (IAM does not count whitespace; these have none). */
