@@ -62,7 +62,8 @@ class OutputContractTest {
     void theGpuEnvironmentAndAWorkDirectoryAddTheConditionalOutputs() {
         var outputs = TestStacks.succeeded(TestStacks.run("dev", Map.of("gpuMaxVcpus", "64",
                 "dataBucketNames", "[\"acme-reads\",\"acme-work\"]", "workDirectory", "s3://acme-work/runs/",
-                "alertTopicArn", "arn:aws:sns:us-east-1:123456789012:lab-alerts"))).outputs();
+                "alertTopicArn", "arn:aws:sns:us-east-1:123456789012:lab-alerts",
+                "jobRoleArn", "arn:aws:iam::123456789012:role/lab-jobs"))).outputs();
         assertThat(outputs.keySet()).containsExactlyElementsOf(names(true));
         assertTypes(outputs);
         // As the engine configs use it: the trailing '/' dropped.
@@ -84,7 +85,7 @@ class OutputContractTest {
             var spec = EnvironmentOutputs.CONTRACT.stream().filter(s -> s.name().equals(m.group(1))).findFirst()
                     .orElseThrow();
             assertThat(m.group(2).trim()).as(spec.name()).isEqualTo(spec.type() == List.class
-                    ? "list of strings" : "string");
+                    ? "list of strings" : spec.type() == Map.class ? "object" : "string");
             spec.onlyWhen().ifPresentOrElse(
                     when -> assertThat(m.group(3)).as(spec.name()).contains("(" + when + ")"),
                     () -> assertThat(m.group(3)).as(spec.name()).doesNotContain("(only when"));
