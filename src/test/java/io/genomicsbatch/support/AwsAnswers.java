@@ -50,10 +50,18 @@ public final class AwsAnswers implements Mocks, Invokes.Account {
         return "arn:aws:" + service + ":" + region + ":" + ACCOUNT + ":" + kind + "/" + name;
     }
 
+    /** A role's or instance profile's ARN, which carries its path as IAM writes it. */
+    public static String iamArn(String type, String name, String path) {
+        var plain = arn(type, name);
+        var slash = plain.lastIndexOf('/');
+        return plain.substring(0, slash) + path + plain.substring(slash + 1);
+    }
+
     @Override
     public CompletableFuture<ResourceResult> newResourceAsync(ResourceArgs args) {
         var state = new LinkedHashMap<String, Object>(args.inputs);
-        state.put("arn", arn(args.type, args.name));
+        state.put("arn", args.inputs.get("path") instanceof String path ? iamArn(args.type, args.name, path)
+                : arn(args.type, args.name));
         state.putIfAbsent("name", args.name + "-generated");
         if (args.type.equals("aws:ec2/launchTemplate:LaunchTemplate")) {
             state.put("latestVersion", LAUNCH_TEMPLATE_VERSION);
