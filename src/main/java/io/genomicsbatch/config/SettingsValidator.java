@@ -655,8 +655,9 @@ public final class SettingsValidator {
     /** "this is a role ARN, and ..." when a well-formed ARN names another kind of IAM thing than wanted. */
     private static String kindHint(String arn, String wanted, String why) {
         return AwsFormats.iamArnKind(arn).filter(kind -> !kind.equals(wanted))
-                .map(kind -> "this ARN names " + ("aeiou".indexOf(kind.charAt(0)) >= 0 ? "an " : "a ") + kind + ", and "
-                        + why + "; ").orElse("");
+                .map(kind -> "this ARN names " + (kind.equals("instance-profile") ? "an instance profile"
+                        : kind.equals("oidc-provider") ? "an OIDC provider" : "a " + kind) + ", and " + why + "; ")
+                .orElse("");
     }
 
     private static void kmsKeys(List<String> arns, List<ConfigProblem> problems) {

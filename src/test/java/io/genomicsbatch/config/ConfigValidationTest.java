@@ -181,7 +181,7 @@ class ConfigValidationTest {
                 arguments("instanceProfileArn", "acme-batch-hosts", "\"acme-batch-hosts\"",
                         "expected an instance profile ARN"),
                 arguments("jobRoleArn", "arn:aws:iam::123456789012:instance-profile/jobs",
-                        "\"arn:aws:iam::123456789012:instance-profile/jobs\"", "this ARN names an instance-profile, "
+                        "\"arn:aws:iam::123456789012:instance-profile/jobs\"", "this ARN names an instance profile, "
                                 + "and jobs run as a role; expected a role ARN"),
                 arguments("jobRoleArn", "arn:aws:iam::123456789012:role/" + "r".repeat(65),
                         "\"arn:aws:iam::123456789012:role/", "NAME 1-64"),
