@@ -34,7 +34,34 @@ public final class AwsAnswers implements Mocks, Invokes.Account {
     }
 
     public AwsAnswers(Map<String, List<String>> subnetsByVpc) {
+        this(subnetsByVpc, false);
+    }
+
+    /** Whether job queues get AWS's ARNs (job-queue/NAME) rather than ones named after their logical names. */
+    private final boolean awsQueueArns;
+
+    private AwsAnswers(Map<String, List<String>> subnetsByVpc, boolean awsQueueArns) {
         this.subnetsByVpc = subnetsByVpc;
+        this.awsQueueArns = awsQueueArns;
+    }
+
+    /**
+     * This account, with job queue ARNs as AWS writes them (from the queue's name): for policies written before
+     * the queues exist (a brought head-job role's), which name the queues so.
+     */
+    public AwsAnswers withAwsQueueArns() {
+        return new AwsAnswers(subnetsByVpc, true);
+    }
+
+    /** The ARN a resource gets: a role's or profile's with its path; a queue's by its name with {@link #withAwsQueueArns}. */
+    public String arnOf(String type, String name, Map<String, Object> inputs) {
+        if (inputs.get("path") instanceof String path) {
+            return iamArn(type, name, path);
+        }
+        if (awsQueueArns && type.equals("aws:batch/jobQueue:JobQueue") && inputs.get("name") instanceof String queue) {
+            return "arn:aws:batch:" + REGION + ":" + ACCOUNT + ":job-queue/" + queue;
+        }
+        return arn(type, name);
     }
 
     /** The ID a resource of this logical name gets. */
@@ -60,8 +87,7 @@ public final class AwsAnswers implements Mocks, Invokes.Account {
     @Override
     public CompletableFuture<ResourceResult> newResourceAsync(ResourceArgs args) {
         var state = new LinkedHashMap<String, Object>(args.inputs);
-        state.put("arn", args.inputs.get("path") instanceof String path ? iamArn(args.type, args.name, path)
-                : arn(args.type, args.name));
+        state.put("arn", arnOf(args.type, args.name, args.inputs));
         state.putIfAbsent("name", args.name + "-generated");
         if (args.type.equals("aws:ec2/launchTemplate:LaunchTemplate")) {
             state.put("latestVersion", LAUNCH_TEMPLATE_VERSION);

@@ -38,9 +38,13 @@ public final class TestStacks {
     public static final List<String> PROD_SUBNETS =
             List.of("subnet-0a1b2c3d4e5f67891", "subnet-0a1b2c3d4e5f67892", "subnet-0a1b2c3d4e5f67893");
 
-    /** A fake account that holds what a fixture stack file refers to: prod's VPC, or the default VPC. */
+    /**
+     * A fake account that holds what a fixture stack file refers to: prod's VPC, or the default VPC; for
+     * "restricted", whose brought head-job role's policy names the queues by AWS's ARNs, queues with those.
+     */
     public static AwsAnswers answersFor(String stack) {
-        return stack.equals("prod") ? new AwsAnswers(Map.of(PROD_VPC, PROD_SUBNETS)) : new AwsAnswers();
+        return stack.equals("prod") ? new AwsAnswers(Map.of(PROD_VPC, PROD_SUBNETS))
+                : stack.equals("restricted") ? new AwsAnswers().withAwsQueueArns() : new AwsAnswers();
     }
 
     /** The stack with these raw config values (bare keys, values as the Pulumi CLI passes them). */
