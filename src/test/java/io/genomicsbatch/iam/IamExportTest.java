@@ -77,11 +77,7 @@ class IamExportTest {
         Files.createDirectories(OUT);
         var gson = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
         for (var variant : VARIANTS) {
-            var stackFile = StackFiles.load(TestStacks.PROJECT_DIR, variant.stackFile()).source();
-            var values = new TreeMap<String, String>();
-            stackFile.keys().forEach(k -> values.put(k, stackFile.get(k).orElseThrow()));
-            values.putAll(variant.overrides());
-            var source = ConfigSource.of(values);
+            var source = TestStacks.stackFileWith(variant.stackFile(), variant.overrides());
             var answers = TestStacks.answersFor(variant.stackFile());
             var recording = succeeded(TestStacks.run(variant.stackFile(), source, answers));
             var export = export(variant.name(), recording, source, answers);

@@ -2,7 +2,6 @@ package io.genomicsbatch.iam;
 
 import com.google.gson.JsonParser;
 import io.genomicsbatch.config.ConfigSource;
-import io.genomicsbatch.config.StackFiles;
 import io.genomicsbatch.plan.PlannedResource;
 import io.genomicsbatch.plan.Recorder;
 import io.genomicsbatch.support.AwsAnswers;
@@ -11,7 +10,6 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 import static io.genomicsbatch.support.TestStacks.ofType;
 import static io.genomicsbatch.support.TestStacks.succeeded;
@@ -37,11 +35,7 @@ class RestrictedAccountTest {
     static final String PROFILE_TYPE = "aws:iam/instanceProfile:InstanceProfile";
 
     static Recorder.Recording restricted(Map<String, String> overrides, AwsAnswers answers) {
-        var file = StackFiles.load(TestStacks.PROJECT_DIR, "restricted").source();
-        var values = new TreeMap<String, String>();
-        file.keys().forEach(k -> values.put(k, file.get(k).orElseThrow()));
-        values.putAll(overrides);
-        return succeeded(TestStacks.run("restricted", ConfigSource.of(values), answers));
+        return succeeded(TestStacks.run("restricted", TestStacks.stackFileWith("restricted", overrides), answers));
     }
 
     static Recorder.Recording restricted(Map<String, String> overrides) {

@@ -68,6 +68,15 @@ public final class TestStacks {
         return run(stack, StackFiles.load(PROJECT_DIR, stack).source(), answers);
     }
 
+    /** The fixture stack file's values with some replaced (bare keys, values as the Pulumi CLI passes them). */
+    public static ConfigSource stackFileWith(String stack, Map<String, String> overrides) {
+        var file = StackFiles.load(PROJECT_DIR, stack).source();
+        var values = new java.util.TreeMap<String, String>();
+        file.keys().forEach(k -> values.put(k, file.get(k).orElseThrow()));
+        values.putAll(overrides);
+        return ConfigSource.of(values);
+    }
+
     private static Path fixtureProject() {
         try {
             var dir = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "test-project-");
