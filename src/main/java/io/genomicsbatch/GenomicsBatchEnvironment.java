@@ -13,6 +13,7 @@ import io.genomicsbatch.budget.EnvironmentBudget;
 import io.genomicsbatch.compute.ComputeEnvironments;
 import io.genomicsbatch.compute.HostLaunchTemplate;
 import io.genomicsbatch.compute.UserData;
+import io.genomicsbatch.config.ConfigKey;
 import io.genomicsbatch.config.ImageType;
 import io.genomicsbatch.config.InvalidConfigException;
 import io.genomicsbatch.config.Settings;
@@ -280,6 +281,9 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
                         EnvironmentBudget.check(args.namePrefix(), args.settings()))
                 .flatMap(java.util.Optional::stream)
                 .filter(p -> p.keys().stream().noneMatch(refused::contains))
+                // The role path and the brought role ARNs are written into the measured policies too.
+                .filter(p -> java.util.Collections.disjoint(refused, List.of(ConfigKey.IAM_ROLE_PATH,
+                        ConfigKey.JOB_ROLE_ARN, ConfigKey.HEAD_JOB_ROLE_ARN)))
                 .forEach(problems::add);
         return problems;
     }
