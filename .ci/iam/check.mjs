@@ -3,7 +3,9 @@
 //
 // Input: target/iam/<stack>.json, written by IamExportTest (`./mvnw verify`): every role's trust
 // policy, inline and customer-managed policies and AWS-managed policy ARNs, every customer-managed
-// policy (the submitter policy), the queues, the config's buckets, keys and work directory. AWS-managed policy documents come from managed-policies/ beside this script.
+// policy (the submitter policy), the queues, the config's buckets, keys and work directory, each role's
+// permissions boundary ARN; the roles a stack brings as the account team makes them from the export.
+// AWS-managed policy documents come from managed-policies/ beside this script, boundary documents from boundaries/.
 //
 // Usage: node .ci/iam/check.mjs [--dir DIR]
 // Prints one line per scenario and a closing "iam: N passed, N failed" line; exits 1 on any failure.
@@ -392,6 +394,67 @@ function bootLoopScenarios(env) {
   return s
 }
 
+/**
+ * Restricted accounts (issue 19): every role the stack creates carries the configured boundary, and the boundary is
+ * honoured: under a boundary without s3:DeleteObject the job role can no longer delete, though its own policy allows
+ * it, and still reads and writes; with the boundary that allows it, it can. A role's path is part of its ARN: the
+ * head-job role may pass the job role under its path, not a role of that name elsewhere. Brought roles carry none
+ * of ours (their boundary is the account team's).
+ */
+function boundaryScenarios(env) {
+  const s = []
+  if (!env.permissionsBoundaryArn) {
+    return s
+  }
+  // The roles the stack created (those the export names a path for) each carry the configured boundary.
+  for (const [name, role] of Object.entries(env.roles).filter(([, r]) => r.path !== undefined)) {
+    if (role.permissionsBoundaryArn !== env.permissionsBoundaryArn) {
+      s.push({ role: name, action: 'carries the boundary', expect: 'Allowed',
+        missing: `${name} has boundary ${role.permissionsBoundaryArn}, not ${env.permissionsBoundaryArn}` })
+    }
+  }
+  const job = env.roles[JOB_ROLE]
+  if (job && !job.brought) {
+    const withoutDelete = boundaryArn(env.permissionsBoundaryArn, 'genomics-boundary-without-delete')
+    for (const bucket of env.dataBucketNames) {
+      s.push({ ...s3(env, JOB_ROLE, 's3:DeleteObject', bucket, OBJECT_KEY, 'Allowed'), note: 'the boundary allows it' })
+      s.push({ ...s3(env, JOB_ROLE, 's3:DeleteObject', bucket, OBJECT_KEY, 'Denied'), boundary: withoutDelete,
+        note: 'a boundary without s3:DeleteObject' })
+      s.push({ ...s3(env, JOB_ROLE, 's3:GetObject', bucket, OBJECT_KEY, 'Allowed'), boundary: withoutDelete,
+        note: 'a boundary without s3:DeleteObject' })
+      s.push({ ...s3(env, JOB_ROLE, 's3:PutObject', bucket, OBJECT_KEY, 'Allowed'), boundary: withoutDelete,
+        note: 'a boundary without s3:DeleteObject' })
+    }
+  }
+  const head = env.roles[HEAD_JOB_ROLE]
+  if (head && !head.brought && job && job.arn.includes('/genomics/')) {
+    s.push(call(env, HEAD_JOB_ROLE, 'iam:PassRole', job.arn.replace('/genomics/', '/'), 'Denied',
+      { note: 'the job role\'s name without its path' }))
+    s.push(call(env, HEAD_JOB_ROLE, 'iam:PassRole', job.arn.replace('/genomics/', '/other/'), 'Denied',
+      { note: 'the job role\'s name under another path' }))
+  }
+  return s
+}
+
+/** The boundary ARN with another policy name (a boundaries/ document of the same account). */
+function boundaryArn(arn, name) {
+  return arn.replace(/[^/]+$/, name)
+}
+
+const boundaryCache = new Map()
+function boundaryPolicy(arn) {
+  if (!boundaryCache.has(arn)) {
+    const name = arn.replace(/^.*\//, '')
+    const file = arn.includes(':iam::aws:policy/') ? join(here, 'managed-policies', `${arn.replace(/^arn:[^:]+:iam::aws:policy\//, '')}.json`)
+      : join(here, 'boundaries', `${name}.json`)
+    if (!existsSync(file)) {
+      throw new Error(`no document for the permissions boundary ${arn}: add ${file.replace(`${here}/`, '')}`)
+    }
+    boundaryCache.set(arn, JSON.parse(readFileSync(file, 'utf8')))
+  }
+  return boundaryCache.get(arn)
+}
+
 /** Principals the budget stop applies to, as they are once AWS Budgets attached its policy. */
 const STOPPED_HEAD_JOB_ROLE = 'genomics-batch-head-job-role+budget-stop'
 const ANYTHING_GOES_STOPPED = 'allow-everything+budget-stop'
@@ -643,13 +706,20 @@ async function evaluate(env, scenario) {
         identityPolicies: identityPolicies(role),
         serviceControlPolicies: [],
         resourceControlPolicies: [],
-        ...(scenario.resourcePolicy ? { resourcePolicy: scenario.resourcePolicy } : {})
+        ...(scenario.resourcePolicy ? { resourcePolicy: scenario.resourcePolicy } : {}),
+        ...boundaryOf(role, scenario)
       }
   const response = await runSimulation(simulation, {})
   if (response.resultType === 'error') {
     return { got: `simulator error ${JSON.stringify(response.errors)}` }
   }
   return { got: response.overallResult === 'Allowed' ? 'Allowed' : 'Denied' }
+}
+
+/** The role's permissions boundary (or the scenario's instead), as the simulator takes it. */
+function boundaryOf(role, scenario) {
+  const arn = scenario.boundary ?? role.permissionsBoundaryArn
+  return arn ? { permissionBoundaryPolicies: [{ name: arn, policy: boundaryPolicy(arn) }] } : {}
 }
 
 function describe(scenario) {
@@ -669,7 +739,8 @@ let failed = 0
 for (const file of files) {
   const env = withBudgetStop(withSubmitter(JSON.parse(readFileSync(join(dir, file), 'utf8'))))
   const scenarios = [...currentScenarios(env), ...engineScenarios(env), ...storageScenarios(env), ...submitterScenarios(env),
-    ...bootLoopScenarios(env), ...budgetStopScenarios(env), ...registryCacheScenarios(env)]
+    ...bootLoopScenarios(env), ...budgetStopScenarios(env), ...registryCacheScenarios(env),
+    ...boundaryScenarios(env)]
   for (const scenario of scenarios) {
     let got
     try {

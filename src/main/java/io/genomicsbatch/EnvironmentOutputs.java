@@ -57,7 +57,9 @@ public final class EnvironmentOutputs {
             always("cromwellBackendConfig"),
             always("snakemakeArgs"),
             when("alertTopicArn", "only when alertEmails or alertTopicArn is set"),
-            new Spec(EnvironmentOutputs.GROUPS, Map.class, Optional.of("only when groups is set")));
+            new Spec(EnvironmentOutputs.GROUPS, Map.class, Optional.of("only when groups is set")),
+            new Spec(io.genomicsbatch.iam.BroughtRole.OUTPUT, Map.class,
+                    Optional.of("only when instanceProfileArn, jobRoleArn or headJobRoleArn is set")));
 
     /** Per group, by name: a map of {@link #GROUP_FIELDS}. */
     public static final String GROUPS = "groups";

@@ -14,12 +14,14 @@ import io.genomicsbatch.compute.ComputeEnvironments;
 import io.genomicsbatch.compute.HostLaunchTemplate;
 import io.genomicsbatch.compute.PinnedAmis;
 import io.genomicsbatch.compute.UserData;
+import io.genomicsbatch.config.ConfigKey;
 import io.genomicsbatch.config.ImageType;
 import io.genomicsbatch.config.InvalidConfigException;
 import io.genomicsbatch.config.ResourceTags;
 import io.genomicsbatch.config.Settings;
 import io.genomicsbatch.config.SettingsValidator;
 import io.genomicsbatch.iam.BatchIam;
+import io.genomicsbatch.iam.BroughtRole;
 import io.genomicsbatch.iam.HostStorageGrowth;
 import io.genomicsbatch.network.HostSecurityGroup;
 import io.genomicsbatch.network.PrivateEndpoints;
@@ -137,24 +139,34 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
         var account = AwsAccount.lookUp(this);
         var iam = BatchIam.create(new BatchIam.Props(name, account, settings.data(),
                 settings.computeEnvironments().stream().anyMatch(Settings.ComputeEnvironmentSpec::needsSpotFleetRole),
-                settings.protect(), tags, this));
+                settings.iam(), settings.protect(), tags, this));
+        var brought = new ArrayList<BroughtRole>();
         // Hosts grow their data storage with volumes tagged for this environment only.
         // A grown volume copies its root volume's tags: a group host's carry the group tag too.
         var volumeTagKeys = new ArrayList<>(tags.keySet());
         if (groups.enabled()) {
             volumeTagKeys.add(ResourceTags.GROUP_TAG);
         }
-        var storageGrowth = HostStorageGrowth.create(new HostStorageGrowth.Props(name + "-instance-role-storage-growth",
-                account, iam.instanceRole(), UserData.TAG_KEY, args.namePrefix(), volumeTagKeys,
-                settings.storage().maxGiB(), this));
+        var storageGrowth = new HostStorageGrowth.Props(name + "-instance-role-storage-growth", account,
+                UserData.TAG_KEY, args.namePrefix(), volumeTagKeys, settings.storage().maxGiB(), this);
         var hostPolicies = new ArrayList<Resource>(iam.attachments());
-        hostPolicies.add(storageGrowth);
+        iam.instanceRole().ifPresent(role -> hostPolicies.add(HostStorageGrowth.create(storageGrowth, role)));
         // The registry cache (ecrPullThroughCache): nothing by default.
         var registryCache = settings.registryCache().enabled()
                 ? Optional.of(PullThroughCache.create(new PullThroughCache.Props(name, args.namePrefix(),
-                        settings.registryCache(), account, iam.instanceRole(), settings.protect(), tags, this)))
+                        settings.registryCache(), account, iam.instanceRole(), settings.iam(), settings.protect(),
+                        tags, this)))
                 : Optional.<PullThroughCache.Built>empty();
-        registryCache.ifPresent(cache -> hostPolicies.add(cache.hostPolicy()));
+        registryCache.flatMap(PullThroughCache.Built::hostPolicy).ifPresent(hostPolicies::add);
+        for (var role : iam.brought()) {
+            if (role.key().equals(BroughtRole.INSTANCE_ROLE)) {
+                role = role.with(HostStorageGrowth.POLICY_NAME, HostStorageGrowth.document(storageGrowth));
+                if (registryCache.isPresent()) {
+                    role = role.with(PullThroughCache.HOST_POLICY_NAME, registryCache.get().hostDocument());
+                }
+            }
+            brought.add(role);
+        }
 
         // Pinned AMIs (off by default: then Batch picks the image, as before).
         var amis = PinnedAmis.resolve(settings, this);
@@ -165,7 +177,7 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
                     group.map(g -> groupLogicalName(name, GroupResource.COMPUTE_ENVIRONMENT, g))
                             .orElse(name + "-" + spec.name()),
                     args.namePrefix() + "-" + spec.name() + "-", spec, network.subnetIds(), securityGroup.id(),
-                    iam.instanceProfile().arn(), group.isPresent() ? groupTemplates.get(spec.name())
+                    iam.instanceProfileArn(), group.isPresent() ? groupTemplates.get(spec.name())
                     : launchTemplates.get(spec.imageType()), iam.spotFleetRole(),
                     hostPolicies, group.map(g -> groupTags(tags, g)).orElse(tags), ownTags, settings.protect(), this,
                     Optional.ofNullable(amis.get(spec.name()))));
@@ -196,12 +208,17 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
         var logGroupName = JobLogGroup.groupName(args.namePrefix());
         var logGroup = JobLogGroup.create(new JobLogGroup.Props(name + "-job-logs", logGroupName,
                 settings.logRetentionDays(), settings.protect(), tags, this));
+        // A brought head-job role's policy is handed to people before the queues exist: AWS's ARN format names them.
+        var headJobQueueArns = settings.iam().headJobRoleArn().isPresent()
+                ? account.applyValue(a -> JobQueues.queueArns(a, args.namePrefix(), settings.queues()))
+                : Output.all(queueArns);
         var headJobRole = HeadJobRole.create(new HeadJobRole.Props(name + "-head-job-role", args.namePrefix(),
-                settings.data(), account, Output.all(queueArns), iam.jobRole().arn(), logGroupName,
+                settings.data(), account, headJobQueueArns, iam.jobRoleArn(), logGroupName, settings.iam(),
                 settings.protect(), tags, this));
+        headJobRole.brought().ifPresent(brought::add);
         var submitterPolicy = SubmitterPolicy.create(new SubmitterPolicy.Props(name + "-submitter-policy",
                 args.namePrefix(), settings.data(), account, Output.all(queueArns),
-                Output.all(iam.jobRole().arn(), headJobRole.arn()), logGroupName, settings.protect(), tags, this));
+                Output.all(iam.jobRoleArn(), headJobRole.arn()), logGroupName, settings.protect(), tags, this));
 
         // Alerts and the boot-loop stop: only what the settings ask for (nothing by default).
         var headJobQueue = queues.get(Lineup.HEAD_JOB_QUEUE);
@@ -219,20 +236,21 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
                     return (Map<String, String>) byName;
                 });
         var topic = EnvironmentAlerts.create(new EnvironmentAlerts.Props(name, args.namePrefix(), settings.alerts(),
-                alertQueues, environmentArns, args.namePrefix(), account, tags, settings.protect(), this));
+                alertQueues, environmentArns, args.namePrefix(), account, settings.iam(), tags, settings.protect(),
+                this));
         topic.ifPresent(t -> values.put("alertTopicArn", t));
         // The budget counts what carries the environment tag: the hosts and their volumes.
         if (settings.budget().enabled()) {
             EnvironmentBudget.create(new EnvironmentBudget.Props(name + "-budget", args.namePrefix(), settings.budget(),
                     Map.entry(UserData.TAG_KEY, args.namePrefix()), Output.all(queueArns), headJobRole.name(),
-                    topic.orElseThrow(), account, tags, settings.protect(), this));
+                    topic.orElseThrow(), account, settings.iam(), tags, settings.protect(), this));
         }
 
-        values.put("jobRoleArn", iam.jobRole().arn());
+        values.put("jobRoleArn", iam.jobRoleArn());
         values.put("headJobRoleArn", headJobRole.arn());
         values.put("submitterPolicyArn", submitterPolicy.arn());
-        values.put("instanceRoleArn", iam.instanceRole().arn());
-        values.put("instanceProfileArn", iam.instanceProfile().arn());
+        values.put("instanceRoleArn", iam.instanceRoleArn());
+        values.put("instanceProfileArn", iam.instanceProfileArn());
         values.put("launchTemplateId", launchTemplates.get(ImageType.ECS_AL2023).id());
         Optional.ofNullable(launchTemplates.get(ImageType.ECS_AL2023_NVIDIA))
                 .ifPresent(lt -> values.put("gpuLaunchTemplateId", lt.id()));
@@ -243,15 +261,18 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
         values.put("jobLogGroupName", logGroup.name());
         settings.data().workDirectory().ifPresent(w -> values.put("workDirectory", Output.of(w.uri())));
         registryCache.ifPresent(cache -> values.put("registryCacheImagePrefixes", imagePrefixes(cache)));
+        if (!brought.isEmpty()) {
+            values.put(BroughtRole.OUTPUT, BroughtRole.output(brought));
+        }
         var nextflowRegistry = registryCache.flatMap(PullThroughCache.Built::nextflowRegistry);
-        var engineConfigs = engineInputs(args.namePrefix(), settings, account, queues, iam.jobRole().arn(),
+        var engineConfigs = engineInputs(args.namePrefix(), settings, account, queues, iam.jobRoleArn(),
                 logGroup.name(), nextflowRegistry).applyValue(EngineConfigs::byOutputName);
         for (var output : EngineConfigs.OUTPUT_NAMES) {
             values.put(output, engineConfigs.applyValue(configs -> configs.get(output)));
         }
         if (groups.enabled()) {
             values.put(EnvironmentOutputs.GROUPS, groupOutputs(args.namePrefix(), settings, account, queues,
-                    environments, iam.jobRole().arn(), logGroup.name(), nextflowRegistry));
+                    environments, iam.jobRoleArn(), logGroup.name(), nextflowRegistry));
         }
         outputs = EnvironmentOutputs.ordered(values);
         registerOutputs(outputs);
@@ -418,6 +439,9 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
                                 PullThroughCache.check(args.namePrefix(), args.settings()))
                         .flatMap(java.util.Optional::stream), GroupLimits.check(args.namePrefix(), args.settings()).stream())
                 .filter(p -> p.keys().stream().noneMatch(refused::contains))
+                // The role path and the brought role ARNs are written into the measured policies too.
+                .filter(p -> java.util.Collections.disjoint(refused, List.of(ConfigKey.IAM_ROLE_PATH,
+                        ConfigKey.JOB_ROLE_ARN, ConfigKey.HEAD_JOB_ROLE_ARN)))
                 .forEach(problems::add);
         return problems;
     }

@@ -65,7 +65,8 @@ class OutputContractTest {
                 "alertTopicArn", "arn:aws:sns:us-east-1:123456789012:lab-alerts",
                 "ecrPullThroughCache", "[{\"upstream\":\"quay\"}]",
                 "amiPinning", "true",
-                "groups", "[{\"name\":\"lab1\",\"maxVcpus\":16}]"))).outputs();
+                "groups", "[{\"name\":\"lab1\",\"maxVcpus\":16}]",
+                "jobRoleArn", "arn:aws:iam::123456789012:role/lab-jobs"))).outputs();
         assertThat(outputs.keySet()).containsExactlyElementsOf(names(true));
         assertTypes(outputs);
         // As the engine configs use it: the trailing '/' dropped.
@@ -93,6 +94,7 @@ class OutputContractTest {
                     .orElseThrow();
             assertThat(m.group(2).trim()).as(spec.name()).isEqualTo(spec.type() == List.class
                     ? "list of strings" : spec.name().equals(EnvironmentOutputs.GROUPS) ? "mapping of mappings of strings"
+                    : spec.name().equals(io.genomicsbatch.iam.BroughtRole.OUTPUT) ? "object"
                     : spec.type() == Map.class ? "mapping of strings" : "string");
             spec.onlyWhen().ifPresentOrElse(
                     when -> assertThat(m.group(3)).as(spec.name()).contains("(" + when + ")"),

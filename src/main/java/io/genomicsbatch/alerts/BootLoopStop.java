@@ -5,7 +5,6 @@ import com.pulumi.aws.cloudwatch.EventRule;
 import com.pulumi.aws.cloudwatch.EventRuleArgs;
 import com.pulumi.aws.cloudwatch.EventTarget;
 import com.pulumi.aws.cloudwatch.EventTargetArgs;
-import com.pulumi.aws.iam.Role;
 import com.pulumi.aws.iam.RoleArgs;
 import com.pulumi.aws.iam.RolePolicy;
 import com.pulumi.aws.iam.RolePolicyArgs;
@@ -15,7 +14,9 @@ import com.pulumi.core.Output;
 import com.pulumi.resources.CustomResourceOptions;
 import com.pulumi.resources.Resource;
 import io.genomicsbatch.iam.AwsAccount;
+import io.genomicsbatch.config.Settings;
 import io.genomicsbatch.iam.PolicyDocuments;
+import io.genomicsbatch.iam.StackRoles;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -40,10 +41,11 @@ public final class BootLoopStop {
     /**
      * @param computeEnvironments the environment's compute environments: spec name -> ARN
      * @param alarmName           the provisioning-failure alarm whose ALARM state starts the automation
+     * @param roleRules           the permissions boundary and path of its two roles
      */
     public record Props(String logicalName, String namePrefix, Output<Map<String, String>> computeEnvironments,
-                        String alarmName, Output<AwsAccount> account, Map<String, String> tags, boolean protect,
-                        Resource parent) {
+                        String alarmName, Output<AwsAccount> account, Settings.Iam roleRules, Map<String, String> tags,
+                        boolean protect, Resource parent) {
     }
 
     /** The document's AWS name: "&lt;namePrefix&gt;-stop-boot-loop". */
@@ -65,12 +67,11 @@ public final class BootLoopStop {
         var plain = CustomResourceOptions.builder().parent(p.parent()).build();
         var docName = documentName(p.namePrefix());
 
-        var automationRole = new Role(p.logicalName() + "-role", RoleArgs.builder()
+        var automationRole = StackRoles.create(p.logicalName() + "-role", RoleArgs.builder()
                 .description("Genomics Batch " + p.namePrefix() + ": the boot-loop automation disables its compute "
                         + "environments")
                 .assumeRolePolicy(p.account().applyValue(BootLoopStop::automationTrust))
-                .tags(p.tags())
-                .build(), options);
+                .tags(p.tags()), p.roleRules(), options);
         new RolePolicy(p.logicalName() + "-role-batch", RolePolicyArgs.builder()
                 .role(automationRole.id())
                 .policy(p.computeEnvironments().applyValue(ces -> automationPolicy(List.copyOf(ces.values()))))
@@ -90,11 +91,10 @@ public final class BootLoopStop {
                 .eventPattern(json(pattern(p.alarmName())))
                 .tags(p.tags())
                 .build(), options);
-        var eventsRole = new Role(p.logicalName() + "-events-role", RoleArgs.builder()
+        var eventsRole = StackRoles.create(p.logicalName() + "-events-role", RoleArgs.builder()
                 .description("Genomics Batch " + p.namePrefix() + ": EventBridge starts the boot-loop automation")
                 .assumeRolePolicy(Output.tuple(p.account(), rule.arn()).applyValue(t -> eventsTrust(t.t1, t.t2)))
-                .tags(p.tags())
-                .build(), options);
+                .tags(p.tags()), p.roleRules(), options);
         new RolePolicy(p.logicalName() + "-events-role-automation", RolePolicyArgs.builder()
                 .role(eventsRole.id())
                 .policy(Output.tuple(p.account(), automationRole.arn())
@@ -177,7 +177,8 @@ public final class BootLoopStop {
         return document(List.of(
                 statement("StartTheBootLoopAutomationOnly", List.of("ssm:StartAutomationExecution"),
                         List.of(automationDefinitionArn(a, documentName) + ":*"), Map.of()),
-                statement("PassItsRoleToSsmOnly", List.of("iam:PassRole"), List.of(automationRoleArn),
+                statement("PassItsRoleToSsmOnly", List.of("iam:PassRole"),
+                        List.of(PolicyDocuments.literal(automationRoleArn)),
                         Map.of("StringEquals", Map.of("iam:PassedToService", "ssm.amazonaws.com")))));
     }
 

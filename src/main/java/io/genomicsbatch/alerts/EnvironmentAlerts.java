@@ -34,10 +34,12 @@ public final class EnvironmentAlerts {
      * @param queues              the queues' ARNs: the head-job queue's and the task queues'
      * @param computeEnvironments spec name -> ARN, for the boot-loop stop
      * @param environmentTag      the value hosts put as the ProvisioningFailed metric's Environment dimension
+     * @param roleRules           the permissions boundary and path of the boot-loop stop's roles
      */
     public record Props(String name, String namePrefix, Settings.Alerts alerts, Output<AlertRule.Queues> queues,
                         Output<Map<String, String>> computeEnvironments, String environmentTag,
-                        Output<AwsAccount> account, Map<String, String> tags, boolean protect, Resource parent) {
+                        Output<AwsAccount> account, Settings.Iam roleRules, Map<String, String> tags, boolean protect,
+                        Resource parent) {
     }
 
     /** The topic alerts go to (created, or the configured one), when alerts are configured. */
@@ -83,7 +85,7 @@ public final class EnvironmentAlerts {
         if (a.bootLoopStop()) {
             BootLoopStop.create(new BootLoopStop.Props(p.name() + "-boot-loop-stop", p.namePrefix(),
                     p.computeEnvironments(), Alarm.PROVISIONING_FAILURES.alarmName(p.namePrefix()), p.account(),
-                    p.tags(), p.protect(), p.parent()));
+                    p.roleRules(), p.tags(), p.protect(), p.parent()));
         }
         if (topicArn.isPresent()) {
             var ruleNames = Output.all(rules.values().stream().map(EventRule::name).toList());

@@ -13,7 +13,6 @@ import com.pulumi.aws.budgets.inputs.BudgetCostFilterArgs;
 import com.pulumi.aws.budgets.inputs.BudgetNotificationArgs;
 import com.pulumi.aws.iam.Policy;
 import com.pulumi.aws.iam.PolicyArgs;
-import com.pulumi.aws.iam.Role;
 import com.pulumi.aws.iam.RoleArgs;
 import com.pulumi.aws.iam.RolePolicy;
 import com.pulumi.aws.iam.RolePolicyArgs;
@@ -26,6 +25,7 @@ import io.genomicsbatch.config.ConfigProblem;
 import io.genomicsbatch.config.Settings;
 import io.genomicsbatch.iam.InlinePolicyBudget;
 import io.genomicsbatch.iam.AwsAccount;
+import io.genomicsbatch.iam.StackRoles;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -52,11 +52,12 @@ public final class EnvironmentBudget {
      * @param queueArns      this environment's job queues: the stop denies submitting to them
      * @param headJobRoleName the head-job role: denied by the stop with {@code budget.stopRoleNames()}
      * @param topicArn       where notifications go (the alert topic)
+     * @param roleRules      the permissions boundary and path of AWS Budgets' role
      */
     public record Props(String logicalName, String namePrefix, Settings.Budget budget,
                         Map.Entry<String, String> environmentTag, Output<List<String>> queueArns,
                         Output<String> headJobRoleName, Output<String> topicArn, Output<AwsAccount> account,
-                        Map<String, String> tags, boolean protect, Resource parent) {
+                        Settings.Iam roleRules, Map<String, String> tags, boolean protect, Resource parent) {
     }
 
     /** The budget's AWS name, within the alert topic's policy's budget prefix. */
@@ -124,11 +125,10 @@ public final class EnvironmentBudget {
             p.budget().stopRoleNames().stream().filter(n -> !n.equals(head)).forEach(names::add);
             return (List<String>) names;
         });
-        var executionRole = new Role(p.logicalName() + "-stop-role", RoleArgs.builder()
+        var executionRole = StackRoles.create(p.logicalName() + "-stop-role", RoleArgs.builder()
                 .description("Genomics Batch " + p.namePrefix() + ": AWS Budgets attaches the budget-stop policy")
                 .assumeRolePolicy(p.account().applyValue(a -> budgetsTrust(a, budgetName)))
-                .tags(p.tags())
-                .build(), options);
+                .tags(p.tags()), p.roleRules(), options);
         new RolePolicy(p.logicalName() + "-stop-role-attach", RolePolicyArgs.builder()
                 .role(executionRole.id())
                 .policy(Output.tuple(p.account(), policy.arn(), roles)

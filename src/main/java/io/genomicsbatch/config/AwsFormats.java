@@ -70,6 +70,73 @@ final class AwsFormats {
             + "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
             + "@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
 
+    /**
+     * IAM paths of roles and instance profiles (CreateRole, CreateInstanceProfile): "/" alone, or '/' then
+     * characters '!' to '~' then '/', 1-512 characters in all.
+     */
+    static final int MAX_IAM_PATH = 512;
+    private static final String IAM_PATH = "/(?:[\\u0021-\\u007E]+/)?";
+    private static final Pattern ROLE_PATH = Pattern.compile("(?=.{1," + MAX_IAM_PATH + "}$)" + IAM_PATH);
+    /** Managed policy paths (CreatePolicy): "/" or /-separated parts of letters, digits and .,+@=_- */
+    private static final String POLICY_PATH = "(?:/[A-Za-z0-9.,+@=_-]+)*/";
+    /** IAM names (roles, instance profiles, policies) take letters, digits and _+=,.@- */
+    private static final String IAM_NAME = "[A-Za-z0-9_+=,.@-]";
+    /** arn:PARTITION:iam::ACCOUNT: a partition is "aws" or "aws-" and lower-case words. */
+    private static final String IAM_ARN = "arn:(aws(?:-[a-z]+)*):iam::";
+    /**
+     * A permissions boundary: a managed policy, the customer's (12-digit account) or AWS's ("aws"), at most
+     * 2048 characters (PermissionsBoundary's arnType).
+     */
+    private static final Pattern POLICY_ARN = Pattern.compile("(?=.{20,2048}$)" + IAM_ARN + "([0-9]{12}|aws)"
+            + ":policy(" + POLICY_PATH + ")" + IAM_NAME + "{1,128}");
+    private static final Pattern ROLE_ARN = Pattern.compile(IAM_ARN + "([0-9]{12}):role"
+            + "(" + IAM_PATH + ")" + IAM_NAME + "{1,64}");
+    private static final Pattern INSTANCE_PROFILE_ARN = Pattern.compile(IAM_ARN + "([0-9]{12}):instance-profile"
+            + "(" + IAM_PATH + ")" + IAM_NAME + "{1,128}");
+
+    static boolean isRolePath(String s) {
+        return ROLE_PATH.matcher(s).matches();
+    }
+
+    static boolean isPolicyArn(String s) {
+        return iamArn(POLICY_ARN, s);
+    }
+
+    static boolean isRoleArn(String s) {
+        return iamArn(ROLE_ARN, s);
+    }
+
+    static boolean isInstanceProfileArn(String s) {
+        return iamArn(INSTANCE_PROFILE_ARN, s);
+    }
+
+    /** An ARN of this shape (group 1 the partition, 3 the path), in a partition AWS has, its path at most 512 characters. */
+    private static boolean iamArn(Pattern pattern, String s) {
+        var m = pattern.matcher(s);
+        return m.matches() && m.group(3).length() <= MAX_IAM_PATH && AwsRegions.isPartition(m.group(1));
+    }
+
+    private static String partitionOf(String arn) {
+        return arn.split(":", 3)[1];
+    }
+
+    /** The partition of a well-formed IAM ARN (policy, role or instance profile). */
+    static Optional<String> iamArnPartition(String arn) {
+        return isPolicyArn(arn) || isRoleArn(arn) || isInstanceProfileArn(arn) ? Optional.of(partitionOf(arn))
+                : Optional.empty();
+    }
+
+    /** The account of a well-formed role or instance profile ARN. */
+    static Optional<String> iamArnAccount(String arn) {
+        return isRoleArn(arn) || isInstanceProfileArn(arn) ? Optional.of(arn.split(":", 6)[4]) : Optional.empty();
+    }
+
+    /** Which IAM thing an ARN names, for a hint when it is the wrong one ("a role", "a user"...). */
+    static Optional<String> iamArnKind(String arn) {
+        var m = Pattern.compile("arn:[^:]*:iam::[^:]*:([a-z-]+)/.*").matcher(arn);
+        return m.matches() ? Optional.of(m.group(1)) : Optional.empty();
+    }
+
     static boolean isEmailAddress(String s) {
         return EMAIL.matcher(s).matches();
     }

@@ -46,6 +46,16 @@ public final class AwsRegions {
         return FILE.date();
     }
 
+    /** Whether AWS has this partition (the partitions of the catalog's regions). */
+    static boolean isPartition(String partition) {
+        return REGIONS.values().stream().anyMatch(r -> r.partition().equals(partition));
+    }
+
+    /** The partitions AWS has, for messages. */
+    static List<String> partitions() {
+        return REGIONS.values().stream().map(Region::partition).distinct().toList();
+    }
+
     /** The longest partition name, for sizing what AWS could write into a policy. */
     public static String longestPartition() {
         return REGIONS.values().stream().map(Region::partition).max(Comparator.comparingInt(String::length))

@@ -76,7 +76,13 @@ public enum ConfigKey {
     GPU_AMI_ID("gpuAmiId", Type.STRING, ""),
     GPU_AMI_SSM_PARAMETER("gpuAmiSsmParameter", Type.STRING, ""),
     // Groups: a compute environment and a queue each (docs/shared-labs.md)
-    GROUPS("groups", Type.OBJECT_ARRAY, "[]");
+    GROUPS("groups", Type.OBJECT_ARRAY, "[]"),
+    // IAM in restricted accounts: every role the stack creates, and the roles an account team brings
+    IAM_PERMISSIONS_BOUNDARY_ARN("iamPermissionsBoundaryArn", Type.STRING, ""),
+    IAM_ROLE_PATH("iamRolePath", Type.STRING, Settings.Iam.DEFAULT_PATH),
+    INSTANCE_PROFILE_ARN("instanceProfileArn", Type.STRING, ""),
+    JOB_ROLE_ARN("jobRoleArn", Type.STRING, ""),
+    HEAD_JOB_ROLE_ARN("headJobRoleArn", Type.STRING, "");
 
     /** The project name, which is also the config namespace. */
     public static final String NAMESPACE = "genomics-batch";

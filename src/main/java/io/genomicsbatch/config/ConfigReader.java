@@ -118,7 +118,9 @@ public final class ConfigReader implements Lineup.Values {
                 registryCache(ECR_PULL_THROUGH_CACHE),
                 new Settings.Amis(bool(AMI_PINNING), optional(AMI_ID), optional(AMI_SSM_PARAMETER),
                         optional(GPU_AMI_ID), optional(GPU_AMI_SSM_PARAMETER)),
-                new Settings.Groups(groups(GROUPS)));
+                new Settings.Groups(groups(GROUPS)),
+                new Settings.Iam(optional(IAM_PERMISSIONS_BOUNDARY_ARN), raw(IAM_ROLE_PATH).trim(),
+                        optional(INSTANCE_PROFILE_ARN), optional(JOB_ROLE_ARN), optional(HEAD_JOB_ROLE_ARN)));
         // EventBridge and CloudWatch publish to a topic of their own region only.
         settings.alerts().topicArn().filter(AwsFormats::isSnsTopicArn).ifPresent(arn -> source.awsRegion()
                 .filter(region -> !region.equals(arn.split(":")[3]))
@@ -132,6 +134,9 @@ public final class ConfigReader implements Lineup.Values {
                         .ifPresent(region -> problems.add(ConfigProblem.of(ECR_PULL_THROUGH_CACHE, arn, "a secret in "
                                 + "the stack's region " + region + " (aws:region): ECR reads a pull-through cache "
                                 + "rule's credentials from its own account and region only"))));
+        // IAM ARNs carry no region, but a partition: the stack's region's.
+        source.awsRegion().flatMap(AwsRegions::region).ifPresent(region -> iamPartitions(settings.iam(),
+                region.partition(), region.name()));
         if (problems.isEmpty() && SettingsValidator.problems(settings).isEmpty()) {
             budgetBelowIdleFloor(settings).ifPresent(problems::add);
         }
@@ -163,6 +168,28 @@ public final class ConfigReader implements Lineup.Values {
                         + "job running, is $%.2f in %s (price table of %s; `genomics-batch plan` itemizes it), "
                         + "so the budget would be exceeded by idling alone", (long) Math.ceil(floor.getAsDouble()),
                 floor.getAsDouble(), source.awsRegion().orElseThrow(), prices.date())));
+    }
+
+    /** A well-formed IAM ARN of another partition than the stack's region's names nothing the stack can use. */
+    private void iamPartitions(Settings.Iam iam, String partition, String region) {
+        var arns = new java.util.LinkedHashMap<ConfigKey, Optional<String>>();
+        arns.put(IAM_PERMISSIONS_BOUNDARY_ARN, iam.permissionsBoundaryArn());
+        arns.put(INSTANCE_PROFILE_ARN, iam.instanceProfileArn());
+        arns.put(JOB_ROLE_ARN, iam.jobRoleArn());
+        arns.put(HEAD_JOB_ROLE_ARN, iam.headJobRoleArn());
+        arns.forEach((key, arn) -> arn.flatMap(AwsFormats::iamArnPartition)
+                .filter(p -> !p.equals(partition))
+                .ifPresent(p -> problems.add(ConfigProblem.of(key, arn.get(), "an ARN of partition " + partition
+                        + ", the partition of the stack's region " + region + " (aws:region): arn:" + partition
+                        + ":iam::..."))));
+    }
+
+    /** The account the brought roles are in, when the config brings one (the plan answers its account ID with it). */
+    public static Optional<String> broughtRoleAccount(ConfigSource source) {
+        return java.util.stream.Stream.of(INSTANCE_PROFILE_ARN, JOB_ROLE_ARN, HEAD_JOB_ROLE_ARN)
+                .map(k -> source.get(k.key()).orElse("").trim())
+                .flatMap(arn -> AwsFormats.iamArnAccount(arn).stream())
+                .findFirst();
     }
 
     private void unknownKeys() {

@@ -387,6 +387,38 @@ public final class Settings {
     }
 
     /**
+     * IAM that fits an account's rules: a permissions boundary and a path on every role the stack creates
+     * (and the path on the instance profile), and roles the account team made, which the stack then does
+     * not create. Any value can be held; {@link SettingsValidator} judges it.
+     *
+     * @param permissionsBoundaryArn a managed policy ARN, the permissions boundary of every role created
+     * @param rolePath               the path of every role (and the instance profile) created; "/" is IAM's default
+     * @param instanceProfileArn     the hosts' instance profile, brought with its role: no instance role or profile
+     *                               is created
+     * @param jobRoleArn             the role jobs run as, brought: no job role is created
+     * @param headJobRoleArn         the role head jobs run as, brought: no head-job role is created
+     */
+    public record Iam(Optional<String> permissionsBoundaryArn, String rolePath, Optional<String> instanceProfileArn,
+                      Optional<String> jobRoleArn, Optional<String> headJobRoleArn) {
+        /** IAM's default path. */
+        public static final String DEFAULT_PATH = "/";
+        /** No boundary, IAM's default path, every role created: the default. */
+        public static final Iam NONE = new Iam(Optional.empty(), DEFAULT_PATH, Optional.empty(), Optional.empty(),
+                Optional.empty());
+
+        /** Whether a role is brought (and its policies are exported instead of attached). */
+        public boolean bringsRoles() {
+            return instanceProfileArn.isPresent() || jobRoleArn.isPresent() || headJobRoleArn.isPresent();
+        }
+
+        /** The brought ARNs, in key order. */
+        public List<String> broughtArns() {
+            return java.util.stream.Stream.of(instanceProfileArn, jobRoleArn, headJobRoleArn)
+                    .flatMap(Optional::stream).toList();
+        }
+    }
+
+    /**
      * Everything the environment is built from.
      *
      * @param computeEnvironments    in registration order
@@ -405,6 +437,7 @@ public final class Settings {
      * @param registryCache          ECR pull-through cache rules for public registries
      * @param amis                   pinned AMIs ({@link Amis#NONE}: Batch picks the image)
      * @param groups                 groups with a compute environment and queue each (their specs are in the lists)
+     * @param iam                    boundary and path of the roles created, and the roles brought
      */
     public record Environment(Network network, List<ComputeEnvironmentSpec> computeEnvironments,
                               List<QueueSpec> queues, int runnableTimeoutMinutes, Storage storage, Hosts hosts,
@@ -412,11 +445,21 @@ public final class Settings {
                               int logRetentionDays, boolean protect, Map<String, String> tags,
                               Alerts alerts, Budget budget, PrivateNetworking privateNetworking,
                               SpotRetries spotRetries, RegistryCache registryCache, Amis amis,
-                              Groups groups) {
+                              Groups groups, Iam iam) {
         public Environment {
             computeEnvironments = List.copyOf(computeEnvironments);
             queues = List.copyOf(queues);
             tags = Collections.unmodifiableMap(new LinkedHashMap<>(tags));
+        }
+
+        /** The component's API before the restricted-account and shared-environment settings: all of them off. */
+        public Environment(Network network, List<ComputeEnvironmentSpec> computeEnvironments, List<QueueSpec> queues,
+                           int runnableTimeoutMinutes, Storage storage, Hosts hosts, DataAccess data,
+                           int logRetentionDays, boolean protect, Map<String, String> tags, Alerts alerts,
+                           Budget budget) {
+            this(network, computeEnvironments, queues, runnableTimeoutMinutes, storage, hosts, data, logRetentionDays,
+                    protect, tags, alerts, budget, PrivateNetworking.NONE, SpotRetries.NONE, RegistryCache.NONE,
+                    Amis.NONE, Groups.NONE, Iam.NONE);
         }
 
         /** Without a budget: the component's API before it existed. */
@@ -424,8 +467,7 @@ public final class Settings {
                            int runnableTimeoutMinutes, Storage storage, Hosts hosts, DataAccess data,
                            int logRetentionDays, boolean protect, Map<String, String> tags, Alerts alerts) {
             this(network, computeEnvironments, queues, runnableTimeoutMinutes, storage, hosts, data, logRetentionDays,
-                    protect, tags, alerts, Budget.NONE, PrivateNetworking.NONE, SpotRetries.NONE,
-                    RegistryCache.NONE, Amis.NONE, Groups.NONE);
+                    protect, tags, alerts, Budget.NONE);
         }
 
         /** Without stack tags or alerts: the component's API before they existed. */

@@ -107,6 +107,7 @@ public final class SettingsValidator {
                 + "they were)", problems);
         registryCache(s.registryCache(), problems);
         amis(s, problems);
+        iam(s.iam(), problems);
         // Spot and On-Demand share instanceTypes: the same problem is reported once.
         return List.copyOf(new LinkedHashSet<>(problems));
     }
@@ -201,6 +202,10 @@ public final class SettingsValidator {
                     + "snakemake-executor-plugin-aws-batch (0.3.0 and before) do not know, so Snakemake refuses "
                     + "to start with them; cromwellBackendConfig's retry attributes need Cromwell 91 or later");
         }
+        s.iam().jobRoleArn().filter(arn -> s.iam().headJobRoleArn().filter(arn::equals).isPresent())
+                .ifPresent(arn -> warnings.add(JOB_ROLE_ARN.fullKey() + " and " + HEAD_JOB_ROLE_ARN.fullKey()
+                        + " are the same role: every job then has the head job's rights (submit, cancel and "
+                        + "terminate jobs, register job definitions, pass the role); give jobs a role of their own"));
         return List.copyOf(new LinkedHashSet<>(warnings));
     }
 
@@ -887,6 +892,60 @@ public final class SettingsValidator {
         }
         return Optional.ofNullable(why).map(w -> ConfigProblem.of(key, name, w + "; expected " + example
                 + " or a parameter of your own"));
+    }
+
+    private static final String IAM_NAME_RULE = "letters, digits and _+=,.@-";
+
+    private static void iam(Settings.Iam iam, List<ConfigProblem> problems) {
+        var partitions = "PARTITION one of " + AwsRegions.partitions();
+        iam.permissionsBoundaryArn().filter(arn -> !AwsFormats.isPolicyArn(arn)).ifPresent(arn -> problems.add(
+                ConfigProblem.of(IAM_PERMISSIONS_BOUNDARY_ARN, arn, kindHint(arn, "policy", "a permissions boundary is "
+                        + "a managed policy") + "expected a managed policy ARN: arn:PARTITION:iam::ACCOUNT:policy/"
+                        + "[PATH/]NAME (e.g. arn:aws:iam::123456789012:policy/genomics-boundary), or AWS's "
+                        + "arn:PARTITION:iam::aws:policy/NAME; PATH parts and NAME (1-128) of " + IAM_NAME_RULE + "; "
+                        + partitions)));
+        if (!AwsFormats.isRolePath(iam.rolePath())) {
+            problems.add(ConfigProblem.of(IAM_ROLE_PATH, iam.rolePath(), "expected an IAM path: \"/\" alone, or "
+                    + "starting and ending with '/' with printable ASCII characters ('!' to '~', no spaces) between, "
+                    + "at most " + AwsFormats.MAX_IAM_PATH + " characters, e.g. /genomics/"));
+        }
+        iam.instanceProfileArn().filter(arn -> !AwsFormats.isInstanceProfileArn(arn)).ifPresent(arn -> problems.add(
+                ConfigProblem.of(INSTANCE_PROFILE_ARN, arn, kindHint(arn, "instance-profile", "Batch launches hosts "
+                        + "with an instance profile, not a role (`aws iam list-instance-profiles-for-role --role-name "
+                        + "NAME` prints the profile of a role)") + "expected an instance profile ARN: "
+                        + "arn:PARTITION:iam::ACCOUNT:instance-profile/[PATH/]NAME (NAME 1-128 " + IAM_NAME_RULE
+                        + "); " + partitions)));
+        for (var key : List.of(JOB_ROLE_ARN, HEAD_JOB_ROLE_ARN)) {
+            var arn = key == JOB_ROLE_ARN ? iam.jobRoleArn() : iam.headJobRoleArn();
+            arn.filter(a -> !AwsFormats.isRoleArn(a)).ifPresent(a -> problems.add(ConfigProblem.of(key, a,
+                    kindHint(a, "role", "jobs run as a role") + "expected a role ARN: arn:PARTITION:iam::ACCOUNT:"
+                            + "role/[PATH/]NAME (NAME 1-64 " + IAM_NAME_RULE + "); " + partitions)));
+        }
+        // Hosts launch with an instance profile of their own account, and a role passed to a job is of the same account.
+        var byAccount = new java.util.TreeMap<String, List<ConfigKey>>();
+        var keys = List.of(INSTANCE_PROFILE_ARN, JOB_ROLE_ARN, HEAD_JOB_ROLE_ARN);
+        var arns = List.of(iam.instanceProfileArn(), iam.jobRoleArn(), iam.headJobRoleArn());
+        for (var i = 0; i < keys.size(); i++) {
+            var key = keys.get(i);
+            arns.get(i).flatMap(AwsFormats::iamArnAccount)
+                    .ifPresent(account -> byAccount.computeIfAbsent(account, a -> new ArrayList<>()).add(key));
+        }
+        if (byAccount.size() > 1) {
+            var named = byAccount.values().stream().flatMap(List::stream).toList();
+            problems.add(new ConfigProblem(named, named.stream().map(ConfigKey::fullKey).collect(Collectors.joining(
+                    ", ")) + ": got ARNs of accounts " + byAccount.entrySet().stream().map(e -> e.getKey() + " ("
+                    + e.getValue().stream().map(ConfigKey::key).collect(Collectors.joining(", ")) + ")")
+                    .collect(Collectors.joining(", ")) + "; expected one account, the stack's: EC2 launches hosts "
+                    + "with an instance profile of its own account, and a role passed to a job is the account's own"));
+        }
+    }
+
+    /** "this is a role ARN, and ..." when a well-formed ARN names another kind of IAM thing than wanted. */
+    private static String kindHint(String arn, String wanted, String why) {
+        return AwsFormats.iamArnKind(arn).filter(kind -> !kind.equals(wanted))
+                .map(kind -> "this ARN names " + (kind.equals("instance-profile") ? "an instance profile"
+                        : kind.equals("oidc-provider") ? "an OIDC provider" : "a " + kind) + ", and " + why + "; ")
+                .orElse("");
     }
 
     private static void kmsKeys(List<String> arns, List<ConfigProblem> problems) {

@@ -23,9 +23,12 @@ public record AwsAccount(String partition, String region, String accountId) {
         return new AwsAccount(AwsRegions.longestPartition(), AwsRegions.longestRegion(), "123456789012");
     }
 
-    /** The longest ARN an IAM role of this account can have (role names are at most 64 characters). */
-    String longestRoleArn() {
-        return "arn:" + partition + ":iam::" + accountId + ":role/" + "r".repeat(64);
+    /**
+     * The longest ARN a role of this account can have under the configured path (role names are at most 64
+     * characters), or the brought role's own.
+     */
+    String longestRoleArn(io.genomicsbatch.config.Settings.Iam rules, java.util.Optional<String> brought) {
+        return brought.orElse("arn:" + partition + ":iam::" + accountId + ":role" + rules.rolePath() + "r".repeat(64));
     }
 
     /** The partition's DNS suffix (amazonaws.com, amazonaws.com.cn, ...), for host names such as ECR registries'. */

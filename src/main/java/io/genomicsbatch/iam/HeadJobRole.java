@@ -1,6 +1,5 @@
 package io.genomicsbatch.iam;
 
-import com.pulumi.aws.iam.Role;
 import com.pulumi.aws.iam.RoleArgs;
 import com.pulumi.aws.iam.RolePolicy;
 import com.pulumi.aws.iam.RolePolicyArgs;
@@ -50,34 +49,55 @@ public final class HeadJobRole {
     /**
      * @param queueArns the environment's job queues (the head job may submit to these only)
      * @param jobRole   the only role the head job may pass (to the job definitions it registers)
+     * @param rules     boundary and path of the role, or the role brought instead
      */
     public record Props(String name, String namePrefix, Settings.DataAccess data, Output<AwsAccount> account,
                         Output<List<String>> queueArns, Output<String> jobRoleArn, String logGroupName,
-                        boolean protect, Map<String, String> tags, Resource parent) {
+                        Settings.Iam rules, boolean protect, Map<String, String> tags, Resource parent) {
     }
 
-    public static Role create(Props p) {
-        var options = CustomResourceOptions.builder().parent(p.parent()).protect(p.protect()).build();
+    /**
+     * The head-job role, created or brought.
+     *
+     * @param brought the brought role with what this stack would have given it; empty when created
+     */
+    public record HeadJob(Output<String> arn, Output<String> name, java.util.Optional<BroughtRole> brought) {
+    }
+
+    /** The inline policy's name suffix. */
+    static final String BATCH_POLICY = "batch";
+
+    public static HeadJob create(Props p) {
         var trust = p.account().applyValue(a -> PolicyDocuments.ecsTasksTrust(a.accountId()));
-        var role = new Role(p.name(), RoleArgs.builder()
-                .description("Genomics Batch head jobs: run a workflow engine that submits this environment's jobs")
-                .assumeRolePolicy(trust)
-                .tags(p.tags())
-                .build(), options);
         var policy = Output.tuple(p.account(), p.queueArns(), p.jobRoleArn())
                 .applyValue(t -> batchPolicy(t.t1, p.namePrefix(), t.t2, t.t3, p.logGroupName()));
-        new RolePolicy(p.name() + "-batch", RolePolicyArgs.builder()
+        var partition = p.account().applyValue(AwsAccount::partition);
+        if (p.rules().headJobRoleArn().isPresent()) {
+            var arn = p.rules().headJobRoleArn().get();
+            var inline = new java.util.LinkedHashMap<String, Output<String>>();
+            inline.put(BATCH_POLICY, policy);
+            inline.putAll(BatchIam.dataAccess(p.data(), partition));
+            return new HeadJob(Output.of(arn), Output.of(StackRoles.nameOf(arn)), java.util.Optional.of(
+                    new BroughtRole("headJobRole", Output.of(arn), trust, List.of(), inline)));
+        }
+        var options = CustomResourceOptions.builder().parent(p.parent()).protect(p.protect()).build();
+        var role = StackRoles.create(p.name(), RoleArgs.builder()
+                .description("Genomics Batch head jobs: run a workflow engine that submits this environment's jobs")
+                .assumeRolePolicy(trust)
+                .tags(p.tags()), p.rules(), options);
+        new RolePolicy(p.name() + "-" + BATCH_POLICY, RolePolicyArgs.builder()
                 .role(role.id())
                 .policy(policy)
                 .build(), CustomResourceOptions.builder().parent(p.parent()).build());
-        BatchIam.attachDataAccess(p.name(), role, p.data(), p.account().applyValue(AwsAccount::partition), p.parent());
-        return role;
+        BatchIam.attachDataAccess(p.name(), role, p.data(), partition, p.parent());
+        return new HeadJob(role.arn(), role.name(), java.util.Optional.empty());
     }
 
     static String batchPolicy(AwsAccount a, String namePrefix, List<String> queueArns, String jobRoleArn,
                               String logGroupName) {
         return PolicyDocuments.document(workflowStatements(a, namePrefix, queueArns, logGroupName,
-                PolicyDocuments.allow("PassTheJobRoleOnly", List.of("iam:PassRole"), List.of(jobRoleArn))));
+                PolicyDocuments.allow("PassTheJobRoleOnly", List.of("iam:PassRole"),
+                        List.of(PolicyDocuments.literal(jobRoleArn)))));
     }
 
     /**

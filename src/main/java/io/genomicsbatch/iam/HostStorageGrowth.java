@@ -29,19 +29,21 @@ public final class HostStorageGrowth {
 
     /**
      * @param name           logical name of the role policy
-     * @param instanceRole   the hosts' role
      * @param tagKey         the environment tag's key on instances and volumes
      * @param tagValue       this environment's value of it
      * @param otherTagKeys   the other keys a new volume may carry: those of the launch template's volumes
      *                       (the program's and the stack's tags), which the growth service copies
      * @param maxVolumeGiB   the largest volume a host may create (its storage cap)
      */
-    public record Props(String name, Output<AwsAccount> account, Role instanceRole, String tagKey, String tagValue,
+    public record Props(String name, Output<AwsAccount> account, String tagKey, String tagValue,
                         List<String> otherTagKeys, int maxVolumeGiB, Resource parent) {
         public Props {
             otherTagKeys = List.copyOf(otherTagKeys);
         }
     }
+
+    /** The policy's name on a brought instance role (the stack's own role has it as {@code <name>}). */
+    public static final String POLICY_NAME = "storage-growth";
 
     /**
      * Instance attributes the growth service never changes, each denied by its
@@ -50,13 +52,18 @@ public final class HostStorageGrowth {
     static final List<String> PROTECTED_INSTANCE_ATTRIBUTES = List.of("DisableApiTermination", "DisableApiStop",
             "InstanceInitiatedShutdownBehavior", "GroupSet", "UserData", "InstanceType");
 
-    public static RolePolicy create(Props p) {
-        var partition = p.account().applyValue(AwsAccount::partition);
+    /** The policy, inline on the hosts' role. */
+    public static RolePolicy create(Props p, Role instanceRole) {
         return new RolePolicy(p.name(), RolePolicyArgs.builder()
-                .role(p.instanceRole().id())
-                .policy(partition.applyValue(part -> policy(part, p.tagKey(), p.tagValue(), p.otherTagKeys(),
-                        p.maxVolumeGiB())))
+                .role(instanceRole.id())
+                .policy(document(p))
                 .build(), CustomResourceOptions.builder().parent(p.parent()).build());
+    }
+
+    /** The policy document, in the deployment's partition (for a brought instance role too). */
+    public static Output<String> document(Props p) {
+        return p.account().applyValue(AwsAccount::partition).applyValue(part -> policy(part, p.tagKey(), p.tagValue(),
+                p.otherTagKeys(), p.maxVolumeGiB()));
     }
 
     static String policy(String partition, String tagKey, String tagValue, List<String> otherTagKeys,

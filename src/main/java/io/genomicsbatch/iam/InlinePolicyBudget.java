@@ -25,15 +25,14 @@ public final class InlinePolicyBudget {
 
     /** The environment's queue ARNs in {@link AwsAccount#longest()}. */
     public static List<String> longestQueueArns(String namePrefix, Settings.Environment settings) {
-        var batch = "arn:" + LONGEST.partition() + ":batch:" + LONGEST.region() + ":" + LONGEST.accountId()
-                + ":job-queue/";
-        return settings.queues().stream().map(q -> batch + JobQueues.queueName(namePrefix, q)).toList();
+        return JobQueues.queueArns(LONGEST, namePrefix, settings.queues());
     }
 
     /** Characters of the head-job role's inline policies (IAM does not count whitespace; these have none). */
     static int headJobRoleCharacters(String namePrefix, Settings.Environment settings) {
         var total = HeadJobRole.batchPolicy(LONGEST, namePrefix, longestQueueArns(namePrefix, settings),
-                LONGEST.longestRoleArn(), JobLogGroup.groupName(namePrefix)).length();
+                LONGEST.longestRoleArn(settings.iam(), settings.iam().jobRoleArn()), JobLogGroup.groupName(namePrefix))
+                .length();
         for (var policy : DataAccessPolicies.policies(LONGEST.partition(), settings.data()).values()) {
             total += policy.length();
         }

@@ -54,6 +54,18 @@ public final class PolicyDocuments {
         return GSON.toJson(document);
     }
 
+    /**
+     * A name or ARN as literal text in a Resource: a role path may hold '*', '?' and '$', which IAM reads as
+     * wildcards and variables, and IAM's escapes ${*}, ${?} and ${$} keep them characters.
+     */
+    public static String literal(String value) {
+        var out = new StringBuilder();
+        for (var c : value.toCharArray()) {
+            out.append(c == '*' || c == '?' || c == '$' ? "${" + c + "}" : String.valueOf(c));
+        }
+        return out.toString();
+    }
+
     public static String document(List<Map<String, Object>> statements) {
         var document = new LinkedHashMap<String, Object>();
         document.put("Version", "2012-10-17");

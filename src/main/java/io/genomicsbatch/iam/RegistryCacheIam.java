@@ -41,11 +41,16 @@ public final class RegistryCacheIam {
                 List.of("ecr:CreateRepository", "ecr:TagResource"), repositoryArns(a, prefixes))));
     }
 
+    /** The instance role's cache policy, as a document: attached to a created role, exported for a brought one. */
+    public static Output<String> hostDocument(Output<AwsAccount> account, List<String> prefixes) {
+        return account.applyValue(a -> hostPolicy(a, prefixes));
+    }
+
     public static RolePolicy hostAccess(String name, Output<AwsAccount> account, Role instanceRole,
                                         List<String> prefixes, Resource parent) {
         return new RolePolicy(name, RolePolicyArgs.builder()
                 .role(instanceRole.id())
-                .policy(account.applyValue(a -> hostPolicy(a, prefixes)))
+                .policy(hostDocument(account, prefixes))
                 .build(), CustomResourceOptions.builder().parent(parent).build());
     }
 
@@ -58,12 +63,12 @@ public final class RegistryCacheIam {
      * does not satisfy would leave every first pull failing.
      */
     public static TemplateRole templateRole(String name, Output<AwsAccount> account, List<String> prefixes,
-                                            boolean protect, Map<String, String> tags, Resource parent) {
-        var role = new Role(name, RoleArgs.builder()
+                                            io.genomicsbatch.config.Settings.Iam rules, boolean protect,
+                                            Map<String, String> tags, Resource parent) {
+        var role = StackRoles.create(name, RoleArgs.builder()
                 .description("ECR pull-through cache of Genomics Batch: create and tag cache repositories")
                 .assumeRolePolicy(PolicyDocuments.trust("ecr.amazonaws.com", Map.of()))
-                .tags(tags)
-                .build(), CustomResourceOptions.builder().parent(parent).protect(protect).build());
+                .tags(tags), rules, CustomResourceOptions.builder().parent(parent).protect(protect).build());
         var policy = new RolePolicy(name + "-repositories", RolePolicyArgs.builder()
                 .role(role.id())
                 .policy(account.applyValue(a -> templatePolicy(a, prefixes)))

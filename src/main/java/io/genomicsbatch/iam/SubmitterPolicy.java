@@ -61,7 +61,8 @@ public final class SubmitterPolicy {
     static String document(AwsAccount a, String namePrefix, List<String> queueArns, List<String> passableRoles,
                            String logGroupName, Settings.DataAccess data) {
         var statements = new ArrayList<Map<String, Object>>(HeadJobRole.workflowStatements(a, namePrefix, queueArns,
-                logGroupName, PolicyDocuments.allow("PassTheJobRolesOnly", List.of("iam:PassRole"), passableRoles)));
+                logGroupName, PolicyDocuments.allow("PassTheJobRolesOnly", List.of("iam:PassRole"),
+                passableRoles.stream().map(PolicyDocuments::literal).toList())));
         data.workDirectory().ifPresent(w -> statements.addAll(workDirectory(a.partition(), w, data.kmsKeyArns())));
         return PolicyDocuments.document(statements);
     }
@@ -91,7 +92,7 @@ public final class SubmitterPolicy {
      * and "${*}" as a '*' (the other special characters, '?' and '$', cannot be in a work directory).
      */
     static String literal(String prefix) {
-        return prefix.replace("*", "${*}");
+        return PolicyDocuments.literal(prefix);
     }
 
     private static Map<String, Object> conditional(Map<String, Object> statement, Map<String, Object> condition) {
@@ -101,9 +102,11 @@ public final class SubmitterPolicy {
 
     /** Characters of the policy, as long as AWS could write it: the longest partition, region and role names. */
     static int characters(String namePrefix, Settings.Environment settings) {
-        var role = LONGEST.longestRoleArn();
+        var rules = settings.iam();
         return document(LONGEST, namePrefix, InlinePolicyBudget.longestQueueArns(namePrefix, settings),
-                List.of(role, role), JobLogGroup.groupName(namePrefix), settings.data()).length();
+                List.of(LONGEST.longestRoleArn(rules, rules.jobRoleArn()),
+                        LONGEST.longestRoleArn(rules, rules.headJobRoleArn())),
+                JobLogGroup.groupName(namePrefix), settings.data()).length();
     }
 
     /** A problem naming the work directory and the keys when the policy would not fit in a managed policy. */

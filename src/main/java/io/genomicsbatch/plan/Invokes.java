@@ -44,6 +44,9 @@ public final class Invokes {
 
         /** What EC2 says of an image (DescribeImages); AWS fails the lookup for one it does not find. */
         Image image(String imageId);
+
+        /** The ARN of the role in an instance profile (instanceProfileArn), by the profile's name. */
+        String instanceProfileRole(String profileName);
     }
 
     /** What the subnet lookup tells of a subnet. */
@@ -71,7 +74,8 @@ public final class Invokes {
             "aws:ec2/getVpcEndpointService:getVpcEndpointService",
             "aws:ec2/getSubnet:getSubnet",
             "aws:ssm/getParameter:getParameter",
-            "aws:ec2/getAmi:getAmi");
+            "aws:ec2/getAmi:getAmi",
+            "aws:iam/getInstanceProfile:getInstanceProfile");
 
     /** The invoke's result, as the provider shapes it. */
     public static Map<String, Object> answer(String token, Map<String, Object> args, Account account) {
@@ -114,6 +118,14 @@ public final class Invokes {
                         "version", 1);
             }
             case "aws:ec2/getAmi:getAmi" -> image(args, account);
+            case "aws:iam/getInstanceProfile:getInstanceProfile" -> {
+                var name = String.valueOf(args.get("name"));
+                var role = account.instanceProfileRole(name);
+                var profile = "arn:" + account.partition() + ":iam::" + account.accountId() + ":instance-profile/" + name;
+                yield Map.of("id", name, "name", name, "arn", profile, "path", "/", "createDate",
+                        "2025-01-01T00:00:00Z", "roleArn", role, "roleName", role.substring(role.lastIndexOf('/') + 1),
+                        "roleId", "AROA" + name.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", ""));
+            }
             default -> throw new IllegalStateException("no answer for invoke " + token + "; add it to Invokes");
         };
     }

@@ -47,7 +47,8 @@ public final class PlanEngine {
     }
 
     private static final List<String> LOOKUP_ORDER = List.of("VPC", "subnets", "subnet zones", "route tables", "main route table",
-            "region", "AWS partition", "account ID", "AMI parameter", "AMI");
+            "region", "AWS partition", "account ID", "AMI parameter", "AMI",
+            "instance profile role");
 
     /**
      * Reads the stack files on a second thread while the SDK's mock engine starts (its protobuf
@@ -64,7 +65,8 @@ public final class PlanEngine {
             reader.start();
         });
         // The program, and with it every lookup, starts only after the files were read.
-        var mocks = new PlanMocks(() -> files.join().region());
+        var mocks = new PlanMocks(() -> files.join().region(),
+                () -> ConfigReader.broughtRoleAccount(files.join().source()));
         var recording = Recorder.run(stack, mocks, ctx -> program.apply(files.join()).accept(ctx));
         var stackFiles = read(files);
         if (!recording.exceptions().isEmpty()) {

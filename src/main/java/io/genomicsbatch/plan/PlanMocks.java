@@ -20,10 +20,13 @@ final class PlanMocks implements Mocks, Invokes.Account {
 
     /** aws:region from the stack files, asked for only once the program runs. */
     private final Supplier<Optional<String>> stackRegion;
+    /** The account of the roles the stack files bring (the deploying account must be theirs). */
+    private final Supplier<Optional<String>> broughtRoleAccount;
     private final List<Lookup> lookups = Collections.synchronizedList(new ArrayList<>());
 
-    PlanMocks(Supplier<Optional<String>> stackRegion) {
+    PlanMocks(Supplier<Optional<String>> stackRegion, Supplier<Optional<String>> broughtRoleAccount) {
         this.stackRegion = stackRegion;
+        this.broughtRoleAccount = broughtRoleAccount;
     }
 
     /** The placeholder for a value AWS assigns on deployment. */
@@ -87,6 +90,12 @@ final class PlanMocks implements Mocks, Invokes.Account {
 
     @Override
     public String accountId() {
+        var brought = broughtRoleAccount.get();
+        if (brought.isPresent()) {
+            lookups.add(new Lookup("account ID", brought.get(), "stack config (the account of the roles it brings: "
+                    + "instanceProfileArn, jobRoleArn, headJobRoleArn)"));
+            return brought.get();
+        }
         var account = lookupPlaceholder("AWS account ID");
         lookups.add(new Lookup("account ID", account, "placeholder: taken from the credentials on deployment"));
         return account;
@@ -147,6 +156,14 @@ final class PlanMocks implements Mocks, Invokes.Account {
         lookups.add(new Lookup("AMI", imageId, "stack config; its architecture (and, for the GPU environment, "
                 + "its driver) is checked against the instance types on deployment"));
         return new Invokes.Image(Optional.empty(), Optional.empty(), Optional.empty());
+    }
+
+    @Override
+    public String instanceProfileRole(String profileName) {
+        var role = lookupPlaceholder("the role of instance profile " + profileName);
+        lookups.add(new Lookup("instance profile role", role, "placeholder: looked up on deployment "
+                + "(instanceProfileArn is set)"));
+        return role;
     }
 
     List<Lookup> lookups() {

@@ -77,6 +77,13 @@ public final class JobQueues {
         return namePrefix + "-" + spec.name();
     }
 
+    /** The queues' ARNs as AWS writes them, known before the queues exist: for policies handed to people. */
+    public static List<String> queueArns(io.genomicsbatch.iam.AwsAccount a, String namePrefix,
+                                         List<Settings.QueueSpec> queues) {
+        var batch = "arn:" + a.partition() + ":batch:" + a.region() + ":" + a.accountId() + ":job-queue/";
+        return queues.stream().map(q -> batch + queueName(namePrefix, q)).toList();
+    }
+
     public static JobQueue create(Props p) {
         var orders = new ArrayList<JobQueueComputeEnvironmentOrderArgs>();
         for (var i = 0; i < p.environments().size(); i++) {

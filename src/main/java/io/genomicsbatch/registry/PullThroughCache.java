@@ -37,6 +37,8 @@ public final class PullThroughCache {
     private PullThroughCache() {
     }
 
+    /** The instance role's inline policy for the cache: its name's suffix, also in the brought role's export. */
+    public static final String HOST_POLICY_NAME = "registry-cache";
     /** Cached images expire this long after ECR cached them; the next pull caches them again from upstream. */
     public static final int EXPIRE_AFTER_DAYS = 90;
     /** Untagged images (a tag the upstream moved leaves the old image untagged) expire after this. */
@@ -45,11 +47,14 @@ public final class PullThroughCache {
     /**
      * @param name         prefix of the logical names
      * @param namePrefix   the environment's AWS name prefix, part of every default cache prefix
-     * @param instanceRole the hosts' role, which gets the cache policy
+     * @param instanceRole the hosts' role, which gets the cache policy; empty when the role is brought
+     *                     (instanceProfileArn): its policy is then exported ({@link Built#hostDocument})
+     * @param iamRules     the boundary and path of the role this creates
      * @param tags         the tags of every resource, also the cache repositories' tags
      */
     public record Props(String name, String namePrefix, Settings.RegistryCache cache, Output<AwsAccount> account,
-                        Role instanceRole, boolean protect, Map<String, String> tags, Resource parent) {
+                        java.util.Optional<Role> instanceRole, Settings.Iam iamRules, boolean protect,
+                        Map<String, String> tags, Resource parent) {
         public Props {
             tags = Map.copyOf(tags);
         }
@@ -58,11 +63,14 @@ public final class PullThroughCache {
     /**
      * What was built.
      *
-     * @param hostPolicy    the instance role's cache policy (compute environments wait for it)
+     * @param hostPolicy    the instance role's cache policy (compute environments wait for it); empty for a
+     *                      brought instance role
+     * @param hostDocument  that policy's document, which a brought instance role needs
      * @param imagePrefixes per upstream, what goes before an upstream image's repository name:
      *                      {@code ACCOUNT.dkr.ecr.REGION.DNS-SUFFIX/PREFIX}
      */
-    public record Built(Resource hostPolicy, Map<CacheUpstream, Output<String>> imagePrefixes) {
+    public record Built(java.util.Optional<Resource> hostPolicy, Output<String> hostDocument,
+                        Map<CacheUpstream, Output<String>> imagePrefixes) {
         /**
          * The cache Nextflow takes images named without a registry from ({@code docker.registry}): Quay's,
          * where nf-core pipelines take such names from, else Docker Hub's, Docker's default registry. ECR
@@ -113,10 +121,10 @@ public final class PullThroughCache {
     public static Built create(Props p) {
         var prefixes = prefixes(p.namePrefix(), p.cache());
         var prefixList = List.copyOf(prefixes.values());
-        var hostPolicy = RegistryCacheIam.hostAccess(p.name() + "-instance-role-registry-cache", p.account(),
-                p.instanceRole(), prefixList, p.parent());
+        var hostPolicy = p.instanceRole().map(role -> (Resource) RegistryCacheIam.hostAccess(
+                p.name() + "-instance-role-" + HOST_POLICY_NAME, p.account(), role, prefixList, p.parent()));
         var templateRole = RegistryCacheIam.templateRole(p.name() + "-registry-cache-template-role", p.account(),
-                prefixList, p.protect(), p.tags(), p.parent());
+                prefixList, p.iamRules(), p.protect(), p.tags(), p.parent());
         var registry = Output.tuple(p.account(), AwsAccount.dnsSuffix(p.parent()))
                 .applyValue(t -> t.t1.accountId() + ".dkr.ecr." + t.t1.region() + "." + t.t2);
         // The environment tag too, as on its hosts and volumes: cached images' storage counts in its costs.
@@ -147,7 +155,7 @@ public final class PullThroughCache {
                     .dependsOn(templateRole.policy()).build());
             imagePrefixes.put(upstream, registry.applyValue(r -> r + "/" + prefix));
         }
-        return new Built(hostPolicy, imagePrefixes);
+        return new Built(hostPolicy, RegistryCacheIam.hostDocument(p.account(), prefixList), imagePrefixes);
     }
 
     /** Expire untagged images after a day and every cached image {@value #EXPIRE_AFTER_DAYS} days after caching. */

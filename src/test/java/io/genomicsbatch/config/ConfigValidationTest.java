@@ -163,7 +163,71 @@ class ConfigValidationTest {
                         + "strategy takes 1-10; 0 leaves the engine configs as they were)"),
                 arguments("engineSpotAttempts", "-1", "-1", "from 0 to 10"),
                 arguments("engineSpotAttempts", "three", "\"three\"", "whole number"),
-                arguments("nextflowOnDemandFallback", "yes", "\"yes\"", "true or false"));
+                arguments("nextflowOnDemandFallback", "yes", "\"yes\"", "true or false"),
+                // IAM in restricted accounts: each ARN of its own type, in a partition AWS has; IAM's path rule
+                arguments("iamPermissionsBoundaryArn", "arn:aws:iam::123456789012:role/boundary",
+                        "\"arn:aws:iam::123456789012:role/boundary\"", "this ARN names a role, and a permissions "
+                                + "boundary is a managed policy; expected a managed policy ARN"),
+                arguments("iamPermissionsBoundaryArn", "arn:aws-mars:iam::123456789012:policy/boundary",
+                        "\"arn:aws-mars:iam::123456789012:policy/boundary\"", "PARTITION one of [aws, aws-cn,"),
+                arguments("iamPermissionsBoundaryArn", "genomics-boundary", "\"genomics-boundary\"",
+                        "arn:PARTITION:iam::ACCOUNT:policy/[PATH/]NAME"),
+                arguments("iamPermissionsBoundaryArn", "arn:aws:iam::12345678901:policy/boundary",
+                        "\"arn:aws:iam::12345678901:policy/boundary\"", "expected a managed policy ARN"),
+                arguments("iamPermissionsBoundaryArn", "arn:aws:iam::123456789012:policy/team!/boundary",
+                        "\"arn:aws:iam::123456789012:policy/team!/boundary\"", "PATH parts and NAME"),
+                arguments("iamRolePath", "genomics", "\"genomics\"", "expected an IAM path"),
+                arguments("iamRolePath", "/genomics", "\"/genomics\"", "starting and ending with '/'"),
+                arguments("iamRolePath", "//", "\"//\"", "expected an IAM path"),
+                arguments("iamRolePath", "/lab team/", "\"/lab team/\"", "no spaces"),
+                arguments("iamRolePath", "/" + "p".repeat(511) + "/", "(513 characters)", "at most 512 characters"),
+                arguments("instanceProfileArn", "arn:aws:iam::123456789012:role/hosts",
+                        "\"arn:aws:iam::123456789012:role/hosts\"", "this ARN names a role, and Batch launches hosts "
+                                + "with an instance profile"),
+                arguments("instanceProfileArn", "acme-batch-hosts", "\"acme-batch-hosts\"",
+                        "expected an instance profile ARN"),
+                arguments("jobRoleArn", "arn:aws:iam::123456789012:instance-profile/jobs",
+                        "\"arn:aws:iam::123456789012:instance-profile/jobs\"", "this ARN names an instance profile, "
+                                + "and jobs run as a role; expected a role ARN"),
+                arguments("jobRoleArn", "arn:aws:iam::123456789012:role/" + "r".repeat(65),
+                        "\"arn:aws:iam::123456789012:role/", "NAME 1-64"),
+                arguments("headJobRoleArn", "arn:aws:sts::123456789012:assumed-role/head/session",
+                        "\"arn:aws:sts::123456789012:assumed-role/head/session\"", "expected a role ARN"),
+                arguments("headJobRoleArn", "arn:aws-cn:iam::123456789012:role/head jobs",
+                        "\"arn:aws-cn:iam::123456789012:role/head jobs\"", "expected a role ARN"));
+    }
+
+    @Test
+    void broughtRolesOfDifferentAccountsOrOfAnotherPartitionThanTheRegionsAreRefused() {
+        var answers = new AwsAnswers();
+        var recording = TestStacks.run("dev", ConfigSource.of(Map.of(
+                "instanceProfileArn", "arn:aws:iam::123456789012:instance-profile/hosts",
+                "jobRoleArn", "arn:aws:iam::210987654321:role/jobs")), answers);
+        assertThat(invalidConfig(recording).problems()).singleElement().satisfies(p -> {
+            assertThat(p.keys()).containsExactly(ConfigKey.INSTANCE_PROFILE_ARN, ConfigKey.JOB_ROLE_ARN);
+            assertThat(p.message()).isEqualTo("genomics-batch:instanceProfileArn, genomics-batch:jobRoleArn: got "
+                    + "ARNs of accounts 123456789012 (instanceProfileArn), 210987654321 (jobRoleArn); expected one "
+                    + "account, the stack's: EC2 launches hosts with an instance profile of its own account, and a "
+                    + "role passed to a job is the account's own");
+        });
+        assertThat(recording.resources()).isEmpty();
+        assertThat(answers.invokes()).isEmpty();
+
+        var china = TestStacks.run("dev", ConfigSource.of(Map.of("jobRoleArn", "arn:aws:iam::123456789012:role/jobs",
+                "iamPermissionsBoundaryArn", "arn:aws-cn:iam::aws:policy/PowerUserAccess"), Set.of(),
+                Optional.of("cn-north-1")), new AwsAnswers());
+        assertThat(invalidConfig(china).problems()).singleElement().satisfies(p -> assertThat(p.message())
+                .isEqualTo("genomics-batch:jobRoleArn: got \"arn:aws:iam::123456789012:role/jobs\"; an ARN of "
+                        + "partition aws-cn, the partition of the stack's region cn-north-1 (aws:region): "
+                        + "arn:aws-cn:iam::..."));
+        assertThat(china.resources()).isEmpty();
+    }
+
+    @Test
+    void theSameRoleForJobsAndHeadJobsWarns() {
+        var role = "arn:aws:iam::123456789012:role/genomics/lab";
+        assertThat(warnings(Map.of("jobRoleArn", role, "headJobRoleArn", role))).anySatisfy(w -> assertThat(w)
+                .startsWith("genomics-batch:jobRoleArn and genomics-batch:headJobRoleArn are the same role"));
     }
 
     /** A work directory in a bucket of dataBucketNames, with a prefix the engines and IAM take as it is. */
@@ -511,7 +575,19 @@ class ConfigValidationTest {
             "awsCliVersion=2.36.7",
             "awsCliUrl=https://awscli.amazonaws.com",
             "awsCliUrl=https://lab-mirror.s3.eu-west-1.amazonaws.com/awscli/",
-            "awsCliUrl=https://10.0.2.2:8443/awscli"})
+            "awsCliUrl=https://10.0.2.2:8443/awscli",
+            // IAM: customer and AWS-managed boundaries with paths, IAM's path characters, brought roles with paths
+            "iamPermissionsBoundaryArn=arn:aws:iam::123456789012:policy/boundaries/team.a/genomics+boundary@1",
+            "iamPermissionsBoundaryArn=arn:aws:iam::aws:policy/PowerUserAccess",
+            "iamPermissionsBoundaryArn=arn:aws-us-gov:iam::aws:policy/job-function/DataScientist",
+            "iamRolePath=/",
+            "iamRolePath=/genomics/",
+            "iamRolePath=/org/unit-1/genomics_batch!*~/",
+            "iamRolePath=///",
+            "instanceProfileArn=arn:aws:iam::123456789012:instance-profile/acme-batch-hosts",
+            "instanceProfileArn=arn:aws-cn:iam::123456789012:instance-profile/team/a/hosts_1+=,.@-&jobRoleArn=arn:aws-cn:iam::123456789012:role/team/jobs",
+            "jobRoleArn=arn:aws:iam::123456789012:role/jobs&headJobRoleArn=arn:aws:iam::123456789012:role/a/b/c/head",
+            "headJobRoleArn=arn:aws-eusc:iam::123456789012:role/head-jobs"})
     void acceptsEveryFormatAwsIssues(String assignments) {
         var config = new HashMap<String, String>();
         for (var assignment : assignments.split("&")) {
@@ -683,7 +759,9 @@ class ConfigValidationTest {
             Map.entry("workDirectory", List.of("s3://never-listed-bucket/runs", "reads/runs", "s3://ab/runs")),
             Map.entry("protect", List.of("yes", "")),
             Map.entry("engineSpotAttempts", List.of("11", "-2", "5.5")),
-            Map.entry("nextflowOnDemandFallback", List.of("on", "")));
+            Map.entry("nextflowOnDemandFallback", List.of("on", "")),
+            Map.entry("iamRolePath", List.of("genomics", "/genomics", "")),
+            Map.entry("jobRoleArn", List.of("jobs", "arn:aws:iam::123456789012:user/jobs")));
 
     /** A consistent valid config: relations (min <= max, high > default) hold. */
     static Map<String, String> randomValid(Random random) {

@@ -72,7 +72,12 @@ class IamExportTest {
             new Variant("dev-groups", "dev", Map.of("groups", "[{\"name\":\"cancer-genomics\",\"maxVcpus\":512},"
                     + "{\"name\":\"rare_disease\",\"maxVcpus\":128,\"spot\":false},{\"name\":\"Microbiome\","
                     + "\"maxVcpus\":64}]", "alertEmails", "[\"lab@example.org\"]", "monthlyBudgetUsd", "300",
-                    "budgetStopPercent", "110", "gpuMaxVcpus", "8")));
+                    "budgetStopPercent", "110", "gpuMaxVcpus", "8")),
+            // An account with rules: the boundary and path on the roles created; the roles it brings modelled
+            // as the account team makes them from `genomics-batch policies` (the broughtRolePolicies output).
+            new Variant("restricted", "restricted", Map.of()),
+            // The same with every role created, each with the boundary and the path.
+            new Variant("restricted-created", "restricted", RestrictedAccountTest.CREATED));
 
     @Test
     @SuppressWarnings("unchecked")
@@ -80,14 +85,10 @@ class IamExportTest {
         Files.createDirectories(OUT);
         var gson = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
         for (var variant : VARIANTS) {
-            var stackFile = StackFiles.load(TestStacks.PROJECT_DIR, variant.stackFile()).source();
-            var values = new TreeMap<String, String>();
-            stackFile.keys().forEach(k -> values.put(k, stackFile.get(k).orElseThrow()));
-            values.putAll(variant.overrides());
-            var source = ConfigSource.of(values);
-            var recording = succeeded(TestStacks.run(variant.stackFile(), source,
-                    TestStacks.answersFor(variant.stackFile())));
-            var export = export(variant.name(), recording, source);
+            var source = TestStacks.stackFileWith(variant.stackFile(), variant.overrides());
+            var answers = TestStacks.answersFor(variant.stackFile());
+            var recording = succeeded(TestStacks.run(variant.stackFile(), source, answers));
+            var export = export(variant.name(), recording, source, answers);
             assertThat(((Map<String, ?>) export.get("roles")).keySet()).as(variant.name())
                     .contains("genomics-batch-job-role", "genomics-batch-instance-role");
             assertThat(((Map<String, ?>) export.get("policies")).keySet()).as(variant.name())
@@ -97,13 +98,17 @@ class IamExportTest {
         }
     }
 
-    static Map<String, Object> export(String stack, Recorder.Recording r, ConfigSource source) {
-        var data = ConfigReader.read(source).orThrow().data();
+    static Map<String, Object> export(String stack, Recorder.Recording r, ConfigSource source, AwsAnswers answers) {
+        var settings = ConfigReader.read(source).orThrow();
+        var data = settings.data();
         var roles = new TreeMap<String, Map<String, Object>>();
         var roleByRef = new LinkedHashMap<String, String>();
         for (var role : TestStacks.ofType(r, ROLE)) {
             var entry = new LinkedHashMap<String, Object>();
-            entry.put("arn", AwsAnswers.arn(ROLE, role.name()));
+            var path = role.inputs().get("path") instanceof String p ? p : "/";
+            entry.put("arn", answers.arnOf(ROLE, role.name(), role.inputs()));
+            entry.put("path", path);
+            entry.put("permissionsBoundaryArn", role.inputs().get("permissionsBoundary"));
             entry.put("trustPolicy", document(role.inputs().get("assumeRolePolicy")));
             entry.put("inlinePolicies", new ArrayList<Map<String, Object>>());
             entry.put("customerManagedPolicies", new ArrayList<Map<String, Object>>());
@@ -123,6 +128,7 @@ class IamExportTest {
             roleByRef.put(AwsAnswers.id(role.name()), role.name());
             roleByRef.put(Objects.toString(role.inputs().get("name"), role.name() + "-generated"), role.name());
         }
+        brought(r, roles);
         var customerPolicies = new LinkedHashMap<String, PlannedResource>();
         TestStacks.ofType(r, POLICY).forEach(p -> customerPolicies.put(AwsAnswers.arn(POLICY, p.name()), p));
         // Every customer-managed policy by logical name, attached or not (the submitter policy is for others).
@@ -146,7 +152,7 @@ class IamExportTest {
         }
         var queues = new TreeMap<String, Object>();
         for (var queue : TestStacks.ofType(r, QUEUE)) {
-            queues.put(queue.name(), Map.of("arn", AwsAnswers.arn(QUEUE, queue.name()),
+            queues.put(queue.name(), Map.of("arn", answers.arnOf(QUEUE, queue.name(), queue.inputs()),
                     "name", String.valueOf(queue.inputs().get("name"))));
         }
         var computeEnvironments = new TreeMap<String, Object>();
@@ -172,7 +178,8 @@ class IamExportTest {
             budgetStop.put("roleNames", TestStacks.input(action, "definition", "iamActionDefinition", "roles"));
             budgetStop.put("headJobRoleName", roleByRef.entrySet().stream()
                     .filter(e -> e.getValue().equals("genomics-batch-head-job-role") && e.getKey().endsWith("-generated"))
-                    .map(Map.Entry::getKey).findFirst().orElseThrow());
+                    .map(Map.Entry::getKey).findFirst()
+                    .orElseGet(() -> StackRoles.nameOf(String.valueOf(r.outputs().get("headJobRoleArn")))));
             budgetStop.put("budgetName", action.inputs().get("budgetName"));
         });
         var export = new LinkedHashMap<String, Object>();
@@ -189,6 +196,8 @@ class IamExportTest {
             work.put("prefix", w.prefix());
         });
         export.put("workDirectory", work.isEmpty() ? null : work);
+        // The configured boundary: every role the stack created must carry it.
+        export.put("permissionsBoundaryArn", settings.iam().permissionsBoundaryArn().orElse(null));
         export.put("roles", roles);
         export.put("policies", policies);
         export.put("queues", queues);
@@ -205,6 +214,37 @@ class IamExportTest {
                 .map(spec -> (Map<?, ?>) spec).filter(spec -> "volume".equals(spec.get("resourceType")))
                 .map(spec -> spec.get("tags")).findFirst().orElseThrow());
         return export;
+    }
+
+    /** The stack's logical name of the role each brought role stands in for. */
+    static final Map<String, String> BROUGHT = Map.of("instanceRole", "genomics-batch-instance-role",
+            "jobRole", "genomics-batch-job-role", "headJobRole", "genomics-batch-head-job-role");
+
+    /**
+     * Each brought role as the account team makes it from the export: its ARN, with exactly the trust,
+     * inline and AWS-managed policies the stack would have given it (and no boundary of ours).
+     */
+    @SuppressWarnings("unchecked")
+    private static void brought(Recorder.Recording r, Map<String, Map<String, Object>> roles) {
+        if (!(r.outputs().get(BroughtRole.OUTPUT) instanceof Map<?, ?> brought)) {
+            return;
+        }
+        brought.forEach((key, value) -> {
+            var role = (Map<String, Object>) value;
+            var entry = new LinkedHashMap<String, Object>();
+            entry.put("arn", role.get("arn"));
+            entry.put("brought", true);
+            entry.put("permissionsBoundaryArn", null);
+            entry.put("trustPolicy", document(role.get("trustPolicy")));
+            var inline = new ArrayList<Map<String, Object>>();
+            ((Map<String, Object>) role.get("inlinePolicies")).forEach((name, policy) -> inline.add(Map.of("name", name,
+                    "policy", document(policy))));
+            entry.put("inlinePolicies", inline);
+            entry.put("customerManagedPolicies", new ArrayList<Map<String, Object>>());
+            entry.put("managedPolicyArns", new ArrayList<>((List<String>) role.get("managedPolicyArns")));
+            assertThat(roles).as("brought " + key + " is also created").doesNotContainKey(BROUGHT.get(key));
+            roles.put(BROUGHT.get(key), entry);
+        });
     }
 
     private static String owner(Map<String, String> roleByRef, PlannedResource resource) {

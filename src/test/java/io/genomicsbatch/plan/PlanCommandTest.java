@@ -26,7 +26,7 @@ class PlanCommandTest {
     /** A plan command; without --dir, in the tests' project (the fixture stacks), not the working directory. */
     static Run plan(String... args) {
         var list = List.of(args);
-        if (!list.isEmpty() && list.get(0).equals("plan") && list.stream().noneMatch(a -> a.startsWith("--dir"))
+        if (!list.isEmpty() && List.of("plan", "policies").contains(list.get(0)) && list.stream().noneMatch(a -> a.startsWith("--dir"))
                 && !list.contains("--version")) {
             var withDir = new java.util.ArrayList<>(List.of(args));
             withDir.addAll(List.of("--dir", TestStacks.PROJECT_DIR.toString()));
@@ -598,5 +598,75 @@ class PlanCommandTest {
         assertThat(PlanCommand.refusedConfig(new RuntimeException("wrapped", refused))).isTrue();
         assertThat(PlanCommand.refusedConfig(new RuntimeException("a bug", new NullPointerException()))).isFalse();
         assertThat(PlanCommand.USAGE).containsPattern("(?m)^  3  the program failed");
+    }
+
+    @Test
+    void policiesPrintWhatTheBroughtRolesNeedAsJson() {
+        var run = plan("policies", "--stack", "restricted");
+        assertThat(run.status()).isZero();
+        assertThat(run.err()).isEmpty();
+        var export = JsonParser.parseString(run.out()).getAsJsonObject();
+        assertThat(export.keySet()).containsExactly("instanceRole", "jobRole", "headJobRole");
+        var job = export.getAsJsonObject("jobRole");
+        assertThat(job.get("arn").getAsString()).isEqualTo("arn:aws:iam::123456789012:role/genomics/acme-batch-jobs");
+        // Documents as JSON (not text), with the account of the brought roles: what an account team can use.
+        assertThat(job.getAsJsonObject("trustPolicy").toString()).isEqualTo("{\"Version\":\"2012-10-17\",\"Statement\":"
+                + "[{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"ecs-tasks.amazonaws.com\"},\"Action\":"
+                + "\"sts:AssumeRole\",\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":\"123456789012\"}}}]}");
+        assertThat(job.getAsJsonObject("inlinePolicies").keySet()).containsExactly("data-buckets", "reference-buckets");
+        assertThat(export.getAsJsonObject("headJobRole").getAsJsonObject("inlinePolicies").keySet())
+                .containsExactly("batch", "data-buckets", "reference-buckets");
+        var instance = export.getAsJsonObject("instanceRole");
+        assertThat(instance.get("arn").getAsString()).isEqualTo("<lookup: the role of instance profile acme-batch-hosts>");
+        assertThat(instance.getAsJsonArray("managedPolicyArns").toString()).isEqualTo("[\"arn:aws:iam::aws:policy/"
+                + "service-role/AmazonEC2ContainerServiceforEC2Role\",\"arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore\"]");
+        assertThat(run.out()).doesNotContain("<after deploy").doesNotContain("<lookup: AWS account ID>");
+        // The plan of the same stack shows where the account ID came from.
+        assertThat(plan("plan", "--stack", "restricted").out()).contains("account ID: 123456789012  (stack config "
+                + "(the account of the roles it brings: instanceProfileArn, jobRoleArn, headJobRoleArn))");
+    }
+
+    @Test
+    void policiesWriteOneIamDocumentPerFile(@TempDir Path dir) throws IOException {
+        var out = dir.resolve("for-the-account-team");
+        var run = plan("policies", "--stack", "restricted", "--out", out.toString());
+        assertThat(run.status()).isZero();
+        assertThat(run.out()).startsWith("wrote " + out.resolve("policies.json") + "\n")
+                .contains("wrote " + out.resolve("headJobRole").resolve("batch.json") + "\n");
+        var batch = JsonParser.parseString(Files.readString(out.resolve("headJobRole").resolve("batch.json")))
+                .getAsJsonObject();
+        assertThat(batch.get("Version").getAsString()).isEqualTo("2012-10-17");
+        assertThat(Files.readAllLines(out.resolve("instanceRole").resolve("managed-policy-arns.txt")))
+                .containsExactly("arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role",
+                        "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore");
+        assertThat(Files.readString(out.resolve("jobRole").resolve("managed-policy-arns.txt"))).isEmpty();
+        assertThat(JsonParser.parseString(Files.readString(out.resolve("policies.json"))))
+                .isEqualTo(JsonParser.parseString(plan("policies", "--stack", "restricted").out()));
+        // A file where the directory should be: the policies cannot be written.
+        var blocked = dir.resolve("file");
+        Files.writeString(blocked, "");
+        var cannot = plan("policies", "--stack", "restricted", "--out", blocked.toString());
+        assertThat(cannot.status()).isEqualTo(1);
+        assertThat(cannot.err()).startsWith("error: cannot write the policies to " + blocked);
+    }
+
+    @Test
+    void policiesOfAStackThatBringsNoRoleAreEmptyAndUsageErrorsStayUsageErrors(@TempDir Path dir) throws IOException {
+        var none = plan("policies", "--stack", "dev");
+        assertThat(none.status()).isZero();
+        assertThat(none.out()).isEqualTo("{}\n");
+        assertThat(none.err()).startsWith("stack dev brings no role (instanceProfileArn, jobRoleArn and headJobRoleArn "
+                + "are unset)");
+        var format = plan("policies", "--stack", "restricted", "--format", "json");
+        assertThat(format.status()).isEqualTo(2);
+        assertThat(format.err()).startsWith("unknown option --format for policies");
+        assertThat(plan("plan", "--stack", "dev", "--out", "x").err()).startsWith("unknown option --out\n");
+        assertThat(plan("policies").err()).startsWith("missing --stack");
+        assertThat(plan("deploy").err()).startsWith("unknown command \"deploy\": the commands are plan and policies");
+        var bad = plan("policies", "--stack", "bad", "--dir", TestStacks.project(dir, "bad",
+                "config:\n  genomics-batch:jobRoleArn: arn:aws:iam::123456789012:user/jobs\n").toString());
+        assertThat(bad.status()).isEqualTo(1);
+        assertThat(bad.err()).contains("genomics-batch:jobRoleArn: got \"arn:aws:iam::123456789012:user/jobs\"; this ARN "
+                + "names a user, and jobs run as a role; expected a role ARN");
     }
 }

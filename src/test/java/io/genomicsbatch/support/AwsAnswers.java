@@ -34,7 +34,34 @@ public final class AwsAnswers implements Mocks, Invokes.Account {
     }
 
     public AwsAnswers(Map<String, List<String>> subnetsByVpc) {
+        this(subnetsByVpc, false);
+    }
+
+    /** Whether job queues get AWS's ARNs (job-queue/NAME) rather than ones named after their logical names. */
+    private final boolean awsQueueArns;
+
+    private AwsAnswers(Map<String, List<String>> subnetsByVpc, boolean awsQueueArns) {
         this.subnetsByVpc = subnetsByVpc;
+        this.awsQueueArns = awsQueueArns;
+    }
+
+    /**
+     * This account, with job queue ARNs as AWS writes them (from the queue's name): for policies written before
+     * the queues exist (a brought head-job role's), which name the queues so.
+     */
+    public AwsAnswers withAwsQueueArns() {
+        return new AwsAnswers(subnetsByVpc, true);
+    }
+
+    /** The ARN a resource gets: a role's or profile's with its path; a queue's by its name with {@link #withAwsQueueArns}. */
+    public String arnOf(String type, String name, Map<String, Object> inputs) {
+        if (inputs.get("path") instanceof String path) {
+            return iamArn(type, name, path);
+        }
+        if (awsQueueArns && type.equals("aws:batch/jobQueue:JobQueue") && inputs.get("name") instanceof String queue) {
+            return "arn:aws:batch:" + REGION + ":" + ACCOUNT + ":job-queue/" + queue;
+        }
+        return arn(type, name);
     }
 
     /** The ID a resource of this logical name gets. */
@@ -50,10 +77,17 @@ public final class AwsAnswers implements Mocks, Invokes.Account {
         return "arn:aws:" + service + ":" + region + ":" + ACCOUNT + ":" + kind + "/" + name;
     }
 
+    /** A role's or instance profile's ARN, which carries its path as IAM writes it. */
+    public static String iamArn(String type, String name, String path) {
+        var plain = arn(type, name);
+        var slash = plain.lastIndexOf('/');
+        return plain.substring(0, slash) + path + plain.substring(slash + 1);
+    }
+
     @Override
     public CompletableFuture<ResourceResult> newResourceAsync(ResourceArgs args) {
         var state = new LinkedHashMap<String, Object>(args.inputs);
-        state.put("arn", arn(args.type, args.name));
+        state.put("arn", arnOf(args.type, args.name, args.inputs));
         state.putIfAbsent("name", args.name + "-generated");
         if (args.type.equals("aws:ec2/launchTemplate:LaunchTemplate")) {
             state.put("latestVersion", LAUNCH_TEMPLATE_VERSION);
@@ -171,6 +205,16 @@ public final class AwsAnswers implements Mocks, Invokes.Account {
             throw new IllegalArgumentException("Your query returned no results. Please change your search criteria and try again.");
         }
         return image;
+    }
+
+    /** Every instance profile of this account holds a role named after it, under the path /hosts/. */
+    @Override
+    public String instanceProfileRole(String profileName) {
+        return instanceProfileRoleArn(profileName);
+    }
+
+    public static String instanceProfileRoleArn(String profileName) {
+        return "arn:aws:iam::" + ACCOUNT + ":role/hosts/" + profileName + "-role";
     }
 
     public List<String> invokes() {

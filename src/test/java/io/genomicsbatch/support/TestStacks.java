@@ -38,9 +38,13 @@ public final class TestStacks {
     public static final List<String> PROD_SUBNETS =
             List.of("subnet-0a1b2c3d4e5f67891", "subnet-0a1b2c3d4e5f67892", "subnet-0a1b2c3d4e5f67893");
 
-    /** A fake account that holds what a fixture stack file refers to: prod's VPC, or the default VPC. */
+    /**
+     * A fake account that holds what a fixture stack file refers to: prod's VPC, or the default VPC; for
+     * "restricted", whose brought head-job role's policy names the queues by AWS's ARNs, queues with those.
+     */
     public static AwsAnswers answersFor(String stack) {
-        return stack.equals("prod") || stack.equals("prod-private") ? new AwsAnswers(Map.of(PROD_VPC, PROD_SUBNETS)) : new AwsAnswers();
+        return stack.equals("prod") || stack.equals("prod-private") ? new AwsAnswers(Map.of(PROD_VPC, PROD_SUBNETS))
+                : stack.equals("restricted") ? new AwsAnswers().withAwsQueueArns() : new AwsAnswers();
     }
 
     /** The stack with these raw config values (bare keys, values as the Pulumi CLI passes them). */
@@ -62,6 +66,15 @@ public final class TestStacks {
     /** The stack as its fixture Pulumi.&lt;stack&gt;.yaml configures it, merged with Pulumi.yaml. */
     public static Recorder.Recording runStackFile(String stack, AwsAnswers answers) {
         return run(stack, StackFiles.load(PROJECT_DIR, stack).source(), answers);
+    }
+
+    /** The fixture stack file's values with some replaced (bare keys, values as the Pulumi CLI passes them). */
+    public static ConfigSource stackFileWith(String stack, Map<String, String> overrides) {
+        var file = StackFiles.load(PROJECT_DIR, stack).source();
+        var values = new java.util.TreeMap<String, String>();
+        file.keys().forEach(k -> values.put(k, file.get(k).orElseThrow()));
+        values.putAll(overrides);
+        return ConfigSource.of(values);
     }
 
     private static Path fixtureProject() {
