@@ -61,23 +61,27 @@ public enum ConfigKey {
     BUDGET_STOP_ROLE_NAMES("budgetStopRoleNames", Type.ARRAY, "[]"),
     PROTECT("protect", Type.BOOLEAN, "false"),
     // Cost allocation
-    TAGS("tags", Type.OBJECT, "{}");
+    TAGS("tags", Type.OBJECT, "{}"),
+    // Fair share between groups (docs/shared-labs.md)
+    FAIR_SHARE("fairShare", Type.STRUCTURE, "{}");
 
     /** The project name, which is also the config namespace. */
     public static final String NAMESPACE = "genomics-batch";
 
     /**
      * Config types as Pulumi.yaml spells them (INTEGER_ARRAY: an array of integers); STRATEGY is a string naming an {@link AllocationStrategy}.
-     * OBJECT (a map of strings) cannot be declared in Pulumi.yaml: Pulumi's project schema takes string,
-     * integer, boolean and array only, so an OBJECT key is documented there in a comment and defaults here.
+     * OBJECT (a map of strings) and STRUCTURE (a mapping whose fields have types of their own: numbers, lists
+     * of mappings) cannot be declared in Pulumi.yaml: Pulumi's project schema takes string, integer, boolean and
+     * array only, so such a key is documented there in a comment and defaults here. A STRUCTURE key is read by
+     * a reader of its own, which knows its fields.
      */
     public enum Type {
         STRING("string"), INTEGER("integer"), BOOLEAN("boolean"), ARRAY("array"), STRATEGY("string"),
-        OBJECT("object"), INTEGER_ARRAY("array");
+        OBJECT("object"), INTEGER_ARRAY("array"), STRUCTURE("object");
 
         /** Whether Pulumi.yaml can declare a key of this type (Pulumi's project schema). */
         public boolean declarable() {
-            return this != OBJECT;
+            return this != OBJECT && this != STRUCTURE;
         }
 
         private final String yamlName;

@@ -80,6 +80,7 @@ public final class ConfigReader implements Lineup.Values {
                 case STRING -> raw(key);
                 case OBJECT -> map(key);
                 case INTEGER_ARRAY -> integers(key);
+                case STRUCTURE -> structure(key);
             }
         }
         var vpcId = raw(VPC_ID);
@@ -103,7 +104,8 @@ public final class ConfigReader implements Lineup.Values {
                 new Settings.Alerts(list(ALERT_EMAILS), Optional.of(raw(ALERT_TOPIC_ARN).trim()).filter(t -> !t.isEmpty()),
                         bool(BOOT_LOOP_STOP), integer(BOOT_LOOP_FAILURES)),
                 new Settings.Budget(integer(MONTHLY_BUDGET_USD), integers(BUDGET_ALERT_PERCENTS),
-                        integer(BUDGET_STOP_PERCENT), list(BUDGET_STOP_ROLE_NAMES)));
+                        integer(BUDGET_STOP_PERCENT), list(BUDGET_STOP_ROLE_NAMES)),
+                fairShare());
         // EventBridge and CloudWatch publish to a topic of their own region only.
         settings.alerts().topicArn().filter(AwsFormats::isSnsTopicArn).ifPresent(arn -> source.awsRegion()
                 .filter(region -> !region.equals(arn.split(":")[3]))
@@ -230,6 +232,22 @@ public final class ConfigReader implements Lineup.Values {
             values.add(element.getAsString());
         }
         return values;
+    }
+
+    /** A mapping with fields of their own types, read by the key's own reader. */
+    private Object structure(ConfigKey key) {
+        return switch (key) {
+            case FAIR_SHARE -> fairShare();
+            default -> throw new IllegalStateException(key + " has no reader");
+        };
+    }
+
+    @Override
+    public Settings.FairShare fairShare() {
+        var raw = raw(FAIR_SHARE);
+        var read = FairShareReader.read(raw);
+        return read.problem().isPresent() ? unreadable(FAIR_SHARE, raw, read.problem().get(), read.fairShare())
+                : read.fairShare();
     }
 
     /** A list of whole numbers, e.g. [80, 100]. */

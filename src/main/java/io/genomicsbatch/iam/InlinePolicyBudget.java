@@ -2,6 +2,7 @@ package io.genomicsbatch.iam;
 
 import io.genomicsbatch.config.ConfigKey;
 import io.genomicsbatch.config.ConfigProblem;
+import io.genomicsbatch.config.Lineup;
 import io.genomicsbatch.config.Settings;
 import io.genomicsbatch.logs.JobLogGroup;
 import io.genomicsbatch.queues.JobQueues;
@@ -23,11 +24,19 @@ public final class InlinePolicyBudget {
 
     private static final AwsAccount LONGEST = AwsAccount.longest();
 
-    /** The environment's queue ARNs in {@link AwsAccount#longest()}. */
+    /**
+     * The ARNs of the environment's queues that every submitter may use (not the fair-share queue, which its
+     * shares' policies grant), in {@link AwsAccount#longest()}.
+     */
     static List<String> longestQueueArns(String namePrefix, Settings.Environment settings) {
-        var batch = "arn:" + LONGEST.partition() + ":batch:" + LONGEST.region() + ":" + LONGEST.accountId()
-                + ":job-queue/";
-        return settings.queues().stream().map(q -> batch + JobQueues.queueName(namePrefix, q)).toList();
+        return settings.queues().stream().filter(Lineup::openToEverySubmitter)
+                .map(q -> longestQueueArn(namePrefix, q)).toList();
+    }
+
+    /** A queue's ARN in {@link AwsAccount#longest()}. */
+    static String longestQueueArn(String namePrefix, Settings.QueueSpec queue) {
+        return "arn:" + LONGEST.partition() + ":batch:" + LONGEST.region() + ":" + LONGEST.accountId()
+                + ":job-queue/" + JobQueues.queueName(namePrefix, queue);
     }
 
     /** Characters of the head-job role's inline policies (IAM does not count whitespace; these have none). */
