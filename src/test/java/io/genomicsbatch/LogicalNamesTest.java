@@ -7,6 +7,7 @@ import com.pulumi.test.TestOptions;
 import com.pulumi.test.internal.MockMonitor;
 import com.pulumi.test.internal.PulumiTestInternal;
 import io.genomicsbatch.config.ConfigSource;
+import io.genomicsbatch.iam.ShareSubmitterPolicies;
 import io.genomicsbatch.plan.PlannedResource;
 import io.genomicsbatch.plan.Recorder;
 import io.genomicsbatch.support.AwsAnswers;
@@ -61,6 +62,7 @@ class LogicalNamesTest {
             Map.entry("monthlyBudgetUsd", "5000"),
             Map.entry("budgetStopPercent", "120"),
             Map.entry("budgetStopRoleNames", "[\"ci-submitter\"]"),
+            Map.entry("fairShare", "{\"shares\":[{\"id\":\"labA\",\"weight\":1},{\"id\":\"core*\"}]}"),
             Map.entry("protect", "true"));
 
     static Recorder.Recording everything() {
@@ -95,7 +97,8 @@ class LogicalNamesTest {
                 .contains("genomics-batch-gpu", "genomics-batch-gpu-queue", "genomics-batch-gpu-host-launch-template",
                         "genomics-batch-spot-fleet-role", "genomics-batch-s3-gateway-endpoint",
                         "genomics-batch-job-role-data-kms-keys", "genomics-batch-head-job-role-data-kms-keys",
-                        "genomics-batch-alerts", "genomics-batch-dashboard", "genomics-batch-boot-loop-stop");
+                        "genomics-batch-alerts", "genomics-batch-dashboard", "genomics-batch-boot-loop-stop",
+                        "genomics-batch-fair-share", "genomics-batch-shared");
     }
 
     /**
@@ -175,7 +178,12 @@ class LogicalNamesTest {
             List.of("aws:iam/policy:Policy", "genomics-batch-budget-stop-policy"),
             List.of("aws:iam/role:Role", "genomics-batch-budget-stop-role"),
             List.of("aws:iam/rolePolicy:RolePolicy", "genomics-batch-budget-stop-role-attach"),
-            List.of("aws:budgets/budgetAction:BudgetAction", "genomics-batch-budget-stop"));
+            List.of("aws:budgets/budgetAction:BudgetAction", "genomics-batch-budget-stop"),
+            // fair share (fairShare): the policy, its queue, and one submitter policy per share, named by its id
+            List.of("aws:batch/schedulingPolicy:SchedulingPolicy", "genomics-batch-fair-share"),
+            List.of(QUEUE, "genomics-batch-shared"),
+            List.of("aws:iam/policy:Policy", ShareSubmitterPolicies.logicalName("genomics-batch-share-submitter", "labA")),
+            List.of("aws:iam/policy:Policy", ShareSubmitterPolicies.logicalName("genomics-batch-share-submitter", "core*")));
 
     @Test
     void everyEarlierNameIsStillRegisteredOrAnAliasOfTheSameType() {

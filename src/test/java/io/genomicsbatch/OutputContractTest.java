@@ -62,7 +62,8 @@ class OutputContractTest {
     void theGpuEnvironmentAndAWorkDirectoryAddTheConditionalOutputs() {
         var outputs = TestStacks.succeeded(TestStacks.run("dev", Map.of("gpuMaxVcpus", "64",
                 "dataBucketNames", "[\"acme-reads\",\"acme-work\"]", "workDirectory", "s3://acme-work/runs/",
-                "alertTopicArn", "arn:aws:sns:us-east-1:123456789012:lab-alerts"))).outputs();
+                "alertTopicArn", "arn:aws:sns:us-east-1:123456789012:lab-alerts",
+                "fairShare", "{\"shares\":[{\"id\":\"labA\"}]}"))).outputs();
         assertThat(outputs.keySet()).containsExactlyElementsOf(names(true));
         assertTypes(outputs);
         // As the engine configs use it: the trailing '/' dropped.
@@ -71,6 +72,10 @@ class OutputContractTest {
         assertThat(outputs).containsEntry("alertTopicArn", "arn:aws:sns:us-east-1:123456789012:lab-alerts");
         assertThat(TestStacks.succeeded(TestStacks.run("dev", Map.of("gpuMaxVcpus", "64"))).outputs())
                 .doesNotContainKey("workDirectory").containsKey("gpuJobQueueArn");
+        // Fair share: one submitter policy per share, by its identifier.
+        var shares = (Map<?, ?>) outputs.get("shareSubmitterPolicyArns");
+        assertThat(shares.keySet()).isEqualTo(java.util.Set.of("labA"));
+        assertThat((String) shares.get("labA")).startsWith("arn:aws:iam::");
     }
 
     @Test
@@ -84,7 +89,7 @@ class OutputContractTest {
             var spec = EnvironmentOutputs.CONTRACT.stream().filter(s -> s.name().equals(m.group(1))).findFirst()
                     .orElseThrow();
             assertThat(m.group(2).trim()).as(spec.name()).isEqualTo(spec.type() == List.class
-                    ? "list of strings" : "string");
+                    ? "list of strings" : spec.type() == Map.class ? "map of strings" : "string");
             spec.onlyWhen().ifPresentOrElse(
                     when -> assertThat(m.group(3)).as(spec.name()).contains("(" + when + ")"),
                     () -> assertThat(m.group(3)).as(spec.name()).doesNotContain("(only when"));
