@@ -164,10 +164,11 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
                 settings.logRetentionDays(), settings.protect(), tags, this));
         var headJobRole = HeadJobRole.create(new HeadJobRole.Props(name + "-head-job-role", args.namePrefix(),
                 settings.data(), account, Output.all(submitQueueArns), iam.jobRole().arn(), logGroupName,
-                settings.protect(), tags, this));
+                settings.protect(), tags, this, fairShare.isPresent()));
         var submitterPolicy = SubmitterPolicy.create(new SubmitterPolicy.Props(name + "-submitter-policy",
                 args.namePrefix(), settings.data(), account, Output.all(submitQueueArns),
-                Output.all(iam.jobRole().arn(), headJobRole.arn()), logGroupName, settings.protect(), tags, this));
+                Output.all(iam.jobRole().arn(), headJobRole.arn()), logGroupName, settings.protect(), tags, this,
+                fairShare.isPresent()));
         var sharedQueue = Optional.ofNullable(queues.get(Lineup.SHARED_QUEUE)).filter(q -> fairShare.isPresent());
         sharedQueue.ifPresent(queue -> values.put("shareSubmitterPolicyArns", shareSubmitterPolicyArns(
                 ShareSubmitterPolicies.create(new ShareSubmitterPolicies.Props(name + "-share-submitter",

@@ -42,7 +42,7 @@ public final class InlinePolicyBudget {
     /** Characters of the head-job role's inline policies (IAM does not count whitespace; these have none). */
     static int headJobRoleCharacters(String namePrefix, Settings.Environment settings) {
         var total = HeadJobRole.batchPolicy(LONGEST, namePrefix, longestQueueArns(namePrefix, settings),
-                LONGEST.longestRoleArn(), JobLogGroup.groupName(namePrefix)).length();
+                LONGEST.longestRoleArn(), JobLogGroup.groupName(namePrefix), settings.fairShare().enabled()).length();
         for (var policy : DataAccessPolicies.policies(LONGEST.partition(), settings.data()).values()) {
             total += policy.length();
         }

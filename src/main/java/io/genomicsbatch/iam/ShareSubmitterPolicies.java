@@ -13,11 +13,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One customer-managed policy per fair share: {@code batch:SubmitJob} on the shared queue, only with that
- * share's identifier ({@code batch:ShareIdentifier}; a prefix share {@code lab*}, any identifier starting
- * with {@code lab}). Attached with the {@link SubmitterPolicy}, which grants everything else a run needs but
- * not the shared queue, it lets a group submit there as itself and as no other group. A request without an
- * identifier has no value for the key, so no condition matches it.
+ * One customer-managed policy per fair share: {@code batch:SubmitJob} on the shared queue, and on jobs only
+ * with that share's identifier ({@code batch:ShareIdentifier}; a prefix share {@code lab*}, any identifier
+ * starting with {@code lab}). AWS evaluates that key when it authorizes the job resource of SubmitJob (the
+ * Service Authorization Reference lists it there, not on the queue), so the job is where the identifier is
+ * checked; on the queue it is checked too where AWS provides it ({@code ...IfExists}). Attached with the
+ * {@link SubmitterPolicy}, which grants everything else a run needs but not the shared queue, and jobs only
+ * without an identifier, it lets a group submit there as itself and as no other group.
  */
 public final class ShareSubmitterPolicies {
     private ShareSubmitterPolicies() {
@@ -51,13 +53,19 @@ public final class ShareSubmitterPolicies {
         return policies;
     }
 
+    /** The request's share identifier, as SubmitJob gives it to IAM. */
+    public static final String CONDITION_KEY = "batch:ShareIdentifier";
+
     static String document(String sharedQueueArn, Settings.FairShare.Share share) {
-        var statement = PolicyDocuments.allow("SubmitToTheSharedQueueAsThisShareOnly", List.of("batch:SubmitJob"),
-                List.of(sharedQueueArn));
+        var jobs = sharedQueueArn.substring(0, sharedQueueArn.indexOf(":job-queue/")) + ":job/*";
         // Identifiers are letters and digits, so '*' is the only wildcard StringLike sees, and only a prefix's.
-        statement.put("Condition", Map.of(share.prefix() ? "StringLike" : "StringEquals",
-                Map.of("batch:ShareIdentifier", share.id())));
-        return PolicyDocuments.document(List.of(statement));
+        var operator = share.prefix() ? "StringLike" : "StringEquals";
+        var queue = PolicyDocuments.allow("SubmitToTheSharedQueue", List.of("batch:SubmitJob"),
+                List.of(sharedQueueArn));
+        queue.put("Condition", Map.of(operator + "IfExists", Map.of(CONDITION_KEY, share.id())));
+        var job = PolicyDocuments.allow("SubmitJobsAsThisShareOnly", List.of("batch:SubmitJob"), List.of(jobs));
+        job.put("Condition", Map.of(operator, Map.of(CONDITION_KEY, share.id())));
+        return PolicyDocuments.document(List.of(queue, job));
     }
 
     /**

@@ -64,7 +64,9 @@ class IamExportTest {
             // The raw reads first (as prod lists them), work in a legacy-named bucket under a prefix with '*'
             // (a character, not a wildcard), and the GPU queue.
             new Variant("dev-work", "dev", Map.of("dataBucketNames", "[\"acme-raw-reads\",\"Legacy_Work\"]",
-                    "workDirectory", "s3://Legacy_Work/team*a/runs", "gpuMaxVcpus", "8")));
+                    "workDirectory", "s3://Legacy_Work/team*a/runs", "gpuMaxVcpus", "8")),
+            // Fair share: two labs and a prefix share, each with its submitter policy, beside the shared queue.
+            new Variant("shared-labs", "shared-labs", Map.of()));
 
     @Test
     @SuppressWarnings("unchecked")

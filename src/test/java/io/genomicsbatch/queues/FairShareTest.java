@@ -91,12 +91,16 @@ class FairShareTest {
         var with = succeeded(run(sharedLabs(Map.of())));
         var without = succeeded(run(sharedLabs(Map.of("fairShare", ""))));
         var added = List.of("genomics-batch-fair-share", "genomics-batch-shared");
+        // Jobs only without a share identifier (the next test): the two policies every group shares.
+        var narrowed = List.of("genomics-batch-head-job-role-batch", "genomics-batch-submitter-policy");
         var before = without.resources().stream().collect(Collectors.toMap(PlannedResource::name, r -> r));
         for (var resource : with.resources()) {
             if (added.contains(resource.name()) || resource.name().startsWith("genomics-batch-share-submitter-")) {
                 assertThat(before).as(resource.name()).doesNotContainKey(resource.name());
+            } else if (narrowed.contains(resource.name())) {
+                assertThat(resource).as(resource.name()).isNotEqualTo(before.get(resource.name()));
             } else if (!resource.name().equals("genomics-batch")) {
-                // Queues, roles and the submitter policy alike: the shared queue is in none of them.
+                // The existing queues byte for byte, the compute environments, the roles, everything else.
                 assertThat(resource).as(resource.name()).isEqualTo(before.get(resource.name()));
             }
         }
@@ -121,27 +125,42 @@ class FairShareTest {
         assertThat(String.valueOf(input(resource(r, "genomics-batch-budget-stop-policy"), "policy")))
                 .contains(defaultArn, sharedArn);
 
-        var policies = Map.of("labA", "StringEquals", "labB", "StringEquals", "core*", "StringLike");
+        // Every submitter's jobs: only without a share identifier (AWS checks it on the job, not the queue).
+        for (var name : List.of("genomics-batch-head-job-role-batch", "genomics-batch-submitter-policy")) {
+            var bySid = statements(input(resource(r, name), "policy"));
+            assertThat(bySid.get("SubmitToThisEnvironmentsQueues").toString()).as(name).doesNotContain(":job/*");
+            assertThat(bySid.get("SubmitJobsWithoutAShareIdentifier").toString()).as(name).isEqualTo(
+                    "{\"Sid\":\"SubmitJobsWithoutAShareIdentifier\",\"Effect\":\"Allow\",\"Action\":[\"batch:SubmitJob\"],"
+                            + "\"Resource\":[\"arn:aws:batch:us-east-1:123456789012:job/*\"],"
+                            + "\"Condition\":{\"Null\":{\"batch:ShareIdentifier\":\"true\"}}}");
+        }
+
+        var operators = Map.of("labA", "StringEquals", "labB", "StringEquals", "core*", "StringLike");
         var arns = (Map<?, ?>) r.outputs().get("shareSubmitterPolicyArns");
-        assertThat(arns.keySet()).isEqualTo(policies.keySet());
-        policies.forEach((id, operator) -> {
+        assertThat(arns.keySet()).isEqualTo(operators.keySet());
+        operators.forEach((id, operator) -> {
             var name = io.genomicsbatch.iam.ShareSubmitterPolicies.logicalName("genomics-batch-share-submitter", id);
             var policy = resource(r, name);
             assertThat(arns.get(id)).isEqualTo(arn(IAM_POLICY, name));
             assertThat(String.valueOf(input(policy, "description"))).endsWith("as share " + id + " only");
-            var statement = JsonParser.parseString(String.valueOf(input(policy, "policy"))).getAsJsonObject()
-                    .getAsJsonArray("Statement");
-            assertThat(statement).hasSize(1);
-            var only = statement.get(0).getAsJsonObject();
-            assertThat(only.get("Effect").getAsString()).isEqualTo("Allow");
-            assertThat(only.getAsJsonArray("Action").asList()).extracting(e -> e.getAsString())
-                    .containsExactly("batch:SubmitJob");
-            assertThat(only.getAsJsonArray("Resource").asList()).extracting(e -> e.getAsString())
-                    .containsExactly(sharedArn);
-            assertThat(only.getAsJsonObject("Condition").keySet()).containsExactly(operator);
-            assertThat(only.getAsJsonObject("Condition").getAsJsonObject(operator).get("batch:ShareIdentifier")
-                    .getAsString()).isEqualTo(id);
+            var bySid = statements(input(policy, "policy"));
+            assertThat(bySid.keySet()).containsExactly("SubmitToTheSharedQueue", "SubmitJobsAsThisShareOnly");
+            assertThat(bySid.get("SubmitToTheSharedQueue").toString()).isEqualTo("{\"Sid\":\"SubmitToTheSharedQueue\","
+                    + "\"Effect\":\"Allow\",\"Action\":[\"batch:SubmitJob\"],\"Resource\":[\"" + sharedArn + "\"],"
+                    + "\"Condition\":{\"" + operator + "IfExists\":{\"batch:ShareIdentifier\":\"" + id + "\"}}}");
+            assertThat(bySid.get("SubmitJobsAsThisShareOnly").toString()).isEqualTo("{\"Sid\":\"SubmitJobsAsThisShareOnly\","
+                    + "\"Effect\":\"Allow\",\"Action\":[\"batch:SubmitJob\"],"
+                    + "\"Resource\":[\"arn:aws:batch:us-east-1:123456789012:job/*\"],"
+                    + "\"Condition\":{\"" + operator + "\":{\"batch:ShareIdentifier\":\"" + id + "\"}}}");
         });
+    }
+
+    /** A policy document's statements by Sid, in order. */
+    static Map<String, com.google.gson.JsonElement> statements(Object policy) {
+        var bySid = new java.util.LinkedHashMap<String, com.google.gson.JsonElement>();
+        JsonParser.parseString(String.valueOf(policy)).getAsJsonObject().getAsJsonArray("Statement")
+                .forEach(st -> bySid.put(st.getAsJsonObject().get("Sid").getAsString(), st));
+        return bySid;
     }
 
     @Test
