@@ -192,14 +192,14 @@ function engineScenarios(env) {
   }
   s.push(trust(env, HEAD_JOB_ROLE, 'ecs-tasks.amazonaws.com', env.account, 'Allowed'))
   s.push(trust(env, HEAD_JOB_ROLE, 'ecs-tasks.amazonaws.com', OTHER_ACCOUNT, 'Denied'))
-  for (const queue of Object.values(env.queues)) {
+  for (const queue of openQueues(env)) {
     s.push(call(env, HEAD_JOB_ROLE, 'batch:SubmitJob', queue.arn, 'Allowed'))
   }
   // Another environment's queue in this account, and a queue of this name in another account.
   const sibling = env.stack.startsWith('prod') ? 'dev' : 'prod'
   s.push(call(env, HEAD_JOB_ROLE, 'batch:SubmitJob',
     `arn:aws:batch:${env.region}:${env.account}:job-queue/genomics-batch-${sibling}-default`, 'Denied'))
-  const ours = Object.values(env.queues)[0]
+  const ours = openQueues(env)[0]
   s.push(call(env, HEAD_JOB_ROLE, 'batch:SubmitJob', ours.arn.replace(`:${env.account}:`, `:${OTHER_ACCOUNT}:`), 'Denied',
     { resourceAccount: OTHER_ACCOUNT }))
   // What Nextflow documents for a head job inside Batch (shared/docs/workflow-engines.md). Describe and
@@ -239,13 +239,13 @@ function submitterScenarios(env) {
   const s = []
   const batch = `arn:aws:batch:${env.region}:${env.account}:`
   const ours = env.outputs.jobLogGroupName.replace('/aws/batch/', '')
-  for (const queue of Object.values(env.queues)) {
+  for (const queue of openQueues(env)) {
     s.push(call(env, SUBMITTER, 'batch:SubmitJob', queue.arn, 'Allowed', { note: queue.name }))
   }
   const sibling = env.stack.startsWith('prod') ? 'dev' : 'prod'
   s.push(call(env, SUBMITTER, 'batch:SubmitJob', `${batch}job-queue/genomics-batch-${sibling}-default`, 'Denied',
     { note: "another environment's queue" }))
-  const first = Object.values(env.queues)[0]
+  const first = openQueues(env)[0]
   s.push(call(env, SUBMITTER, 'batch:SubmitJob', first.arn.replace(`:${env.account}:`, `:${OTHER_ACCOUNT}:`), 'Denied',
     { resourceAccount: OTHER_ACCOUNT, note: 'a queue of this name in another account' }))
   // Job definitions as each engine names them, and ours; any other name is refused.
@@ -458,6 +458,89 @@ function boundaryPolicy(arn) {
 /** Principals the budget stop applies to, as they are once AWS Budgets attached its policy. */
 const STOPPED_HEAD_JOB_ROLE = 'genomics-batch-head-job-role+budget-stop'
 const ANYTHING_GOES_STOPPED = 'allow-everything+budget-stop'
+
+/** The queues every submitter and the head-job role may use: all but the fair-share queue (fairShare). */
+function openQueues(env) {
+  return Object.values(env.queues).filter((q) => q.arn !== env.outputs.sharedJobQueueArn)
+}
+
+/** A principal of a share's group: the submitter policy and that share's policy (fairShare), nothing else. */
+const shareGroup = (id) => `group-${id.replace('*', '-prefix')}`
+
+/**
+ * Fair share (issue 20). SubmitJob is authorized on the job queue and on the job, and AWS gives
+ * batch:ShareIdentifier to the job's authorization only (the Service Authorization Reference, as the
+ * simulator's data has it), so a submission is judged on both: each share's policy, beside the submitter
+ * policy, lets its group submit to the fair-share queue with its identifier (a prefix share: any identifier
+ * starting with the prefix) and with no other; the submitter policy alone and the head-job role (one role for
+ * every group) may not submit there at all. Without an identifier IAM cannot refuse: the job does not name its
+ * queue, and the submitter policy allows jobs without one (on the other queues); AWS Batch itself refuses such a
+ * job on a fair-share queue.
+ */
+function fairShareScenarios(env) {
+  const s = []
+  const queue = env.outputs.sharedJobQueueArn
+  const shares = env.outputs.shareSubmitterPolicyArns
+  if (!queue || !shares) {
+    return s
+  }
+  const ids = Object.keys(shares)
+  const job = `arn:aws:batch:${env.region}:${env.account}:job/4d3c2b1a-0000-4000-8000-123456789abc`
+  const submit = (role, shareIdentifier, expect, note, target = queue) => ({
+    ...call(env, role, 'batch:SubmitJob', target, expect, { note }),
+    resources: [target, job],
+    context: shareIdentifier === null ? {} : { 'batch:ShareIdentifier': shareIdentifier }
+  })
+  // An identifier a job of this share carries: itself, or one under its prefix.
+  const carried = (id) => (id.endsWith('*') ? `${id.slice(0, -1)}Member1` : id)
+  for (const id of ids) {
+    const group = shareGroup(id)
+    s.push(submit(group, carried(id), 'Allowed', `its own share ${carried(id)}`))
+    for (const other of ids.filter((o) => o !== id)) {
+      s.push(submit(group, carried(other), 'Denied', `another group's share ${carried(other)}`))
+    }
+    s.push(submit(group, `not${carried(id)}`, 'Denied', 'a share no policy names'))
+    if (id.endsWith('*')) {
+      s.push(submit(group, id.slice(0, -2) || 'x', 'Denied', 'shorter than the prefix'))
+    }
+    s.push(submit(group, null, 'Allowed', 'without an identifier: IAM cannot refuse it, AWS Batch does'))
+    // The rest of a run comes from the submitter policy: the other queues, without an identifier (and never
+    // with another group's).
+    s.push(submit(group, null, 'Allowed', 'an ordinary queue', openQueues(env)[0].arn))
+    const another = ids.find((o) => o !== id)
+    if (another) {
+      s.push(submit(group, carried(another), 'Denied', `an ordinary queue as ${carried(another)}`, openQueues(env)[0].arn))
+    }
+  }
+  for (const role of [SUBMITTER, HEAD_JOB_ROLE]) {
+    s.push(submit(role, carried(ids[0]), 'Denied', `${carried(ids[0])}, without a share's policy`))
+    s.push(submit(role, null, 'Denied', "without an identifier, without a share's policy"))
+  }
+  return s
+}
+
+/** One principal per share (fairShare), with the submitter policy and that share's policy. */
+function withShareGroups(env) {
+  const shares = env.outputs?.shareSubmitterPolicyArns
+  const submitter = env.policies?.[SUBMITTER_POLICY]
+  if (!shares || !submitter) {
+    return env
+  }
+  const byArn = Object.fromEntries(Object.entries(env.policies).map(([name, p]) => [p.arn, { name, policy: p.policy }]))
+  const roles = { ...env.roles }
+  for (const [id, arn] of Object.entries(shares)) {
+    if (!byArn[arn]) {
+      throw new Error(`share ${id}: no customer-managed policy ${arn} in the export`)
+    }
+    roles[shareGroup(id)] = {
+      arn: `arn:aws:iam::${env.account}:role/${shareGroup(id)}`,
+      inlinePolicies: [],
+      customerManagedPolicies: [{ name: SUBMITTER_POLICY, policy: submitter.policy }, byArn[arn]],
+      managedPolicyArns: []
+    }
+  }
+  return { ...env, roles }
+}
 
 function withBudgetStop(env) {
   const stop = env.budgetStop
@@ -679,6 +762,16 @@ async function evaluate(env, scenario) {
   if (scenario.missing) {
     return { got: scenario.missing }
   }
+  if (scenario.resources) {
+    // One request authorized on several resources (SubmitJob: the queue and the job): allowed if each is.
+    for (const resource of scenario.resources) {
+      const { got } = await evaluate(env, { ...scenario, resources: undefined, resource })
+      if (got !== 'Allowed') {
+        return { got }
+      }
+    }
+    return { got: 'Allowed' }
+  }
   const role = env.roles[scenario.role]
   if (!role) {
     return { got: `no role ${scenario.role} registered` }
@@ -723,7 +816,8 @@ function boundaryOf(role, scenario) {
 }
 
 function describe(scenario) {
-  const who = scenario.trustedBy ? `${scenario.trustedBy} ${scenario.action} ${scenario.role}` : `${scenario.role} ${scenario.action} ${scenario.resource}`
+  const target = scenario.resources ? scenario.resources.join(' and ') : scenario.resource
+  const who = scenario.trustedBy ? `${scenario.trustedBy} ${scenario.action} ${scenario.role}` : `${scenario.role} ${scenario.action} ${target}`
   const verb = scenario.expect === 'Allowed' ? 'may' : 'may not'
   return `${verb}: ${who}${scenario.note ? ` (${scenario.note})` : ''}`
 }
@@ -737,10 +831,10 @@ if (files.length === 0) {
 let passed = 0
 let failed = 0
 for (const file of files) {
-  const env = withBudgetStop(withSubmitter(JSON.parse(readFileSync(join(dir, file), 'utf8'))))
+  const env = withShareGroups(withBudgetStop(withSubmitter(JSON.parse(readFileSync(join(dir, file), 'utf8')))))
   const scenarios = [...currentScenarios(env), ...engineScenarios(env), ...storageScenarios(env), ...submitterScenarios(env),
     ...bootLoopScenarios(env), ...budgetStopScenarios(env), ...registryCacheScenarios(env),
-    ...boundaryScenarios(env)]
+    ...boundaryScenarios(env), ...fairShareScenarios(env)]
   for (const scenario of scenarios) {
     let got
     try {

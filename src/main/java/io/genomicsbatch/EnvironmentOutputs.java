@@ -25,22 +25,27 @@ public final class EnvironmentOutputs {
     }
 
     private static final String GPU = "only when gpuMaxVcpus > 0";
+    private static final String FAIR_SHARE = "only when fairShare is set";
 
     public static final List<Spec> CONTRACT = List.of(
             always("defaultJobQueueArn"),
             always("highPriorityJobQueueArn"),
             always("headJobQueueArn"),
             when("gpuJobQueueArn", GPU),
+            when("sharedJobQueueArn", FAIR_SHARE),
             always("defaultJobQueueName"),
             always("highPriorityJobQueueName"),
             always("headJobQueueName"),
             when("gpuJobQueueName", GPU),
+            when("sharedJobQueueName", FAIR_SHARE),
             always("spotComputeEnvironmentArn"),
             always("onDemandComputeEnvironmentArn"),
             when("gpuComputeEnvironmentArn", GPU),
+            when("fairSharePolicyArn", FAIR_SHARE),
             always("jobRoleArn"),
             always("headJobRoleArn"),
             always("submitterPolicyArn"),
+            new Spec("shareSubmitterPolicyArns", Map.class, Optional.of(FAIR_SHARE)),
             always("instanceRoleArn"),
             always("instanceProfileArn"),
             always("launchTemplateId"),
@@ -56,6 +61,7 @@ public final class EnvironmentOutputs {
             always("nextflowConfig"),
             always("cromwellBackendConfig"),
             always("snakemakeArgs"),
+            when("nextflowFairShareConfig", FAIR_SHARE),
             when("alertTopicArn", "only when alertEmails or alertTopicArn is set"),
             new Spec(EnvironmentOutputs.GROUPS, Map.class, Optional.of("only when groups is set")),
             new Spec(io.genomicsbatch.iam.BroughtRole.OUTPUT, Map.class,

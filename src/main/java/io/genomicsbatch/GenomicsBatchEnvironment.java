@@ -27,6 +27,10 @@ import io.genomicsbatch.network.HostSecurityGroup;
 import io.genomicsbatch.network.PrivateEndpoints;
 import io.genomicsbatch.network.S3GatewayEndpoint;
 import io.genomicsbatch.engines.EngineConfigs;
+import io.genomicsbatch.engines.FairShareQueue;
+import io.genomicsbatch.iam.ShareSubmitterPolicies;
+import io.genomicsbatch.queues.FairSharePolicy;
+import com.pulumi.aws.batch.SchedulingPolicy;
 import io.genomicsbatch.engines.EngineInputs;
 import io.genomicsbatch.iam.AwsAccount;
 import io.genomicsbatch.iam.HeadJobRole;
@@ -186,22 +190,33 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
                 values.put(EnvironmentOutputs.computeEnvironmentArn(spec.name()), ce.arn());
             }
         }
+        // Fair share (fairShare): a scheduling policy for the shared queue only; the other queues stay FIFO.
+        var fairShare = Optional.of(settings.fairShare()).filter(Settings.FairShare::enabled)
+                .map(f -> FairSharePolicy.create(new FairSharePolicy.Props(name + "-fair-share", args.namePrefix(),
+                        f, tags, settings.protect(), this)));
+        fairShare.ifPresent(policy -> values.put("fairSharePolicyArn", policy.arn()));
         var queueArns = new java.util.ArrayList<Output<String>>();
+        // Every submitter's queues: not the fair-share queue, which only its shares' policies open.
+        var submitQueueArns = new java.util.ArrayList<Output<String>>();
         var queues = new LinkedHashMap<String, com.pulumi.aws.batch.JobQueue>();
         for (var spec : settings.queues()) {
             var group = groups.bySpecName(spec.name());
             var logical = group.map(g -> new LogicalName(groupLogicalName(name, GroupResource.QUEUE, g), List.of()))
                     .orElseGet(() -> queueLogicalName(name, spec, environments.keySet()));
+            var open = Lineup.openToEverySubmitter(spec);
             var queue = JobQueues.create(new JobQueues.Props(logical.name(), logical.aliases(),
                     JobQueues.queueName(args.namePrefix(), spec), spec,
                     spec.computeEnvironments().stream().map(environments::get).toList(),
                     settings.runnableTimeoutMinutes(), group.map(g -> groupTags(tags, g)).orElse(tags),
-                    settings.protect(), this));
+                    settings.protect(), this, open ? Optional.empty() : fairShare.map(SchedulingPolicy::arn)));
             if (group.isEmpty()) {
                 values.put(EnvironmentOutputs.queueArn(spec.name()), queue.arn());
                 values.put(EnvironmentOutputs.queueName(spec.name()), queue.name());
             }
             queueArns.add(queue.arn());
+            if (open) {
+                submitQueueArns.add(queue.arn());
+            }
             queues.put(spec.name(), queue);
         }
 
@@ -210,15 +225,22 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
                 settings.logRetentionDays(), settings.protect(), tags, this));
         // A brought head-job role's policy is handed to people before the queues exist: AWS's ARN format names them.
         var headJobQueueArns = settings.iam().headJobRoleArn().isPresent()
-                ? account.applyValue(a -> JobQueues.queueArns(a, args.namePrefix(), settings.queues()))
-                : Output.all(queueArns);
+                ? account.applyValue(a -> JobQueues.queueArns(a, args.namePrefix(), settings.queues().stream()
+                        .filter(Lineup::openToEverySubmitter).toList()))
+                : Output.all(submitQueueArns);
         var headJobRole = HeadJobRole.create(new HeadJobRole.Props(name + "-head-job-role", args.namePrefix(),
                 settings.data(), account, headJobQueueArns, iam.jobRoleArn(), logGroupName, settings.iam(),
-                settings.protect(), tags, this));
+                settings.protect(), tags, this, fairShare.isPresent()));
         headJobRole.brought().ifPresent(brought::add);
         var submitterPolicy = SubmitterPolicy.create(new SubmitterPolicy.Props(name + "-submitter-policy",
-                args.namePrefix(), settings.data(), account, Output.all(queueArns),
-                Output.all(iam.jobRoleArn(), headJobRole.arn()), logGroupName, settings.protect(), tags, this));
+                args.namePrefix(), settings.data(), account, Output.all(submitQueueArns),
+                Output.all(iam.jobRoleArn(), headJobRole.arn()), logGroupName, settings.protect(), tags, this,
+                fairShare.isPresent()));
+        var sharedQueue = Optional.ofNullable(queues.get(Lineup.SHARED_QUEUE)).filter(q -> fairShare.isPresent());
+        sharedQueue.ifPresent(queue -> values.put("shareSubmitterPolicyArns", shareSubmitterPolicyArns(
+                ShareSubmitterPolicies.create(new ShareSubmitterPolicies.Props(name + "-share-submitter",
+                        args.namePrefix(), settings.fairShare().shares(), queue.arn(), settings.protect(), tags,
+                        this)))));
 
         // Alerts and the boot-loop stop: only what the settings ask for (nothing by default).
         var headJobQueue = queues.get(Lineup.HEAD_JOB_QUEUE);
@@ -226,15 +248,8 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
                 .map(e -> e.getValue().arn()).toList();
         var alertQueues = Output.tuple(headJobQueue.arn(), Output.all(taskQueues))
                 .applyValue(t -> new AlertRule.Queues(t.t1, t.t2));
-        var environmentArns = Output.all(environments.values().stream().map(ComputeEnvironment::arn).toList())
-                .applyValue(arns -> {
-                    var byName = new LinkedHashMap<String, String>();
-                    var names = List.copyOf(environments.keySet());
-                    for (var i = 0; i < arns.size(); i++) {
-                        byName.put(names.get(i), arns.get(i));
-                    }
-                    return (Map<String, String>) byName;
-                });
+        var environmentArns = byKey(List.copyOf(environments.keySet()),
+                environments.values().stream().map(ComputeEnvironment::arn).toList());
         var topic = EnvironmentAlerts.create(new EnvironmentAlerts.Props(name, args.namePrefix(), settings.alerts(),
                 alertQueues, environmentArns, args.namePrefix(), account, settings.iam(), tags, settings.protect(),
                 this));
@@ -265,17 +280,39 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
             values.put(BroughtRole.OUTPUT, BroughtRole.output(brought));
         }
         var nextflowRegistry = registryCache.flatMap(PullThroughCache.Built::nextflowRegistry);
-        var engineConfigs = engineInputs(args.namePrefix(), settings, account, queues, iam.jobRoleArn(),
-                logGroup.name(), nextflowRegistry).applyValue(EngineConfigs::byOutputName);
+        var engineInputs = engineInputs(args.namePrefix(), settings, account, queues, iam.jobRoleArn(),
+                logGroup.name(), nextflowRegistry);
+        var engineConfigs = engineInputs.applyValue(EngineConfigs::byOutputName);
         for (var output : EngineConfigs.OUTPUT_NAMES) {
             values.put(output, engineConfigs.applyValue(configs -> configs.get(output)));
         }
+        var shareIdentifiers = settings.fairShare().shares().stream().map(Settings.FairShare.Share::id).toList();
+        sharedQueue.ifPresent(queue -> values.put(EngineConfigs.NEXTFLOW_FAIR_SHARE_OUTPUT,
+                Output.tuple(engineInputs, queue.arn()).applyValue(t -> EngineConfigs.nextflowFairShareConfig(t.t1,
+                        new FairShareQueue(t.t2, shareIdentifiers)))));
         if (groups.enabled()) {
             values.put(EnvironmentOutputs.GROUPS, groupOutputs(args.namePrefix(), settings, account, queues,
                     environments, iam.jobRoleArn(), logGroup.name(), nextflowRegistry));
         }
         outputs = EnvironmentOutputs.ordered(values);
         registerOutputs(outputs);
+    }
+
+    /** Each share's submitter policy ARN by its identifier, in the order of the shares. */
+    private static Output<Map<String, String>> shareSubmitterPolicyArns(Map<String, com.pulumi.aws.iam.Policy> policies) {
+        return byKey(List.copyOf(policies.keySet()),
+                policies.values().stream().map(com.pulumi.aws.iam.Policy::arn).toList());
+    }
+
+    /** The values by their keys, in order, once all are known. */
+    private static Output<Map<String, String>> byKey(List<String> keys, List<Output<String>> values) {
+        return Output.all(values).applyValue(resolved -> {
+            var byKey = new LinkedHashMap<String, String>();
+            for (var i = 0; i < keys.size(); i++) {
+                byKey.put(keys.get(i), resolved.get(i));
+            }
+            return (Map<String, String>) byKey;
+        });
     }
 
     /** The outputs by their stack output names, in the order of {@link EnvironmentOutputs#CONTRACT}. */

@@ -7,6 +7,7 @@ import com.pulumi.test.TestOptions;
 import com.pulumi.test.internal.MockMonitor;
 import com.pulumi.test.internal.PulumiTestInternal;
 import io.genomicsbatch.config.ConfigSource;
+import io.genomicsbatch.iam.ShareSubmitterPolicies;
 import io.genomicsbatch.plan.PlannedResource;
 import io.genomicsbatch.plan.Recorder;
 import io.genomicsbatch.support.AwsAnswers;
@@ -71,7 +72,8 @@ class LogicalNamesTest {
                     + "\"gb-everything/ecr-public\"},{\"upstream\":\"docker-hub\",\"prefix\":\"gb-everything/docker-hub\","
                     + "\"credentialArn\":\"arn:aws:secretsmanager:us-east-1:123456789012:secret:ecr-pullthroughcache/hub\"}]"),
             Map.entry("groups", "[{\"name\":\"lab1\",\"maxVcpus\":32},{\"name\":\"queue-lab1\",\"maxVcpus\":8,"
-                    + "\"spot\":false}]"));
+                    + "\"spot\":false}]"),
+            Map.entry("fairShare", "{\"shares\":[{\"id\":\"labA\",\"weight\":1},{\"id\":\"core*\"}]}"));
 
     static Recorder.Recording everything() {
         return succeeded(run("everything", ConfigSource.of(EVERYTHING), new AwsAnswers(Map.of(PROD_VPC, PROD_SUBNETS))));
@@ -109,7 +111,8 @@ class LogicalNamesTest {
                         "genomics-batch-endpoint-security-group", "genomics-batch-ecr-dkr-endpoint",
                         "genomics-batch-registry-cache-docker-hub-template", "genomics-batch-registry-cache-template-role",
                         "genomics-batch-group-environment-lab1", "genomics-batch-group-queue-lab1",
-                        "genomics-batch-group-launch-template-lab1");
+                        "genomics-batch-group-launch-template-lab1",
+                        "genomics-batch-fair-share", "genomics-batch-shared");
     }
 
     /**
@@ -221,7 +224,12 @@ class LogicalNamesTest {
             List.of("aws:ec2/launchTemplate:LaunchTemplate", "genomics-batch-group-launch-template-lab1"),
             List.of(CE, "genomics-batch-group-environment-queue-lab1"),
             List.of(QUEUE, "genomics-batch-group-queue-queue-lab1"),
-            List.of("aws:ec2/launchTemplate:LaunchTemplate", "genomics-batch-group-launch-template-queue-lab1"));
+            List.of("aws:ec2/launchTemplate:LaunchTemplate", "genomics-batch-group-launch-template-queue-lab1"),
+            // fair share (fairShare): the policy, its queue, and one submitter policy per share, named by its id
+            List.of("aws:batch/schedulingPolicy:SchedulingPolicy", "genomics-batch-fair-share"),
+            List.of(QUEUE, "genomics-batch-shared"),
+            List.of("aws:iam/policy:Policy", ShareSubmitterPolicies.logicalName("genomics-batch-share-submitter", "labA")),
+            List.of("aws:iam/policy:Policy", ShareSubmitterPolicies.logicalName("genomics-batch-share-submitter", "core*")));
 
     @Test
     void everyEarlierNameIsStillRegisteredOrAnAliasOfTheSameType() {

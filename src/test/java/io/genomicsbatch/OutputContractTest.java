@@ -66,7 +66,8 @@ class OutputContractTest {
                 "ecrPullThroughCache", "[{\"upstream\":\"quay\"}]",
                 "amiPinning", "true",
                 "groups", "[{\"name\":\"lab1\",\"maxVcpus\":16}]",
-                "jobRoleArn", "arn:aws:iam::123456789012:role/lab-jobs"))).outputs();
+                "jobRoleArn", "arn:aws:iam::123456789012:role/lab-jobs",
+                "fairShare", "{\"shares\":[{\"id\":\"labA\"}]}"))).outputs();
         assertThat(outputs.keySet()).containsExactlyElementsOf(names(true));
         assertTypes(outputs);
         // As the engine configs use it: the trailing '/' dropped.
@@ -80,6 +81,10 @@ class OutputContractTest {
                 .allSatisfy(v -> assertThat(v).isInstanceOf(String.class));
         assertThat(TestStacks.succeeded(TestStacks.run("dev", Map.of("gpuMaxVcpus", "64"))).outputs())
                 .doesNotContainKey("workDirectory").containsKey("gpuJobQueueArn");
+        // Fair share: one submitter policy per share, by its identifier.
+        var shares = (Map<?, ?>) outputs.get("shareSubmitterPolicyArns");
+        assertThat(shares.keySet()).isEqualTo(java.util.Set.of("labA"));
+        assertThat((String) shares.get("labA")).startsWith("arn:aws:iam::");
     }
 
     @Test

@@ -16,10 +16,6 @@ import com.pulumi.resources.Resource;
 import io.genomicsbatch.iam.AwsAccount;
 import io.genomicsbatch.iam.PolicyDocuments;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -97,13 +93,7 @@ public final class AlertTopic {
      * that differ in case only are two subscriptions, not one name twice).
      */
     static String subscriptionName(String topicLogicalName, String email) {
-        try {
-            var digest = MessageDigest.getInstance("SHA-256")
-                    .digest(email.getBytes(StandardCharsets.UTF_8));
-            return topicLogicalName + "-email-" + HexFormat.of().formatHex(digest).substring(0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return topicLogicalName + "-email-" + io.genomicsbatch.ShortDigest.of(email);
     }
 
     /** The account's IAM principals administer the key; the publishing services may encrypt (and decrypt) with it. */

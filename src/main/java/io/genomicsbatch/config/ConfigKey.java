@@ -82,24 +82,27 @@ public enum ConfigKey {
     IAM_ROLE_PATH("iamRolePath", Type.STRING, Settings.Iam.DEFAULT_PATH),
     INSTANCE_PROFILE_ARN("instanceProfileArn", Type.STRING, ""),
     JOB_ROLE_ARN("jobRoleArn", Type.STRING, ""),
-    HEAD_JOB_ROLE_ARN("headJobRoleArn", Type.STRING, "");
+    HEAD_JOB_ROLE_ARN("headJobRoleArn", Type.STRING, ""),
+    // Fair share between groups (docs/shared-labs.md)
+    FAIR_SHARE("fairShare", Type.STRUCTURE, "{}");
 
     /** The project name, which is also the config namespace. */
     public static final String NAMESPACE = "genomics-batch";
 
     /**
      * Config types as Pulumi.yaml spells them (INTEGER_ARRAY: an array of integers); STRATEGY is a string naming an {@link AllocationStrategy}.
-     * OBJECT (a map of strings) and OBJECT_ARRAY (a list of objects) cannot be declared in Pulumi.yaml: Pulumi's
-     * project schema takes string, integer, boolean and arrays of those only, so such a key is documented there
-     * in a comment and defaults here.
+     * OBJECT (a map of strings), OBJECT_ARRAY (a list of objects) and STRUCTURE (a mapping whose fields have
+     * types of their own: numbers, lists of mappings) cannot be declared in Pulumi.yaml: Pulumi's project schema
+     * takes string, integer, boolean and arrays of those only, so such a key is documented there in a comment and
+     * defaults here. A STRUCTURE key is read by a reader of its own, which knows its fields.
      */
     public enum Type {
         STRING("string"), INTEGER("integer"), BOOLEAN("boolean"), ARRAY("array"), STRATEGY("string"),
-        OBJECT("object"), INTEGER_ARRAY("array"), OBJECT_ARRAY("array");
+        OBJECT("object"), INTEGER_ARRAY("array"), OBJECT_ARRAY("array"), STRUCTURE("object");
 
         /** Whether Pulumi.yaml can declare a key of this type (Pulumi's project schema). */
         public boolean declarable() {
-            return this != OBJECT && this != OBJECT_ARRAY;
+            return this != OBJECT && this != OBJECT_ARRAY && this != STRUCTURE;
         }
 
         private final String yamlName;

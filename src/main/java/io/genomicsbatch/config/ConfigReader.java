@@ -89,6 +89,7 @@ public final class ConfigReader implements Lineup.Values {
                         registryCache(key);
                     }
                 }
+                case STRUCTURE -> structure(key);
             }
         }
         var vpcId = raw(VPC_ID);
@@ -120,7 +121,8 @@ public final class ConfigReader implements Lineup.Values {
                         optional(GPU_AMI_ID), optional(GPU_AMI_SSM_PARAMETER)),
                 new Settings.Groups(groups(GROUPS)),
                 new Settings.Iam(optional(IAM_PERMISSIONS_BOUNDARY_ARN), raw(IAM_ROLE_PATH).trim(),
-                        optional(INSTANCE_PROFILE_ARN), optional(JOB_ROLE_ARN), optional(HEAD_JOB_ROLE_ARN)));
+                        optional(INSTANCE_PROFILE_ARN), optional(JOB_ROLE_ARN), optional(HEAD_JOB_ROLE_ARN)),
+                fairShare());
         // EventBridge and CloudWatch publish to a topic of their own region only.
         settings.alerts().topicArn().filter(AwsFormats::isSnsTopicArn).ifPresent(arn -> source.awsRegion()
                 .filter(region -> !region.equals(arn.split(":")[3]))
@@ -279,6 +281,22 @@ public final class ConfigReader implements Lineup.Values {
             values.add(element.getAsString());
         }
         return values;
+    }
+
+    /** A mapping with fields of their own types, read by the key's own reader. */
+    private Object structure(ConfigKey key) {
+        return switch (key) {
+            case FAIR_SHARE -> fairShare();
+            default -> throw new IllegalStateException(key + " has no reader");
+        };
+    }
+
+    @Override
+    public Settings.FairShare fairShare() {
+        var raw = raw(FAIR_SHARE);
+        var read = FairShareReader.read(raw);
+        return read.problem().isPresent() ? unreadable(FAIR_SHARE, raw, read.problem().get(), read.fairShare())
+                : read.fairShare();
     }
 
     /** A list of whole numbers, e.g. [80, 100]. */

@@ -23,6 +23,11 @@ public final class Lineup {
     public static final String HIGH_PRIORITY_QUEUE = "high-priority";
     public static final String GPU_QUEUE = "gpu";
     public static final String HEAD_JOB_QUEUE = "head-job";
+    /**
+     * The fair-share queue (only with fairShare): in front of the default queue's compute environments, so
+     * groups share them fairly while the first-in-first-out queues stay as they are.
+     */
+    public static final String SHARED_QUEUE = "shared";
 
     /**
      * The head-job queue's fixed priority: the highest, like the high-priority queue it shares the
@@ -41,6 +46,7 @@ public final class Lineup {
         AllocationStrategy strategy(ConfigKey key);
 
         List<Settings.Group> groups(ConfigKey key);
+        Settings.FairShare fairShare();
     }
 
     /**
@@ -84,8 +90,9 @@ public final class Lineup {
     static List<Settings.QueueSpec> queues(Values v) {
         var spillover = v.bool(QUEUE_SPILLOVER);
         var list = new ArrayList<Settings.QueueSpec>();
-        list.add(new Settings.QueueSpec(DEFAULT_QUEUE, v.integer(DEFAULT_QUEUE_PRIORITY),
-                spillover ? List.of(SPOT, ON_DEMAND) : List.of(SPOT), false, Optional.of(DEFAULT_QUEUE_PRIORITY)));
+        var spotFirst = spillover ? List.of(SPOT, ON_DEMAND) : List.of(SPOT);
+        list.add(new Settings.QueueSpec(DEFAULT_QUEUE, v.integer(DEFAULT_QUEUE_PRIORITY), spotFirst, false,
+                Optional.of(DEFAULT_QUEUE_PRIORITY)));
         list.add(new Settings.QueueSpec(HIGH_PRIORITY_QUEUE, v.integer(HIGH_PRIORITY_QUEUE_PRIORITY),
                 spillover ? List.of(ON_DEMAND, SPOT) : List.of(ON_DEMAND), false,
                 Optional.of(HIGH_PRIORITY_QUEUE_PRIORITY)));
@@ -102,7 +109,17 @@ public final class Lineup {
             list.add(new Settings.QueueSpec(g.specName(), GROUP_QUEUE_PRIORITY, List.of(g.specName()), false,
                     Optional.empty()));
         }
+        if (v.fairShare().enabled()) {
+            // The default queue's environments and priority: fair share reorders jobs, never adds capacity.
+            list.add(new Settings.QueueSpec(SHARED_QUEUE, v.integer(DEFAULT_QUEUE_PRIORITY), spotFirst, false,
+                    Optional.of(DEFAULT_QUEUE_PRIORITY)));
+        }
         return list;
+    }
+
+    /** Whether anyone who may run workflows may submit to this queue (all but the fair-share queue). */
+    public static boolean openToEverySubmitter(Settings.QueueSpec queue) {
+        return !queue.name().equals(SHARED_QUEUE);
     }
 
     /** gpuMaxVcpus 0 (the default) builds no GPU environment; a negative value is kept to be refused. */

@@ -419,6 +419,52 @@ public final class Settings {
     }
 
     /**
+     * Fair share between groups on a queue of its own (the shared queue, {@link Lineup#SHARED_QUEUE}): an AWS
+     * Batch fair-share scheduling policy. Off unless {@code fairShare} is set; the existing queues stay
+     * first-in-first-out either way (AWS cannot give a first-in-first-out queue a scheduling policy).
+     *
+     * @param enabled            whether fairShare was set at all
+     * @param shares             the share identifiers and their weights, in the order given
+     * @param shareDecaySeconds  the window usage is measured over (0: AWS's default, 600 s)
+     * @param computeReservation the % of the queue's vCPUs held back for shares not yet active
+     */
+    public record FairShare(boolean enabled, List<Share> shares, int shareDecaySeconds, int computeReservation) {
+        /** Off: the default. */
+        public static final FairShare NONE = new FairShare(false, List.of(), 0, 0);
+        /** AWS's weight for an identifier a policy does not list, and for a share that gives none. */
+        public static final double DEFAULT_WEIGHT = 1.0;
+
+        public FairShare {
+            shares = List.copyOf(shares);
+        }
+
+        /**
+         * One share: jobs submitted with this identifier (or, for {@code id*}, any identifier starting with
+         * {@code id}) get compute in inverse proportion to the weight.
+         */
+        public record Share(String id, double weight) {
+            /** Whether this entry covers every identifier that starts with its stem ({@code lab*}). */
+            public boolean prefix() {
+                return id.endsWith("*");
+            }
+
+            /** The identifier without its trailing '*'. */
+            public String stem() {
+                return prefix() ? id.substring(0, id.length() - 1) : id;
+            }
+
+            /**
+             * AWS's overlap: two entries cover a common identifier (a prefix entry covers every identifier
+             * starting with its stem, itself included); the same identifier twice overlaps too.
+             */
+            public boolean overlaps(Share other) {
+                return id.equals(other.id) || (prefix() && other.stem().startsWith(stem()))
+                        || (other.prefix() && stem().startsWith(other.stem()));
+            }
+        }
+    }
+
+    /**
      * Everything the environment is built from.
      *
      * @param computeEnvironments    in registration order
@@ -438,6 +484,8 @@ public final class Settings {
      * @param amis                   pinned AMIs ({@link Amis#NONE}: Batch picks the image)
      * @param groups                 groups with a compute environment and queue each (their specs are in the lists)
      * @param iam                    boundary and path of the roles created, and the roles brought
+     * @param fairShare              fair share between groups on the shared queue; with it, {@code queues}
+     *                               holds the shared queue ({@link Lineup} adds it)
      */
     public record Environment(Network network, List<ComputeEnvironmentSpec> computeEnvironments,
                               List<QueueSpec> queues, int runnableTimeoutMinutes, Storage storage, Hosts hosts,
@@ -445,7 +493,8 @@ public final class Settings {
                               int logRetentionDays, boolean protect, Map<String, String> tags,
                               Alerts alerts, Budget budget, PrivateNetworking privateNetworking,
                               SpotRetries spotRetries, RegistryCache registryCache, Amis amis,
-                              Groups groups, Iam iam) {
+                              Groups groups, Iam iam,
+                              FairShare fairShare) {
         public Environment {
             computeEnvironments = List.copyOf(computeEnvironments);
             queues = List.copyOf(queues);
@@ -467,7 +516,7 @@ public final class Settings {
                            int runnableTimeoutMinutes, Storage storage, Hosts hosts, DataAccess data,
                            int logRetentionDays, boolean protect, Map<String, String> tags, Alerts alerts) {
             this(network, computeEnvironments, queues, runnableTimeoutMinutes, storage, hosts, data, logRetentionDays,
-                    protect, tags, alerts, Budget.NONE);
+                    protect, tags, alerts, Budget.NONE, FairShare.NONE);
         }
 
         /** Without stack tags or alerts: the component's API before they existed. */

@@ -108,6 +108,7 @@ public final class SettingsValidator {
         registryCache(s.registryCache(), problems);
         amis(s, problems);
         iam(s.iam(), problems);
+        fairShare(s, problems);
         // Spot and On-Demand share instanceTypes: the same problem is reported once.
         return List.copyOf(new LinkedHashSet<>(problems));
     }
@@ -986,6 +987,92 @@ public final class SettingsValidator {
                     + ResourceTags.MAX_STACK_TAGS + ": AWS allows " + ResourceTags.MAX_TAGS_PER_RESOURCE
                     + " per resource, and instances and volumes carry genomics-batch's own "
                     + ResourceTags.OWN_KEYS));
+        }
+    }
+
+    /** AWS Batch ShareAttributes and FairsharePolicy (API reference), as pulumi-aws 6.83.0 validates them. */
+    public static final int MAX_SHARES = 500;
+    public static final double MIN_WEIGHT = 0.0001;
+    public static final double MAX_WEIGHT = 999.9999;
+    public static final int MAX_SHARE_DECAY_SECONDS = 604_800;
+    public static final int MAX_COMPUTE_RESERVATION = 99;
+    /**
+     * AWS: up to 255 letters and digits, which may be followed by '*' (a prefix). The provider's check
+     * ({@code ^[0-9A-Za-z]{0,254}[0-9A-Za-z*]?$}) counts the '*' among the 255, so this does too; an empty
+     * identifier is not one (AWS requires it).
+     */
+    static final Pattern SHARE_IDENTIFIER = Pattern.compile("[A-Za-z0-9]{1,255}|[A-Za-z0-9]{0,254}\\*");
+
+    /**
+     * The shares, each rule once: identifiers AWS refuses, weights out of range, overlapping identifiers, too
+     * many; then the two numbers. The shared queue needs at least one share: a group may submit to it only
+     * through its share's submitter policy.
+     */
+    private static void fairShare(Settings.Environment s, List<ConfigProblem> problems) {
+        var f = s.fairShare();
+        if (!f.enabled()) {
+            s.queue(Lineup.SHARED_QUEUE).ifPresent(q -> problems.add(new ConfigProblem(List.of(FAIR_SHARE),
+                    "queue \"" + q.name() + "\" is the fair-share queue, but " + FAIR_SHARE.fullKey() + " is not set")));
+            return;
+        }
+        var key = FAIR_SHARE.fullKey();
+        var shares = f.shares();
+        if (shares.isEmpty()) {
+            problems.add(new ConfigProblem(List.of(FAIR_SHARE), key + ".shares: got none; expected 1 to " + MAX_SHARES
+                    + " shares ({id, weight}): a group submits to the shared queue through its share's submitter "
+                    + "policy only"));
+        }
+        if (shares.size() > MAX_SHARES) {
+            problems.add(new ConfigProblem(List.of(FAIR_SHARE), key + ".shares: got " + shares.size()
+                    + " shares; expected at most " + MAX_SHARES + " (AWS Batch: no more than " + MAX_SHARES
+                    + " share identifiers in a job queue)"));
+        }
+        var badIds = shares.stream().map(Settings.FairShare.Share::id)
+                .filter(id -> !SHARE_IDENTIFIER.matcher(id).matches()).distinct().toList();
+        if (!badIds.isEmpty()) {
+            problems.add(new ConfigProblem(List.of(FAIR_SHARE), key + ".shares: ids " + ConfigProblem.render(badIds)
+                    + " are not share identifiers; expected 1-255 characters, letters and digits (A-Z, a-z, 0-9), "
+                    + "of which the last may be '*' to give every identifier starting with the rest this weight "
+                    + "(e.g. labA, or lab*)"));
+        }
+        var badWeights = shares.stream().filter(sh -> !(sh.weight() >= MIN_WEIGHT && sh.weight() <= MAX_WEIGHT))
+                .map(sh -> sh.id() + ": " + java.math.BigDecimal.valueOf(sh.weight()).stripTrailingZeros()
+                        .toPlainString()).toList();
+        if (!badWeights.isEmpty()) {
+            problems.add(new ConfigProblem(List.of(FAIR_SHARE), key + ".shares: weights " + badWeights
+                    + " are out of range; expected " + MIN_WEIGHT + " to " + MAX_WEIGHT + " (AWS Batch; a lower "
+                    + "weight gets more: 0.5 gets twice the compute of 1)"));
+        }
+        var overlapping = new ArrayList<String>();
+        for (var i = 0; i < shares.size(); i++) {
+            for (var j = i + 1; j < shares.size(); j++) {
+                if (shares.get(i).overlaps(shares.get(j))) {
+                    overlapping.add(shares.get(i).id() + " and " + shares.get(j).id());
+                }
+            }
+        }
+        if (!overlapping.isEmpty()) {
+            problems.add(new ConfigProblem(List.of(FAIR_SHARE), key + ".shares: " + String.join(", ",
+                    overlapping.subList(0, Math.min(overlapping.size(), ConfigProblem.MAX_SHOWN_ITEMS)))
+                    + (overlapping.size() > ConfigProblem.MAX_SHOWN_ITEMS ? " and " + (overlapping.size()
+                    - ConfigProblem.MAX_SHOWN_ITEMS) + " more pairs" : "") + " overlap; expected identifiers "
+                    + "that AWS Batch can tell apart: each once, and none starting with the part before another's "
+                    + "'*' (lab* covers lab and labA)"));
+        }
+        if (f.shareDecaySeconds() < 0 || f.shareDecaySeconds() > MAX_SHARE_DECAY_SECONDS) {
+            problems.add(new ConfigProblem(List.of(FAIR_SHARE), key + ".shareDecaySeconds: got "
+                    + f.shareDecaySeconds() + "; expected 0 (AWS's default window, 600 s) to "
+                    + MAX_SHARE_DECAY_SECONDS + " (a week)"));
+        }
+        if (f.computeReservation() < 0 || f.computeReservation() > MAX_COMPUTE_RESERVATION) {
+            problems.add(new ConfigProblem(List.of(FAIR_SHARE), key + ".computeReservation: got "
+                    + f.computeReservation() + "; expected 0 (nothing held back) to " + MAX_COMPUTE_RESERVATION
+                    + " (% of the queue's vCPUs held back for shares not yet active)"));
+        }
+        if (s.queue(Lineup.SHARED_QUEUE).isEmpty()) {
+            problems.add(new ConfigProblem(List.of(FAIR_SHARE), key + " is set, but the settings have no queue "
+                    + "named \"" + Lineup.SHARED_QUEUE + "\" to put the scheduling policy on (typed settings: "
+                    + "build the queues with config.Lineup, which adds it)"));
         }
     }
 

@@ -65,6 +65,7 @@ public record CostForecast(String priceDate, String priceSource, Optional<String
     static final Map<String, String> FREE_WHILE_IDLE = Map.ofEntries(
             Map.entry("aws:batch/computeEnvironment:ComputeEnvironment", "billed through its hosts: minVcpus"),
             Map.entry("aws:batch/jobQueue:JobQueue", "no charge"),
+            Map.entry("aws:batch/schedulingPolicy:SchedulingPolicy", "no charge (AWS Batch bills only the compute)"),
             Map.entry("aws:ec2/launchTemplate:LaunchTemplate", "no charge"),
             Map.entry("aws:ec2/securityGroup:SecurityGroup", "no charge"),
             Map.entry("aws:iam/role:Role", "no charge (IAM)"),

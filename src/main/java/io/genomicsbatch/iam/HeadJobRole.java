@@ -53,7 +53,8 @@ public final class HeadJobRole {
      */
     public record Props(String name, String namePrefix, Settings.DataAccess data, Output<AwsAccount> account,
                         Output<List<String>> queueArns, Output<String> jobRoleArn, String logGroupName,
-                        Settings.Iam rules, boolean protect, Map<String, String> tags, Resource parent) {
+                        Settings.Iam rules, boolean protect, Map<String, String> tags, Resource parent,
+                        boolean fairShare) {
     }
 
     /**
@@ -70,7 +71,7 @@ public final class HeadJobRole {
     public static HeadJob create(Props p) {
         var trust = p.account().applyValue(a -> PolicyDocuments.ecsTasksTrust(a.accountId()));
         var policy = Output.tuple(p.account(), p.queueArns(), p.jobRoleArn())
-                .applyValue(t -> batchPolicy(t.t1, p.namePrefix(), t.t2, t.t3, p.logGroupName()));
+                .applyValue(t -> batchPolicy(t.t1, p.namePrefix(), t.t2, t.t3, p.logGroupName(), p.fairShare()));
         var partition = p.account().applyValue(AwsAccount::partition);
         if (p.rules().headJobRoleArn().isPresent()) {
             var arn = p.rules().headJobRoleArn().get();
@@ -94,38 +95,51 @@ public final class HeadJobRole {
     }
 
     static String batchPolicy(AwsAccount a, String namePrefix, List<String> queueArns, String jobRoleArn,
-                              String logGroupName) {
+                              String logGroupName, boolean fairShare) {
         return PolicyDocuments.document(workflowStatements(a, namePrefix, queueArns, logGroupName,
                 PolicyDocuments.allow("PassTheJobRoleOnly", List.of("iam:PassRole"),
-                        List.of(PolicyDocuments.literal(jobRoleArn)))));
+                        List.of(PolicyDocuments.literal(jobRoleArn))), fairShare));
     }
 
     /**
      * What running workflows in this environment takes, for the head-job role and the submitter policy
      * alike: submit to its queues with the engines' job definitions, manage those definitions and the
-     * jobs, follow them, read their logs, and pass the given roles ({@code passRoles}).
+     * jobs, follow them, read their logs, and pass the given roles ({@code passRoles}). With a fair-share
+     * queue ({@code fairShare}), jobs only without a share identifier: AWS checks {@code batch:ShareIdentifier}
+     * when it authorizes the job resource (not the queue), so a share's identifier is granted on jobs by that
+     * share's policy alone.
      */
     static List<Map<String, Object>> workflowStatements(AwsAccount a, String namePrefix, List<String> queueArns,
-                                                        String logGroupName, Map<String, Object> passRoles) {
+                                                        String logGroupName, Map<String, Object> passRoles,
+                                                        boolean fairShare) {
         var batch = "arn:" + a.partition() + ":batch:" + a.region() + ":" + a.accountId() + ":";
         var definitions = jobDefinitionPrefixes(namePrefix).stream().map(px -> batch + "job-definition/" + px + "*")
                 .toList();
         var jobs = batch + "job/*";
         var submitResources = new ArrayList<String>(queueArns);
         submitResources.addAll(definitions);
-        submitResources.add(jobs);
+        if (!fairShare) {
+            submitResources.add(jobs);
+        }
         var tagResources = new ArrayList<String>(definitions);
         tagResources.add(jobs);
         var logGroup = "arn:" + a.partition() + ":logs:" + a.region() + ":" + a.accountId() + ":log-group:"
                 + logGroupName;
-        return List.of(
-                PolicyDocuments.allow("SubmitToThisEnvironmentsQueues", SUBMIT_ACTIONS, submitResources),
+        var statements = new ArrayList<Map<String, Object>>();
+        statements.add(PolicyDocuments.allow("SubmitToThisEnvironmentsQueues", SUBMIT_ACTIONS, submitResources));
+        if (fairShare) {
+            var unshared = PolicyDocuments.allow("SubmitJobsWithoutAShareIdentifier", SUBMIT_ACTIONS, List.of(jobs));
+            unshared.put("Condition", Map.of("Null", Map.of(ShareSubmitterPolicies.CONDITION_KEY, "true")));
+            statements.add(unshared);
+        }
+        statements.addAll(List.of(
                 PolicyDocuments.allow("ManageEngineJobDefinitions", JOB_DEFINITION_ACTIONS, definitions),
                 // Batch has no condition key for tagging only at creation, so tags are scoped like the rest.
                 PolicyDocuments.allow("ManageJobs", JOB_ACTIONS, tagResources),
                 PolicyDocuments.allow("FollowJobs", DESCRIBE_ACTIONS, List.of("*")),
                 // ":*" covers the group's streams and the group ARN as DescribeLogStreams is authorized.
                 PolicyDocuments.allow("ReadJobLogs", LOG_ACTIONS, List.of(logGroup, logGroup + ":*")),
-                passRoles);
+                passRoles));
+        return statements;
     }
 }

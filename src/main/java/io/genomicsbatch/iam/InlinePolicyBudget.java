@@ -2,6 +2,7 @@ package io.genomicsbatch.iam;
 
 import io.genomicsbatch.config.ConfigKey;
 import io.genomicsbatch.config.ConfigProblem;
+import io.genomicsbatch.config.Lineup;
 import io.genomicsbatch.config.Settings;
 import io.genomicsbatch.logs.JobLogGroup;
 import io.genomicsbatch.queues.JobQueues;
@@ -23,16 +24,22 @@ public final class InlinePolicyBudget {
 
     private static final AwsAccount LONGEST = AwsAccount.longest();
 
-    /** The environment's queue ARNs in {@link AwsAccount#longest()}. */
+    /** The environment's queue ARNs in {@link AwsAccount#longest()}: those every submitter may use. */
     public static List<String> longestQueueArns(String namePrefix, Settings.Environment settings) {
-        return JobQueues.queueArns(LONGEST, namePrefix, settings.queues());
+        return JobQueues.queueArns(LONGEST, namePrefix, settings.queues().stream()
+                .filter(Lineup::openToEverySubmitter).toList());
+    }
+
+    /** A queue's ARN in {@link AwsAccount#longest()}. */
+    static String longestQueueArn(String namePrefix, Settings.QueueSpec queue) {
+        return JobQueues.queueArns(LONGEST, namePrefix, List.of(queue)).get(0);
     }
 
     /** Characters of the head-job role's inline policies (IAM does not count whitespace; these have none). */
     static int headJobRoleCharacters(String namePrefix, Settings.Environment settings) {
         var total = HeadJobRole.batchPolicy(LONGEST, namePrefix, longestQueueArns(namePrefix, settings),
-                LONGEST.longestRoleArn(settings.iam(), settings.iam().jobRoleArn()), JobLogGroup.groupName(namePrefix))
-                .length();
+                LONGEST.longestRoleArn(settings.iam(), settings.iam().jobRoleArn()), JobLogGroup.groupName(namePrefix),
+                settings.fairShare().enabled()).length();
         for (var policy : DataAccessPolicies.policies(LONGEST.partition(), settings.data()).values()) {
             total += policy.length();
         }

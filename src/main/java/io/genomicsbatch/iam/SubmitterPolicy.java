@@ -40,15 +40,17 @@ public final class SubmitterPolicy {
      * @param name          logical name of the policy (AWS generates its name from it)
      * @param queueArns     the environment's job queues, every one of them
      * @param passableRoles the job role and the head-job role, the only roles it may pass
+     * @param fairShare     whether the environment has a fair-share queue ({@link HeadJobRole#workflowStatements})
      */
     public record Props(String name, String namePrefix, Settings.DataAccess data, Output<AwsAccount> account,
                         Output<List<String>> queueArns, Output<List<String>> passableRoles, String logGroupName,
-                        boolean protect, Map<String, String> tags, Resource parent) {
+                        boolean protect, Map<String, String> tags, Resource parent, boolean fairShare) {
     }
 
     public static Policy create(Props p) {
         var document = Output.tuple(p.account(), p.queueArns(), p.passableRoles())
-                .applyValue(t -> document(t.t1, p.namePrefix(), t.t2, t.t3, p.logGroupName(), p.data()));
+                .applyValue(t -> document(t.t1, p.namePrefix(), t.t2, t.t3, p.logGroupName(), p.data(),
+                        p.fairShare()));
         return new Policy(p.name(), PolicyArgs.builder()
                 // The description cannot change in place: only what stays fixed for a stack goes in it.
                 .description("Run workflows on the genomics-batch environment " + p.namePrefix()
@@ -59,10 +61,10 @@ public final class SubmitterPolicy {
     }
 
     static String document(AwsAccount a, String namePrefix, List<String> queueArns, List<String> passableRoles,
-                           String logGroupName, Settings.DataAccess data) {
+                           String logGroupName, Settings.DataAccess data, boolean fairShare) {
         var statements = new ArrayList<Map<String, Object>>(HeadJobRole.workflowStatements(a, namePrefix, queueArns,
                 logGroupName, PolicyDocuments.allow("PassTheJobRolesOnly", List.of("iam:PassRole"),
-                passableRoles.stream().map(PolicyDocuments::literal).toList())));
+                passableRoles.stream().map(PolicyDocuments::literal).toList()), fairShare));
         data.workDirectory().ifPresent(w -> statements.addAll(workDirectory(a.partition(), w, data.kmsKeyArns())));
         return PolicyDocuments.document(statements);
     }
@@ -106,7 +108,8 @@ public final class SubmitterPolicy {
         return document(LONGEST, namePrefix, InlinePolicyBudget.longestQueueArns(namePrefix, settings),
                 List.of(LONGEST.longestRoleArn(rules, rules.jobRoleArn()),
                         LONGEST.longestRoleArn(rules, rules.headJobRoleArn())),
-                JobLogGroup.groupName(namePrefix), settings.data()).length();
+                JobLogGroup.groupName(namePrefix), settings.data(),
+                settings.fairShare().enabled()).length();
     }
 
     /** A problem naming the work directory and the keys when the policy would not fit in a managed policy. */

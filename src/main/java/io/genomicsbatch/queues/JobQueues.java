@@ -14,6 +14,7 @@ import io.genomicsbatch.config.Settings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Job queues, one per {@link Settings.QueueSpec}, using their compute environments in order. A
@@ -63,10 +64,12 @@ public final class JobQueues {
      *                     existing queue in the stack's state instead of replacing it
      * @param queueName    the AWS name: stable, so workflow configs can name it
      * @param environments the spec's compute environments, in its order
+     * @param schedulingPolicyArn a fair-share scheduling policy; empty: first in, first out (a queue created
+     *                     so cannot gain a policy later: AWS allows replacing a queue's policy, not adding one)
      */
     public record Props(String logicalName, List<String> aliases, String queueName, Settings.QueueSpec spec,
                         List<ComputeEnvironment> environments, int runnableTimeoutMinutes, Map<String, String> tags,
-                        boolean protect, Resource parent) {
+                        boolean protect, Resource parent, Optional<Output<String>> schedulingPolicyArn) {
         public Props {
             aliases = List.copyOf(aliases);
         }
@@ -100,7 +103,9 @@ public final class JobQueues {
                         .maxTimeSeconds(reason.cancelAfterSeconds(p.runnableTimeoutMinutes()))
                         .build())
                 .toList();
-        return new JobQueue(p.logicalName(), JobQueueArgs.builder()
+        var args = JobQueueArgs.builder();
+        p.schedulingPolicyArn().ifPresent(args::schedulingPolicyArn);
+        return new JobQueue(p.logicalName(), args
                 .name(p.queueName())
                 .state("ENABLED")
                 .priority(p.spec().priority())

@@ -77,7 +77,9 @@ class IamExportTest {
             // as the account team makes them from `genomics-batch policies` (the broughtRolePolicies output).
             new Variant("restricted", "restricted", Map.of()),
             // The same with every role created, each with the boundary and the path.
-            new Variant("restricted-created", "restricted", RestrictedAccountTest.CREATED));
+            new Variant("restricted-created", "restricted", RestrictedAccountTest.CREATED),
+            // Fair share: two labs and a prefix share, each with its submitter policy, beside the shared queue.
+            new Variant("shared-labs", "shared-labs", Map.of()));
 
     @Test
     @SuppressWarnings("unchecked")

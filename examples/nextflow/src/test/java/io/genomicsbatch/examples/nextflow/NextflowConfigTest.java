@@ -279,4 +279,42 @@ class NextflowConfigTest {
         assertThat(resolvedImage(plain, "biocontainers/fastqc:0.12.1--hdfd78af_0"))
                 .isEqualTo("biocontainers/fastqc:0.12.1--hdfd78af_0");
     }
+
+    static final io.genomicsbatch.engines.FairShareQueue SHARED = new io.genomicsbatch.engines.FairShareQueue(
+            QUEUES + "genomics-batch-prod-shared", List.of("labA", "7lab", "core*"));
+
+    /** As Nextflow's ConfigBuilder applies {@code -profile}: the profiles block is a conditional block. */
+    static Map<String, Object> parse(String text, String profile) {
+        return new ConfigParser().registerConditionalBlock("profiles", List.of(profile)).parse(text);
+    }
+
+    @Test
+    void theFairShareVariantSendsEveryTaskToTheSharedQueueWithTheProfilesShareAndAPriority() {
+        var text = EngineConfigs.nextflowFairShareConfig(PROD.withGpuQueue(QUEUES + "genomics-batch-prod-gpu"), SHARED);
+        for (var share : List.of("labA", "7lab")) {
+            var config = parse(text, share);
+            assertThat(at(config, "aws", "batch", "shareIdentifier")).as(share).isEqualTo(share);
+            assertThat(at(config, "aws", "batch", "schedulingPriority")).isEqualTo(0);
+            assertThat(at(config, "process", "queue")).isEqualTo(SHARED.queueArn());
+            // No process goes to a first-in-first-out queue: Nextflow would send it the share identifier too.
+            assertThat((Map<String, Object>) config.get("process")).doesNotContainKeys(
+                    "withLabel:" + EngineConfigs.NEXTFLOW_HIGH_PRIORITY_LABEL, "withLabel:" + EngineConfigs.NEXTFLOW_GPU_LABEL);
+            // The rest as in the ordinary config.
+            assertThat(at(config, "aws", "batch", "jobRole")).isEqualTo(PROD.jobRoleArn());
+            assertThat(at(config, "aws", "batch", "maxSpotAttempts")).isEqualTo(5);
+        }
+        // One profile per share a job can carry: a prefix share has none (its members pick an identifier).
+        var parser = new ConfigParser();
+        parser.parse(text);
+        assertThat(parser.getProfileNames()).containsExactlyInAnyOrder("labA", "7lab");
+        // Without -profile Nextflow applies "standard" (its docs): no identifier, which AWS Batch refuses on a
+        // fair-share queue, so a run that forgets its share stops at its first task.
+        assertThat((Map<String, Object>) at(parse(text, "standard"), "aws", "batch")).doesNotContainKey("shareIdentifier");
+    }
+
+    @Test
+    void theOrdinaryConfigCarriesNoShareIdentifier() {
+        assertThat((Map<String, Object>) at(parse(EngineConfigs.nextflowConfig(PROD)), "aws", "batch"))
+                .doesNotContainKeys("shareIdentifier", "schedulingPriority");
+    }
 }
