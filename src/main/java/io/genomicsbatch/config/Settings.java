@@ -508,7 +508,7 @@ public final class Settings {
                            Budget budget) {
             this(network, computeEnvironments, queues, runnableTimeoutMinutes, storage, hosts, data, logRetentionDays,
                     protect, tags, alerts, budget, PrivateNetworking.NONE, SpotRetries.NONE, RegistryCache.NONE,
-                    Amis.NONE, Groups.NONE, Iam.NONE);
+                    Amis.NONE, Groups.NONE, Iam.NONE, FairShare.NONE);
         }
 
         /** Without a budget: the component's API before it existed. */
@@ -516,7 +516,7 @@ public final class Settings {
                            int runnableTimeoutMinutes, Storage storage, Hosts hosts, DataAccess data,
                            int logRetentionDays, boolean protect, Map<String, String> tags, Alerts alerts) {
             this(network, computeEnvironments, queues, runnableTimeoutMinutes, storage, hosts, data, logRetentionDays,
-                    protect, tags, alerts, Budget.NONE, FairShare.NONE);
+                    protect, tags, alerts, Budget.NONE);
         }
 
         /** Without stack tags or alerts: the component's API before they existed. */
