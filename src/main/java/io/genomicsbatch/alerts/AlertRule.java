@@ -1,6 +1,5 @@
 package io.genomicsbatch.alerts;
 
-import com.google.gson.GsonBuilder;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -72,7 +71,7 @@ public enum AlertRule {
     }
 
     public String patternJson(Queues q) {
-        return new GsonBuilder().disableHtmlEscaping().create().toJson(pattern(q));
+        return io.genomicsbatch.iam.PolicyDocuments.json(pattern(q));
     }
 
     /** Event fields the message uses (an input transformer's input paths). */

@@ -1,6 +1,5 @@
 package io.genomicsbatch.alerts;
 
-import com.google.gson.GsonBuilder;
 import com.pulumi.aws.cloudwatch.EventRule;
 import com.pulumi.aws.cloudwatch.EventRuleArgs;
 import com.pulumi.aws.cloudwatch.EventTarget;
@@ -209,6 +208,6 @@ public final class BootLoopStop {
     }
 
     static String json(Object value) {
-        return new GsonBuilder().disableHtmlEscaping().create().toJson(value);
+        return io.genomicsbatch.iam.PolicyDocuments.json(value);
     }
 }

@@ -1,6 +1,5 @@
 package io.genomicsbatch.alerts;
 
-import com.google.gson.GsonBuilder;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -44,6 +43,6 @@ final class Dashboards {
             widgets.add(widget);
             i++;
         }
-        return new GsonBuilder().disableHtmlEscaping().create().toJson(Map.of("widgets", widgets));
+        return io.genomicsbatch.iam.PolicyDocuments.json(Map.of("widgets", widgets));
     }
 }

@@ -1,6 +1,5 @@
 package io.genomicsbatch.budget;
 
-import com.google.gson.GsonBuilder;
 import com.pulumi.aws.budgets.Budget;
 import com.pulumi.aws.budgets.BudgetAction;
 import com.pulumi.aws.budgets.BudgetActionArgs;
@@ -233,6 +232,6 @@ public final class EnvironmentBudget {
         var document = new LinkedHashMap<String, Object>();
         document.put("Version", "2012-10-17");
         document.put("Statement", statements);
-        return new GsonBuilder().disableHtmlEscaping().create().toJson(document);
+        return io.genomicsbatch.iam.PolicyDocuments.json(document);
     }
 }

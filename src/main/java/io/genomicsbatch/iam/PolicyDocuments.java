@@ -50,8 +50,26 @@ public final class PolicyDocuments {
     }
 
     /** Any other AWS JSON document (an ECR lifecycle policy), written the same way. */
-    public static String json(Map<String, Object> document) {
-        return GSON.toJson(document);
+    public static String json(Object document) {
+        return GSON.toJson(ordered(document));
+    }
+
+    /**
+     * The document with every map in a fixed key order: as built where the map keeps one (LinkedHashMap,
+     * TreeMap), else sorted. Map.of iterates in an order that changes from one JVM run to the next, and a
+     * policy's text must not: the plan and every preview would show a change that is none.
+     */
+    private static Object ordered(Object value) {
+        if (value instanceof Map<?, ?> map) {
+            var out = map instanceof java.util.LinkedHashMap<?, ?> || map instanceof java.util.SortedMap<?, ?>
+                    ? new LinkedHashMap<String, Object>() : new java.util.TreeMap<String, Object>();
+            map.forEach((k, v) -> out.put(String.valueOf(k), ordered(v)));
+            return out;
+        }
+        if (value instanceof java.util.Collection<?> list) {
+            return list.stream().map(PolicyDocuments::ordered).toList();
+        }
+        return value;
     }
 
     /**
@@ -70,6 +88,6 @@ public final class PolicyDocuments {
         var document = new LinkedHashMap<String, Object>();
         document.put("Version", "2012-10-17");
         document.put("Statement", statements);
-        return GSON.toJson(document);
+        return json(document);
     }
 }
