@@ -42,6 +42,17 @@ NON_EC2 = [
     ("us-east-1", "cloudwatch:dashboard", "3", "dashboard-month", "aws.amazon.com/cloudwatch/pricing"),
     # $0.10 a day per action-enabled budget (the account's first two are free), 730 / 24 days a month.
     ("us-east-1", "budgets:action-enabled-budget", "3.04", "budget-month", "aws.amazon.com/aws-cost-management/aws-budgets/pricing"),
+    # EFS Standard storage (Elastic throughput also bills $0.03 per GB read and $0.06 per GB written: usage).
+    ("us-east-1", "efs:standard-storage", "0.3", "GB-month", "aws.amazon.com/efs/pricing"),
+    # FSx for Lustre SSD storage by deployment type and, for persistent ones, MB/s per TiB.
+    ("us-east-1", "fsx:lustre-SCRATCH_2", "0.14", "GB-month", "aws.amazon.com/fsx/lustre/pricing"),
+    ("us-east-1", "fsx:lustre-PERSISTENT_1-50", "0.145", "GB-month", "aws.amazon.com/fsx/lustre/pricing"),
+    ("us-east-1", "fsx:lustre-PERSISTENT_1-100", "0.21", "GB-month", "aws.amazon.com/fsx/lustre/pricing"),
+    ("us-east-1", "fsx:lustre-PERSISTENT_1-200", "0.29", "GB-month", "aws.amazon.com/fsx/lustre/pricing"),
+    ("us-east-1", "fsx:lustre-PERSISTENT_2-125", "0.145", "GB-month", "aws.amazon.com/fsx/lustre/pricing"),
+    ("us-east-1", "fsx:lustre-PERSISTENT_2-250", "0.21", "GB-month", "aws.amazon.com/fsx/lustre/pricing"),
+    ("us-east-1", "fsx:lustre-PERSISTENT_2-500", "0.34", "GB-month", "aws.amazon.com/fsx/lustre/pricing"),
+    ("us-east-1", "fsx:lustre-PERSISTENT_2-1000", "0.6", "GB-month", "aws.amazon.com/fsx/lustre/pricing"),
 ]
 REGION_LINE = re.compile(r'^\t"([a-z0-9-]+)": \{')
 PRICE = re.compile(r'"([a-z0-9-]+\.[a-z0-9-]+)": ([0-9.]+)')

@@ -25,6 +25,7 @@ public final class EnvironmentOutputs {
     }
 
     private static final String GPU = "only when gpuMaxVcpus > 0";
+    private static final String SHARED_FILE_SYSTEM = "only when sharedFileSystem is set";
 
     public static final List<Spec> CONTRACT = List.of(
             always("defaultJobQueueArn"),
@@ -50,6 +51,8 @@ public final class EnvironmentOutputs {
             new Spec("subnetIds", List.class, Optional.empty()),
             always("jobLogGroupName"),
             when("workDirectory", "only when workDirectory is set"),
+            when("sharedFileSystemId", SHARED_FILE_SYSTEM),
+            when("sharedFileSystemMountPath", SHARED_FILE_SYSTEM),
             always("nextflowConfig"),
             always("cromwellBackendConfig"),
             always("snakemakeArgs"),

@@ -13,7 +13,9 @@ import io.genomicsbatch.budget.EnvironmentBudget;
 import io.genomicsbatch.compute.ComputeEnvironments;
 import io.genomicsbatch.compute.HostLaunchTemplate;
 import io.genomicsbatch.compute.UserData;
+import io.genomicsbatch.config.FileSystemType;
 import io.genomicsbatch.config.ImageType;
+import io.genomicsbatch.filesystem.SharedFileSystems;
 import io.genomicsbatch.config.InvalidConfigException;
 import io.genomicsbatch.config.Settings;
 import io.genomicsbatch.config.SettingsValidator;
@@ -97,8 +99,17 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
         var values = new LinkedHashMap<String, Output<?>>();
 
         var network = Network.lookUp(settings.network(), this);
+        // The shared file system (none by default): its group before the hosts' group, which reaches it.
+        var fileSystem = settings.sharedFileSystem();
+        var fileSystemProps = new SharedFileSystems.Props(name + "-shared-fs", fileSystem, network.vpcId(),
+                settings.network().subnetIds(), fileSystem.enabled() && !fileSystem.created()
+                ? Optional.of(AwsAccount.lookUp(this)) : Optional.empty(), tags, settings.protect(), this);
+        var fileSystemGroup = SharedFileSystems.securityGroup(fileSystemProps);
         var securityGroup = HostSecurityGroup.create(new HostSecurityGroup.Props(name + "-host-security-group",
-                network.vpcId(), settings.network(), tags, this));
+                network.vpcId(), settings.network(), tags, fileSystemGroup.map(g -> new HostSecurityGroup.FileSystemPeer(
+                fileSystem.type().orElseThrow(), g.id())), this));
+        var sharedFileSystem = Optional.of(fileSystem).filter(Settings.SharedFileSystem::enabled)
+                .map(fs -> SharedFileSystems.create(fileSystemProps, fileSystemGroup, securityGroup.id()));
         if (settings.network().s3GatewayEndpoint()) {
             S3GatewayEndpoint.create(new S3GatewayEndpoint.Props(name + "-s3-gateway-endpoint", network.vpcId(),
                     network.subnetIds(), tags, this));
@@ -107,7 +118,8 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
         for (var ce : settings.computeEnvironments()) {
             launchTemplates.computeIfAbsent(ce.imageType(), image -> HostLaunchTemplate.create(
                     new HostLaunchTemplate.Props(launchTemplateName(name, image), image, settings.storage(),
-                            settings.hosts(), args.namePrefix(), tags, this)));
+                            settings.hosts(), args.namePrefix(), tags, sharedFileSystem.map(fs -> Map.entry(fs.mount(),
+                            fs.hostDependencies())), this)));
         }
         var account = AwsAccount.lookUp(this);
         var iam = BatchIam.create(new BatchIam.Props(name, account, settings.data(),
@@ -120,10 +132,13 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
         var hostPolicies = new ArrayList<Resource>(iam.attachments());
         hostPolicies.add(storageGrowth);
 
+        // FSx for Lustre lives in one subnet (the first listed): its hosts stay in that subnet's zone.
+        var hostSubnets = fileSystem.created() && fileSystem.is(FileSystemType.FSX_LUSTRE)
+                ? network.subnetIds().applyValue(ids -> List.of(ids.get(0))) : network.subnetIds();
         var environments = new LinkedHashMap<String, ComputeEnvironment>();
         for (var spec : settings.computeEnvironments()) {
             var ce = ComputeEnvironments.create(new ComputeEnvironments.Props(name + "-" + spec.name(),
-                    args.namePrefix() + "-" + spec.name() + "-", spec, network.subnetIds(), securityGroup.id(),
+                    args.namePrefix() + "-" + spec.name() + "-", spec, hostSubnets, securityGroup.id(),
                     iam.instanceProfile().arn(), launchTemplates.get(spec.imageType()), iam.spotFleetRole(),
                     hostPolicies, tags, ownTags, settings.protect(), this));
             environments.put(spec.name(), ce);
@@ -190,6 +205,10 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
         values.put("vpcId", network.vpcId());
         values.put("subnetIds", network.subnetIds());
         values.put("jobLogGroupName", logGroup.name());
+        sharedFileSystem.ifPresent(fs -> {
+            values.put("sharedFileSystemId", fs.fileSystemId());
+            values.put("sharedFileSystemMountPath", Output.of(fileSystem.mountPath()));
+        });
         settings.data().workDirectory().ifPresent(w -> values.put("workDirectory", Output.of(w.uri())));
         var engineConfigs = engineInputs(args.namePrefix(), settings, account, queues, iam.jobRole().arn(),
                 logGroup.name()).applyValue(EngineConfigs::byOutputName);
@@ -230,6 +249,8 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
                             v.get(6), v.get(7), v.get(8));
                     in = gpu.isPresent() ? in.withGpuQueue(v.get(9)) : in;
                     in = in.withTags(settings.tags());
+                    in = settings.sharedFileSystem().enabled()
+                            ? in.withSharedMountPath(settings.sharedFileSystem().mountPath()) : in;
                     return workDir.map(in::withWorkDir).orElse(in);
                 });
     }

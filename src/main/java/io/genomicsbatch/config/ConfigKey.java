@@ -61,7 +61,9 @@ public enum ConfigKey {
     BUDGET_STOP_ROLE_NAMES("budgetStopRoleNames", Type.ARRAY, "[]"),
     PROTECT("protect", Type.BOOLEAN, "false"),
     // Cost allocation
-    TAGS("tags", Type.OBJECT, "{}");
+    TAGS("tags", Type.OBJECT, "{}"),
+    // Shared file system
+    SHARED_FILE_SYSTEM("sharedFileSystem", Type.RECORD, "{}");
 
     /** The project name, which is also the config namespace. */
     public static final String NAMESPACE = "genomics-batch";
@@ -70,14 +72,16 @@ public enum ConfigKey {
      * Config types as Pulumi.yaml spells them (INTEGER_ARRAY: an array of integers); STRATEGY is a string naming an {@link AllocationStrategy}.
      * OBJECT (a map of strings) cannot be declared in Pulumi.yaml: Pulumi's project schema takes string,
      * integer, boolean and array only, so an OBJECT key is documented there in a comment and defaults here.
+     * RECORD is an object with named fields of several types (strings and whole numbers), read by its own
+     * reader; like OBJECT, it cannot be declared in Pulumi.yaml.
      */
     public enum Type {
         STRING("string"), INTEGER("integer"), BOOLEAN("boolean"), ARRAY("array"), STRATEGY("string"),
-        OBJECT("object"), INTEGER_ARRAY("array");
+        OBJECT("object"), INTEGER_ARRAY("array"), RECORD("object");
 
         /** Whether Pulumi.yaml can declare a key of this type (Pulumi's project schema). */
         public boolean declarable() {
-            return this != OBJECT;
+            return this != OBJECT && this != RECORD;
         }
 
         private final String yamlName;

@@ -80,6 +80,9 @@ public final class ConfigReader implements Lineup.Values {
                 case STRING -> raw(key);
                 case OBJECT -> map(key);
                 case INTEGER_ARRAY -> integers(key);
+                case RECORD -> {
+                    // read below, by its own reader
+                }
             }
         }
         var vpcId = raw(VPC_ID);
@@ -103,7 +106,8 @@ public final class ConfigReader implements Lineup.Values {
                 new Settings.Alerts(list(ALERT_EMAILS), Optional.of(raw(ALERT_TOPIC_ARN).trim()).filter(t -> !t.isEmpty()),
                         bool(BOOT_LOOP_STOP), integer(BOOT_LOOP_FAILURES)),
                 new Settings.Budget(integer(MONTHLY_BUDGET_USD), integers(BUDGET_ALERT_PERCENTS),
-                        integer(BUDGET_STOP_PERCENT), list(BUDGET_STOP_ROLE_NAMES)));
+                        integer(BUDGET_STOP_PERCENT), list(BUDGET_STOP_ROLE_NAMES)),
+                sharedFileSystem());
         // EventBridge and CloudWatch publish to a topic of their own region only.
         settings.alerts().topicArn().filter(AwsFormats::isSnsTopicArn).ifPresent(arn -> source.awsRegion()
                 .filter(region -> !region.equals(arn.split(":")[3]))
@@ -157,6 +161,15 @@ public final class ConfigReader implements Lineup.Values {
                     + "\" is not this project's, so the program never sees this key; write it as "
                     + NAMESPACE + ":" + bare));
         }
+    }
+
+    private Settings.SharedFileSystem sharedFileSystem() {
+        var read = SharedFileSystemConfig.read(raw(SHARED_FILE_SYSTEM));
+        if (!read.problems().isEmpty()) {
+            unreadable.add(SHARED_FILE_SYSTEM);
+            problems.addAll(read.problems());
+        }
+        return read.settings();
     }
 
     private String raw(ConfigKey key) {

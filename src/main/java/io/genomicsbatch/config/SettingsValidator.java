@@ -98,6 +98,7 @@ public final class SettingsValidator {
         tags(s.tags(), problems);
         alerts(s.alerts(), problems);
         budget(s.budget(), s.alerts(), problems);
+        problems.addAll(SharedFileSystemRules.problems(s));
         // Spot and On-Demand share instanceTypes: the same problem is reported once.
         return List.copyOf(new LinkedHashSet<>(problems));
     }
@@ -170,6 +171,7 @@ public final class SettingsValidator {
                             + "naming rules (capitals, underscores or over 63 characters); it is only valid for a "
                             + "bucket created there before 2018-03-01"));
         }
+        warnings.addAll(SharedFileSystemRules.warnings(s));
         return List.copyOf(new LinkedHashSet<>(warnings));
     }
 

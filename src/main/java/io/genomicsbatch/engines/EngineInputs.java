@@ -26,6 +26,8 @@ import java.util.regex.Pattern;
  *                             user sets it (the configs say where)
  * @param gpuQueueArn          the GPU queue, when the environment has one; empty: no GPU routing in the configs
  * @param tags                 the stack's tags, which the configs put on every job (with the run's labels)
+ * @param sharedMountPath      where every host mounts the shared file system, which the configs mount into every
+ *                             task at the same path; empty: none
  */
 public record EngineInputs(String environment, String region,
                            String defaultQueueName, String defaultQueueArn,
@@ -33,7 +35,8 @@ public record EngineInputs(String environment, String region,
                            String headJobQueueName, String headJobQueueArn,
                            String jobRoleArn, String logGroupName,
                            String awsCliPath, String scratchHostPath, int maxSpotAttempts,
-                           Optional<String> workDir, Optional<String> gpuQueueArn, Map<String, String> tags) {
+                           Optional<String> workDir, Optional<String> gpuQueueArn, Map<String, String> tags,
+                           Optional<String> sharedMountPath) {
 
     /**
      * The hosts' AWS CLI v2 for Nextflow's {@code aws.batch.cliPath}: Nextflow mounts the CLI's
@@ -84,6 +87,10 @@ public record EngineInputs(String environment, String region,
                     + MAX_SPOT_ATTEMPTS_LIMIT);
         }
         gpuQueueArn = gpuQueueArn == null ? Optional.empty() : gpuQueueArn;
+        sharedMountPath = sharedMountPath == null ? Optional.empty() : sharedMountPath;
+        sharedMountPath.filter(path -> !path.matches("(/[A-Za-z0-9._-]+)+")).ifPresent(path -> {
+            throw new IllegalArgumentException("sharedMountPath \"" + path + "\": expected an absolute path");
+        });
         tags = tags == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(tags));
         gpuQueueArn.filter(String::isBlank).ifPresent(blank -> {
             throw new IllegalArgumentException("gpuQueueArn: must not be empty");
@@ -106,7 +113,7 @@ public record EngineInputs(String environment, String region,
                         Optional<String> workDir, Optional<String> gpuQueueArn) {
         this(environment, region, defaultQueueName, defaultQueueArn, highPriorityQueueName, highPriorityQueueArn,
                 headJobQueueName, headJobQueueArn, jobRoleArn, logGroupName, awsCliPath, scratchHostPath,
-                maxSpotAttempts, workDir, gpuQueueArn, Map.of());
+                maxSpotAttempts, workDir, gpuQueueArn, Map.of(), Optional.empty());
     }
 
     /** Inputs without a GPU queue. */
@@ -136,27 +143,34 @@ public record EngineInputs(String environment, String region,
     public EngineInputs withWorkDir(String s3Prefix) {
         return new EngineInputs(environment, region, defaultQueueName, defaultQueueArn, highPriorityQueueName,
                 highPriorityQueueArn, headJobQueueName, headJobQueueArn, jobRoleArn, logGroupName, awsCliPath,
-                scratchHostPath, maxSpotAttempts, Optional.of(s3Prefix), gpuQueueArn, tags);
+                scratchHostPath, maxSpotAttempts, Optional.of(s3Prefix), gpuQueueArn, tags, sharedMountPath);
     }
 
     public EngineInputs withMaxSpotAttempts(int attempts) {
         return new EngineInputs(environment, region, defaultQueueName, defaultQueueArn, highPriorityQueueName,
                 highPriorityQueueArn, headJobQueueName, headJobQueueArn, jobRoleArn, logGroupName, awsCliPath,
-                scratchHostPath, attempts, workDir, gpuQueueArn, tags);
+                scratchHostPath, attempts, workDir, gpuQueueArn, tags, sharedMountPath);
     }
 
     /** The inputs with the environment's GPU queue, which the configs then route GPU work to. */
     public EngineInputs withGpuQueue(String arn) {
         return new EngineInputs(environment, region, defaultQueueName, defaultQueueArn, highPriorityQueueName,
                 highPriorityQueueArn, headJobQueueName, headJobQueueArn, jobRoleArn, logGroupName, awsCliPath,
-                scratchHostPath, maxSpotAttempts, workDir, Optional.of(arn), tags);
+                scratchHostPath, maxSpotAttempts, workDir, Optional.of(arn), tags, sharedMountPath);
     }
 
     /** The inputs with the stack's tags, which every engine config puts on its jobs. */
     public EngineInputs withTags(Map<String, String> stackTags) {
         return new EngineInputs(environment, region, defaultQueueName, defaultQueueArn, highPriorityQueueName,
                 highPriorityQueueArn, headJobQueueName, headJobQueueArn, jobRoleArn, logGroupName, awsCliPath,
-                scratchHostPath, maxSpotAttempts, workDir, gpuQueueArn, stackTags);
+                scratchHostPath, maxSpotAttempts, workDir, gpuQueueArn, stackTags, sharedMountPath);
+    }
+
+    /** The inputs with the shared file system's mount path, which every engine config mounts into its tasks. */
+    public EngineInputs withSharedMountPath(String path) {
+        return new EngineInputs(environment, region, defaultQueueName, defaultQueueArn, highPriorityQueueName,
+                highPriorityQueueArn, headJobQueueName, headJobQueueArn, jobRoleArn, logGroupName, awsCliPath,
+                scratchHostPath, maxSpotAttempts, workDir, gpuQueueArn, tags, Optional.of(path));
     }
 
     private static String trimSlash(String s) {
