@@ -43,6 +43,8 @@ class LogicalNamesTest {
     static final String RULE = "aws:cloudwatch/eventRule:EventRule";
     static final String TARGET = "aws:cloudwatch/eventTarget:EventTarget";
     static final String ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
+    static final String INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
+    static final String EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
 
     /** Every optional feature on: the GPU environment and queue, the Spot fleet role, the S3 endpoint, every policy. */
     static final Map<String, String> EVERYTHING = Map.ofEntries(
@@ -61,6 +63,8 @@ class LogicalNamesTest {
             Map.entry("monthlyBudgetUsd", "5000"),
             Map.entry("budgetStopPercent", "120"),
             Map.entry("budgetStopRoleNames", "[\"ci-submitter\"]"),
+            Map.entry("sharedFileSystem", "{\"type\":\"fsx-lustre\",\"deploymentType\":\"PERSISTENT_2\","
+                    + "\"perUnitStorageThroughput\":125,\"dataRepositoryPath\":\"s3://acme-genomics-raw-reads/ref\"}"),
             Map.entry("protect", "true"));
 
     static Recorder.Recording everything() {
@@ -175,7 +179,24 @@ class LogicalNamesTest {
             List.of("aws:iam/policy:Policy", "genomics-batch-budget-stop-policy"),
             List.of("aws:iam/role:Role", "genomics-batch-budget-stop-role"),
             List.of("aws:iam/rolePolicy:RolePolicy", "genomics-batch-budget-stop-role-attach"),
-            List.of("aws:budgets/budgetAction:BudgetAction", "genomics-batch-budget-stop"));
+            List.of("aws:budgets/budgetAction:BudgetAction", "genomics-batch-budget-stop"),
+            // the shared file system (sharedFileSystem): EFS with a mount target per subnet, or FSx for Lustre
+            List.of("aws:ec2/securityGroup:SecurityGroup", "genomics-batch-shared-fs-security-group"),
+            List.of("aws:efs/fileSystem:FileSystem", "genomics-batch-shared-fs"),
+            List.of("aws:efs/mountTarget:MountTarget", "genomics-batch-shared-fs-mount-target-" + PROD_SUBNETS.get(0)),
+            List.of("aws:efs/mountTarget:MountTarget", "genomics-batch-shared-fs-mount-target-" + PROD_SUBNETS.get(1)),
+            List.of("aws:efs/mountTarget:MountTarget", "genomics-batch-shared-fs-mount-target-" + PROD_SUBNETS.get(2)),
+            List.of(INGRESS, "genomics-batch-shared-fs-ingress-hosts-2049"),
+            List.of("aws:fsx/lustreFileSystem:LustreFileSystem", "genomics-batch-shared-fs"),
+            List.of("aws:fsx/dataRepositoryAssociation:DataRepositoryAssociation", "genomics-batch-shared-fs-data-repository"),
+            List.of(INGRESS, "genomics-batch-shared-fs-ingress-hosts-988"),
+            List.of(INGRESS, "genomics-batch-shared-fs-ingress-hosts-1018-1023"),
+            List.of(INGRESS, "genomics-batch-shared-fs-ingress-itself-988"),
+            List.of(INGRESS, "genomics-batch-shared-fs-ingress-itself-1018-1023"),
+            List.of(EGRESS, "genomics-batch-shared-fs-egress-hosts-988"),
+            List.of(EGRESS, "genomics-batch-shared-fs-egress-hosts-1018-1023"),
+            List.of(EGRESS, "genomics-batch-shared-fs-egress-itself-988"),
+            List.of(EGRESS, "genomics-batch-shared-fs-egress-itself-1018-1023"));
 
     @Test
     void everyEarlierNameIsStillRegisteredOrAnAliasOfTheSameType() {

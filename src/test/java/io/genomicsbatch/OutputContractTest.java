@@ -62,13 +62,18 @@ class OutputContractTest {
     void theGpuEnvironmentAndAWorkDirectoryAddTheConditionalOutputs() {
         var outputs = TestStacks.succeeded(TestStacks.run("dev", Map.of("gpuMaxVcpus", "64",
                 "dataBucketNames", "[\"acme-reads\",\"acme-work\"]", "workDirectory", "s3://acme-work/runs/",
-                "alertTopicArn", "arn:aws:sns:us-east-1:123456789012:lab-alerts"))).outputs();
+                "alertTopicArn", "arn:aws:sns:us-east-1:123456789012:lab-alerts",
+                "sharedFileSystem", "{\"type\":\"efs\",\"existingId\":\"fs-0123456789abcdef0\"}",
+                "sharedFileSystemSecurityGroupIds", "[\"sg-0123456789abcdef0\"]"))).outputs();
         assertThat(outputs.keySet()).containsExactlyElementsOf(names(true));
         assertTypes(outputs);
         // As the engine configs use it: the trailing '/' dropped.
         assertThat(outputs).containsEntry("workDirectory", "s3://acme-work/runs");
         // A topic of one's own is exported as given.
         assertThat(outputs).containsEntry("alertTopicArn", "arn:aws:sns:us-east-1:123456789012:lab-alerts");
+        // An existing file system is exported by the ID given, with where hosts and tasks see it.
+        assertThat(outputs).containsEntry("sharedFileSystemId", "fs-0123456789abcdef0")
+                .containsEntry("sharedFileSystemMountPath", "/mnt/shared");
         assertThat(TestStacks.succeeded(TestStacks.run("dev", Map.of("gpuMaxVcpus", "64"))).outputs())
                 .doesNotContainKey("workDirectory").containsKey("gpuJobQueueArn");
     }

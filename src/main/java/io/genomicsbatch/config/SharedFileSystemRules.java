@@ -102,10 +102,14 @@ public final class SharedFileSystemRules {
                     + " GiB (FSx for Lustre " + type + ", SSD)"));
         }
         var throughput = fs.perUnitStorageThroughput();
-        if (type.persistent() && (throughput.isEmpty() || !type.throughputs().contains(throughput.getAsInt()))) {
-            problems.add(field("perUnitStorageThroughput", throughput.isPresent() ? throughput.getAsInt() : "nothing",
-                    "expected one of " + type.throughputs() + " (MB/s per TiB) for " + type));
-        } else if (!type.persistent() && throughput.isPresent()) {
+        var throughputs = "one of " + type.throughputs() + " (MB/s per TiB) for " + type;
+        if (type.persistent() && throughput.isEmpty()) {
+            problems.add(new ConfigProblem(List.of(SHARED_FILE_SYSTEM), SHARED_FILE_SYSTEM.fullKey()
+                    + ".perUnitStorageThroughput: missing; expected " + throughputs));
+        } else if (type.persistent() && !type.throughputs().contains(throughput.getAsInt())) {
+            problems.add(field("perUnitStorageThroughput", throughput.getAsInt(), "expected " + throughputs));
+        }
+        if (!type.persistent() && throughput.isPresent()) {
             problems.add(field("perUnitStorageThroughput", throughput.getAsInt(), "only for PERSISTENT_1 and "
                     + "PERSISTENT_2: " + type + " has a fixed throughput"));
         }
