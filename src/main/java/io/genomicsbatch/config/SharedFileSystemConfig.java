@@ -48,8 +48,8 @@ final class SharedFileSystemConfig {
         }
         for (var field : object.keySet()) {
             if (!FIELDS.contains(field)) {
-                problems.add(field(field, object.get(field).toString(), "not a field of " + SHARED_FILE_SYSTEM.fullKey()
-                        + "; its fields are " + FIELDS));
+                problems.add(ConfigProblem.of(SHARED_FILE_SYSTEM, raw, "\"" + field + "\" is not one of its fields "
+                        + FIELDS));
             }
         }
         for (var field : FIELDS) {

@@ -216,8 +216,8 @@ class SharedFileSystemTest {
                 arguments("{\"type\":\"nfs\"}", Map.of(), "sharedFileSystem.type: got \"nfs\"", "[efs, fsx-lustre]"),
                 arguments("{\"mountPath\":\"/data\"}", Map.of(), "sharedFileSystem: got", "expected a type"),
                 arguments("[\"efs\"]", Map.of(), "sharedFileSystem: got", "a mapping of its fields"),
-                arguments("{\"type\":\"efs\",\"size\":5}", Map.of(), "sharedFileSystem.size: got \"5\"",
-                        "its fields are [type, existingId"),
+                arguments("{\"type\":\"efs\",\"size\":5}", Map.of(), "sharedFileSystem: got \"{\"type\":\"efs\",\"size\":5}\"",
+                        "\"size\" is not one of its fields [type, existingId"),
                 arguments("{" + efsExisting + ",\"mountPath\":\"shared\"}", SG_IDS, "sharedFileSystem.mountPath: got "
                         + "\"shared\"", "expected an absolute path"),
                 arguments("{" + efsExisting + ",\"mountPath\":\"/scratch/ref\"}", SG_IDS,
