@@ -15,7 +15,6 @@ import io.genomicsbatch.compute.HostLaunchTemplate;
 import io.genomicsbatch.compute.UserData;
 import io.genomicsbatch.config.FileSystemType;
 import io.genomicsbatch.config.ImageType;
-import io.genomicsbatch.filesystem.SharedFileSystems;
 import io.genomicsbatch.config.InvalidConfigException;
 import io.genomicsbatch.config.Settings;
 import io.genomicsbatch.config.SettingsValidator;
@@ -24,6 +23,7 @@ import io.genomicsbatch.iam.HostStorageGrowth;
 import io.genomicsbatch.network.HostSecurityGroup;
 import io.genomicsbatch.network.S3GatewayEndpoint;
 import io.genomicsbatch.engines.EngineConfigs;
+import io.genomicsbatch.filesystem.SharedFileSystems;
 import io.genomicsbatch.engines.EngineInputs;
 import io.genomicsbatch.iam.AwsAccount;
 import io.genomicsbatch.iam.HeadJobRole;
@@ -118,8 +118,8 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
         for (var ce : settings.computeEnvironments()) {
             launchTemplates.computeIfAbsent(ce.imageType(), image -> HostLaunchTemplate.create(
                     new HostLaunchTemplate.Props(launchTemplateName(name, image), image, settings.storage(),
-                            settings.hosts(), args.namePrefix(), tags, sharedFileSystem.map(fs -> Map.entry(fs.mount(),
-                            fs.hostDependencies())), this)));
+                            settings.hosts(), args.namePrefix(), tags,
+                            sharedFileSystem.map(SharedFileSystems.Built::hostMount), this)));
         }
         var account = AwsAccount.lookUp(this);
         var iam = BatchIam.create(new BatchIam.Props(name, account, settings.data(),

@@ -51,13 +51,23 @@ public final class HostLaunchTemplate {
      * @param storage        the data volume and its growth
      * @param hosts          boot watchdog and AWS CLI settings
      * @param environmentTag the value of {@link UserData#TAG_KEY} on instances and volumes (scopes storage growth)
-     * @param sharedMount    the shared file system every host mounts, and what must exist before one can
-     *                       (its mount targets); empty: none
+     * @param sharedMount    the shared file system every host mounts; empty: none
      */
     public record Props(String logicalName, ImageType imageType, Settings.Storage storage, Settings.Hosts hosts,
-                        String environmentTag, Map<String, String> tags,
-                        Optional<Map.Entry<Output<UserData.SharedMount>, List<Resource>>> sharedMount,
+                        String environmentTag, Map<String, String> tags, Optional<HostMount> sharedMount,
                         Resource parent) {
+    }
+
+    /**
+     * What the hosts mount, once it is known, and what must exist before a host can mount it.
+     *
+     * @param mount     known once the file system exists (its DNS name)
+     * @param dependsOn what a host needs besides (EFS mount targets): the template waits for them
+     */
+    public record HostMount(Output<UserData.SharedMount> mount, List<Resource> dependsOn) {
+        public HostMount {
+            dependsOn = List.copyOf(dependsOn);
+        }
     }
 
     public static LaunchTemplate create(Props p) {
@@ -73,7 +83,7 @@ public final class HostLaunchTemplate {
                 .toList();
         var host = new UserData.Host(p.environmentTag(), p.storage(), p.hosts());
         var options = CustomResourceOptions.builder().parent(p.parent());
-        p.sharedMount().ifPresent(m -> options.dependsOn(m.getValue()));
+        p.sharedMount().ifPresent(m -> options.dependsOn(m.dependsOn()));
         return new LaunchTemplate(p.logicalName(), LaunchTemplateArgs.builder()
                 .description("Genomics Batch hosts: encrypted gp3 root and data volumes, IMDSv2, fail-closed provisioning")
                 .updateDefaultVersion(true)
@@ -86,7 +96,7 @@ public final class HostLaunchTemplate {
                         .httpTokens("required")
                         .httpPutResponseHopLimit(METADATA_HOP_LIMIT)
                         .build())
-                .userData(p.sharedMount().map(m -> m.getKey().applyValue(mount -> UserData.base64(
+                .userData(p.sharedMount().map(m -> m.mount().applyValue(mount -> UserData.base64(
                         host.withSharedMount(mount)))).orElseGet(() -> Output.of(UserData.base64(host))))
                 .tagSpecifications(tagged)
                 .tags(tags)

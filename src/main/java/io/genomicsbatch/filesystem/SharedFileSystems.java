@@ -19,6 +19,7 @@ import com.pulumi.aws.vpc.SecurityGroupIngressRuleArgs;
 import com.pulumi.core.Output;
 import com.pulumi.resources.CustomResourceOptions;
 import com.pulumi.resources.Resource;
+import io.genomicsbatch.compute.HostLaunchTemplate;
 import io.genomicsbatch.compute.UserData;
 import io.genomicsbatch.config.FileSystemType;
 import io.genomicsbatch.config.Settings;
@@ -50,13 +51,16 @@ public final class SharedFileSystems {
     /**
      * What the environment built or looked up.
      *
-     * @param securityGroupId the file system's security group this stack created, the hosts' egress target
      * @param mount           what hosts mount (their user data carries it)
      * @param fileSystemId    the file system's ID (an output)
      * @param hostDependencies what must exist before a host mounts it (the mount targets)
      */
-    public record Built(Optional<Output<String>> securityGroupId, Output<UserData.SharedMount> mount,
+    public record Built(Output<UserData.SharedMount> mount,
                         Output<String> fileSystemId, List<Resource> hostDependencies) {
+        /** What the launch templates need: the mount, and what a host must wait for. */
+        public HostLaunchTemplate.HostMount hostMount() {
+            return new HostLaunchTemplate.HostMount(mount, hostDependencies);
+        }
     }
 
     /**
@@ -94,7 +98,7 @@ public final class SharedFileSystems {
             var id = fs.existingId().orElseThrow();
             var mount = p.account().orElseThrow().applyValue(a -> new UserData.SharedMount(type, source(type, dnsName(type, id, a),
                     fs.mountName().orElse("")), fs.mountPath()));
-            return new Built(Optional.empty(), mount, Output.of(id), List.of());
+            return new Built(mount, Output.of(id), List.of());
         }
         var sg = group.orElseThrow();
         rules(p, type, sg, hostGroupId);
@@ -114,7 +118,7 @@ public final class SharedFileSystems {
             }
             var mount = efs.dnsName().applyValue(dns -> new UserData.SharedMount(type, source(type, dns, ""),
                     fs.mountPath()));
-            return new Built(Optional.of(sg.id()), mount, efs.id(), List.copyOf(targets));
+            return new Built(mount, efs.id(), List.copyOf(targets));
         }
         var lustreArgs = LustreFileSystemArgs.builder()
                 .subnetIds(p.subnetIds().get(0))
@@ -141,7 +145,7 @@ public final class SharedFileSystems {
                 .build(), options(p, false)));
         var mount = Output.tuple(lustre.dnsName(), lustre.mountName()).applyValue(t ->
                 new UserData.SharedMount(type, source(type, t.t1, t.t2), fs.mountPath()));
-        return new Built(Optional.of(sg.id()), mount, lustre.id(), List.of());
+        return new Built(mount, lustre.id(), List.of());
     }
 
     /**
