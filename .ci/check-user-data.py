@@ -3,8 +3,9 @@
 Usage: check-user-data.py PLAN.json OUT_DIR. Every launch template's user data must be MIME that
 cloud-init's UserDataProcessor (what runs at boot) accepts, within this program's budget once AWS
 Batch's part (1 KB, see BatchPart.java) is merged in, made of one shell-script part that unpacks the
-host scripts. The part is unpacked as a host does (base64 -d | gzip -dc | bash, with this machine's
-tools) into OUT_DIR/<template>/ for the checks that follow.
+host scripts. The part is unpacked as a host does (its own python3 command, which base85-decodes and
+gunzips the bundle, piped to bash, with this machine's tools) into OUT_DIR/<template>/ for the checks
+that follow.
 """
 import base64
 import json
@@ -19,6 +20,8 @@ BUDGET = 12288
 BATCH_PART = 1024
 EXPECTED = ["lib.sh", "00-host-env.sh", "10-ecs-agent.sh", "20-host-storage.sh", "30-host-tools.sh",
             "40-storage-growth.sh", "50-scratch-cleanup.sh", "90-release-ecs.sh"]
+# Only in the user data of a stack with a shared file system.
+SHARED_FILE_SYSTEM_PART = "60-shared-fs.sh"
 
 
 def main(plan_path, out_dir):
@@ -44,12 +47,18 @@ def main(plan_path, out_dir):
         os.makedirs(target, exist_ok=True)
         with open(os.path.join(target, "user-data.sh"), "w") as f:
             f.write(script)
+        # The part's own unpacking command (the line holding the here-document), without its exec of lib.sh.
+        line = next(l for l in script.split("\n") if "<<'GB_BUNDLE'" in l)
+        start = script.index("mkdir -p")
+        command = script[start:script.index(line) + line.index(" <<'GB_BUNDLE'")]
+        command = command[command.index("python3 -c"):]
         body = script[script.index("\n", script.index("<<'GB_BUNDLE'")) + 1:script.index("\nGB_BUNDLE\n")]
-        subprocess.run(["bash", "-c", "set -o pipefail; base64 -d | gzip -dc | bash"], input=body.encode(),
+        subprocess.run(["bash", "-c", "set -o pipefail; " + command + " | bash"], input=body.encode(),
                        cwd=target, check=True)
         unpacked = sorted(f for f in os.listdir(target) if f != "user-data.sh")
-        if unpacked != sorted(EXPECTED):
-            sys.exit(f"{name}: unpacks {unpacked}, expected {EXPECTED}")
+        expected = EXPECTED + [SHARED_FILE_SYSTEM_PART] if SHARED_FILE_SYSTEM_PART in unpacked else EXPECTED
+        if unpacked != sorted(expected):
+            sys.exit(f"{name}: unpacks {unpacked}, expected {expected}")
 
 
 if __name__ == "__main__":

@@ -31,11 +31,13 @@ trap 'rm -rf "$work"' EXIT
 
 # 1. The user data as the launch templates carry it, read by cloud-init (Debian's python3, where
 #    cloud-init lives) and unpacked as a host does; the delivered scripts (comments dropped) must
-#    still be valid bash. The stacks are the tests' dev and prod (fixtures), in a project of their
-#    own: the project's stack files are the adopter's.
+#    still be valid bash. The stacks are the tests' dev, prod and boot (fixtures; boot has a shared
+#    file system, so its user data carries that part too), in a project of their own: the project's
+#    stack files are the adopter's.
 mkdir "$work/project"
-cp Pulumi.yaml src/test/resources/stacks/Pulumi.dev.yaml src/test/resources/stacks/Pulumi.prod.yaml "$work/project/"
-for stack in dev prod; do
+cp Pulumi.yaml src/test/resources/stacks/Pulumi.dev.yaml src/test/resources/stacks/Pulumi.prod.yaml \
+  src/test/resources/stacks/Pulumi.boot.yaml "$work/project/"
+for stack in dev prod boot; do
   java -jar target/genomics-batch.jar plan --stack "$stack" --dir "$work/project" --format json > "$work/$stack.json"
   /usr/bin/python3 .ci/check-user-data.py "$work/$stack.json" "$work/$stack"
   for part in "$work/$stack"/*/*.sh; do
@@ -57,4 +59,4 @@ for parts in "" "$work/dev/genomics-batch-host-launch-template"; do
   fi
   passed=$((passed + $(grep -c '^ok ' "$work/bats.tap")))
 done
-echo "host-checks: bats $passed passed, 0 failed (repository and delivered parts); user data of dev and prod parsed by cloud-init and unpacked"
+echo "host-checks: bats $passed passed, 0 failed (repository and delivered parts); user data of dev, prod and boot parsed by cloud-init and unpacked"

@@ -315,6 +315,33 @@ docker rm -f gbtest-ended gbtest-live gbtest-task >/dev/null
 exit $rc""", timeout=180)
 
 
+SHARED = "/mnt/shared"
+EFS_SOURCE = "fs-0123456789abcdef0.efs.us-east-1.amazonaws.com:/"
+
+
+def check_shared_fs(vm, prefix=""):
+    """The boot stack's existing EFS file system (the guest's own NFS server under EFS's DNS name),
+    mounted by 60-shared-fs.sh as on a host: NFS 4.1 with AWS's options, shared with the server and
+    with a task container, and Docker bound to it after a reboot."""
+    vm.gsh(prefix + "shared_fs_nfs41_mount", f"""
+findmnt -n -o SOURCE,FSTYPE,OPTIONS {SHARED}
+[ "$(findmnt -n -o SOURCE {SHARED})" = {EFS_SOURCE} ] && [ "$(findmnt -n -o FSTYPE {SHARED})" = nfs4 ]
+o=$(findmnt -n -o OPTIONS {SHARED})
+# In effect (rsize and wsize are what the server allows: Linux's nfsd caps them at 256 KiB; EFS takes 1 MiB).
+for want in vers=4.1 hard noresvport timeo=600 retrans=2; do
+  case ",$o," in *",$want,"*) ;; *) echo "missing $want"; exit 1 ;; esac
+done
+grep -qx '{EFS_SOURCE} {SHARED} nfs4 nfsvers=4.1,rsize=1048576,wsize=1048576,hard,timeo=600,retrans=2,noresvport,_netdev,nofail 0 0' /etc/fstab""")
+    vm.gsh(prefix + "shared_fs_visible_to_server_and_tasks", f"""
+echo "written on the host $(date +%s%N)" > {SHARED}/gbtest-host
+cmp {SHARED}/gbtest-host /srv/efs/gbtest-host
+docker run --rm -v {SHARED}:{SHARED} gbtest/busybox sh -c 'cat {SHARED}/gbtest-host && echo from-a-task > {SHARED}/gbtest-task'
+grep -qx from-a-task /srv/efs/gbtest-task""")
+    vm.gsh(prefix + "shared_fs_required_by_docker", f"""
+systemctl show -P RequiresMountsFor docker.service | grep -qw {SHARED}
+systemctl show -P Requires docker.service | grep -qw mnt-shared.mount""")
+
+
 GROW_DROPIN = r"""
 mkdir -p /etc/systemd/system/genomics-batch-grow.service.d
 printf '[Service]\nEnvironment=GB_GROW_INTERVAL=5 GB_DEVICE_WAIT=15\n' > /etc/systemd/system/genomics-batch-grow.service.d/gbtest.conf
@@ -393,6 +420,7 @@ def scenario_gp3(a):
         check_release(vm)
         check_storage(vm, 1, ["/dev/xvdb"])
         check_cli(vm)
+        check_shared_fs(vm)
         check_scratch_cleanup(vm)
         # Growth end to end: a new tagged gp3 volume, attached, hot-plugged, LV and XFS grown online.
         before = lv_bytes(vm)
@@ -429,6 +457,11 @@ echo "fs $fs lv $lv"; [ "$fs" -gt $(( {before} * 11 / 10 )) ]""")
                           if attached else ["/dev/xvdb"])
             RESULTS[-5:] = [(f"after_reboot_{n}", ok_, d) for n, ok_, d in RESULTS[-5:]]
             no_ordering_cycle(vm, "after_reboot_no_ordering_cycle")
+            vm.gsh("after_reboot_shared_fs_mounted_before_docker", f"""
+[ "$(findmnt -n -o FSTYPE {SHARED})" = nfs4 ] && test -s {SHARED}/gbtest-host
+m=$(systemctl show -P ActiveEnterTimestampMonotonic mnt-shared.mount)
+d=$(systemctl show -P ExecMainStartTimestampMonotonic docker.service)
+echo "mount $m docker $d"; [ "$m" -gt 0 ] && [ "$m" -le "$d" ]""")
     finally:
         vm.stop()
     return vm

@@ -11,8 +11,11 @@ packages=(
   systemd systemd-sysv udev dbus kmod iproute2 procps psmisc lsof e2fsprogs
   linux-image-amd64 initramfs-tools zstd
   cloud-init lvm2 xfsprogs docker.io curl unzip gnupg ca-certificates awscli
-  socat openssh-server busybox-static
+  socat openssh-server busybox-static nfs-kernel-server nfs-common
 )
+# The stand-in for an existing EFS file system (the boot stack's sharedFileSystem): the guest's own
+# NFS server, reached by the file system's DNS name.
+efs_dns=fs-0123456789abcdef0.efs.us-east-1.amazonaws.com
 hash=$( { cat "$0"; (cd "$here/guest" && find . -type f | LC_ALL=C sort | xargs sha256sum); } | sha256sum | cut -c1-16)
 out=$cache/$hash
 if [ -s "$out/root.img" ] && [ -s "$out/vmlinuz" ] && [ -s "$out/initrd.img" ]; then
@@ -66,10 +69,13 @@ install -m 0600 "$tmp/id_ed25519.pub" "$root/root/.ssh/authorized_keys"
 cp "$tmp/ca.pem" "$root/usr/local/share/ca-certificates/genomics-batch-boot-test.crt"
 in_root update-ca-certificates > /dev/null 2>&1
 echo gbtest > "$root/etc/hostname"
-printf '127.0.0.1 localhost\n127.0.1.1 gbtest\n' > "$root/etc/hosts"
+printf '127.0.0.1 localhost %s\n127.0.1.1 gbtest\n' "$efs_dns" > "$root/etc/hosts"
+# NFSv4's root (fsid=0), as EFS serves "/"; insecure: EFS's noresvport mounts come from unprivileged ports.
+mkdir -p "$root/srv/efs"
+echo '/srv/efs *(rw,sync,fsid=0,no_subtree_check,no_root_squash,insecure)' > "$root/etc/exports"
 echo '/dev/vda / ext4 defaults,noatime 0 1' > "$root/etc/fstab"
 # Fast, quiet boots: no timers or units that only cost time here.
-in_root systemctl enable -q systemd-networkd gbtest-imds.service ecs.service
+in_root systemctl enable -q systemd-networkd gbtest-imds.service ecs.service nfs-server.service
 in_root systemctl mask -q apt-daily.timer apt-daily-upgrade.timer e2scrub_all.timer e2scrub_reap.service \
   fstrim.timer systemd-networkd-wait-online.service getty@tty1.service serial-getty@ttyS0.service \
   lvm2-monitor.service

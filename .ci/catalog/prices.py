@@ -46,6 +46,17 @@ NON_EC2 = [
     # billed per GB on top, $0.01 for the first PB a month: per use, not while idle). Read 2026-12-06 from the
     # page's text and its us-east-1 figure as a 2026-06-13 summary quotes it (factualminds.com, Amazon VPC pricing).
     ("us-east-1", "privatelink:interface-endpoint", "0.01", "endpoint-AZ-hour", "aws.amazon.com/privatelink/pricing"),
+    # EFS Standard storage (Elastic throughput also bills $0.03 per GB read and $0.06 per GB written: usage).
+    ("us-east-1", "efs:standard-storage", "0.3", "GB-month", "aws.amazon.com/efs/pricing"),
+    # FSx for Lustre SSD storage by deployment type and, for persistent ones, MB/s per TiB.
+    ("us-east-1", "fsx:lustre-SCRATCH_2", "0.14", "GB-month", "aws.amazon.com/fsx/lustre/pricing"),
+    ("us-east-1", "fsx:lustre-PERSISTENT_1-50", "0.145", "GB-month", "aws.amazon.com/fsx/lustre/pricing"),
+    ("us-east-1", "fsx:lustre-PERSISTENT_1-100", "0.21", "GB-month", "aws.amazon.com/fsx/lustre/pricing"),
+    ("us-east-1", "fsx:lustre-PERSISTENT_1-200", "0.29", "GB-month", "aws.amazon.com/fsx/lustre/pricing"),
+    ("us-east-1", "fsx:lustre-PERSISTENT_2-125", "0.145", "GB-month", "aws.amazon.com/fsx/lustre/pricing"),
+    ("us-east-1", "fsx:lustre-PERSISTENT_2-250", "0.21", "GB-month", "aws.amazon.com/fsx/lustre/pricing"),
+    ("us-east-1", "fsx:lustre-PERSISTENT_2-500", "0.34", "GB-month", "aws.amazon.com/fsx/lustre/pricing"),
+    ("us-east-1", "fsx:lustre-PERSISTENT_2-1000", "0.6", "GB-month", "aws.amazon.com/fsx/lustre/pricing"),
 ]
 REGION_LINE = re.compile(r'^\t"([a-z0-9-]+)": \{')
 PRICE = re.compile(r'"([a-z0-9-]+\.[a-z0-9-]+)": ([0-9.]+)')

@@ -44,6 +44,8 @@ LIB_DIR=/usr/local/lib/genomics-batch
 install_scripts() {
   mkdir -p "$GB_ROOT$LIB_DIR"
   cp "$SRC"/lib.sh "$SRC"/[0-9][0-9]-*.sh "$GB_ROOT$LIB_DIR/"
+  # Only hosts with a shared file system get its part (shared_fs below).
+  rm -f "$GB_ROOT$LIB_DIR/60-shared-fs.sh"
   sed -e 's/@TAG_KEY@/genomics-batch-environment/' -e 's/@TAG_VALUE@/genomics-batch-test/' \
     -e "s/@INITIAL_GIB@/${1:-100}/" -e "s/@IOPS@/${2:-3000}/" -e "s/@THROUGHPUT@/${3:-250}/" -e "s/@MAX_GIB@/${4:-1000}/" \
     -e 's/@MIN_FREE_PERCENT@/15/' -e 's|@ROOT_DEVICE@|/dev/xvda|' -e 's|@EBS_DEVICE@|/dev/xvdb|' \
@@ -200,3 +202,12 @@ ebs_data_volume() { # the gp3 data volume as Nitro shows it: an NVMe disk, the u
 
 # One script as the boot runs it: from where the user data unpacks it.
 part() { bash "$GB_ROOT$LIB_DIR/$1" "${@:2}"; }
+
+# shared_fs TYPE SOURCE PATH: the shared file system's part, filled in as UserData.java does
+# (TYPE nfs4 or lustre).
+shared_fs() {
+  local options="nfsvers=4.1,rsize=1048576,wsize=1048576,hard,timeo=600,retrans=2,noresvport,_netdev,nofail"
+  [ "$1" != lustre ] || options="relatime,flock,_netdev,nofail"
+  sed -e "s|@FS_TYPE@|$1|" -e "s|@FS_SOURCE@|$2|" -e "s|@FS_PATH@|$3|" -e "s|@FS_OPTIONS@|$options|" \
+    "$TEMPLATES/60-shared-fs.sh" > "$GB_ROOT$LIB_DIR/60-shared-fs.sh"
+}

@@ -564,3 +564,100 @@ proc() { # proc PID CWD [OPEN_FILE]: a process as /proc shows it from the host
   calls systemctl | grep -qx "systemctl enable genomics-batch-scratch-cleanup.timer"
   [ ! -e "$GB_ROOT/etc/tmpfiles.d" ]
 }
+
+# --- the shared file system (sharedFileSystem) ------------------------------------------------------
+
+EFS_SOURCE=fs-0123456789abcdef0.efs.us-east-1.amazonaws.com:/
+LUSTRE_SOURCE=fs-0123456789abcdef0.fsx.us-east-1.amazonaws.com@tcp:/abcdefgh
+
+@test "shared file system: only hosts of a stack with one get its part" {
+  [ ! -e "$GB_ROOT$LIB_DIR/60-shared-fs.sh" ]
+  ebs_data_volume nvme1n1
+  boot
+  [ ! -e "$BATS_TEST_TMPDIR/failed" ]
+  ! grep -q /mnt/shared "$GB_ROOT/etc/fstab"
+}
+
+@test "shared file system: EFS mounted over NFS 4.1 with AWS's options before the ECS agent may start" {
+  ebs_data_volume nvme1n1
+  shared_fs nfs4 "$EFS_SOURCE" /mnt/shared
+  boot
+  [ ! -e "$BATS_TEST_TMPDIR/failed" ]
+  grep -qx "$EFS_SOURCE /mnt/shared nfs4 nfsvers=4.1,rsize=1048576,wsize=1048576,hard,timeo=600,retrans=2,noresvport,_netdev,nofail 0 0" "$GB_ROOT/etc/fstab"
+  [ -d "$GB_ROOT/mnt/shared" ]
+  calls mount | grep -qx "mount /mnt/shared"
+  grep -qx /mnt/shared "$GB_ROOT/.mounts"
+  # After a reboot Docker (so the ECS agent) waits for the mount, and does not start without it.
+  [ "$(cat "$GB_ROOT/etc/systemd/system/docker.service.d/60-shared-fs.conf")" = "$(printf '[Unit]\nRequiresMountsFor=/mnt/shared')" ]
+  # The NFS client comes from the OS repositories when the AMI lacks it, with bounded retries.
+  [ "$(calls dnf)" = "dnf install -y -q --setopt=retries=3 --setopt=timeout=30 nfs-utils" ]
+  # Mounted after the data storage, before the release (90 checks that 60 finished).
+  [ "$(line_of '^mount /mnt/shared$')" -gt "$(line_of '^mkfs.xfs')" ]
+  [ "$(line_of '^mount /mnt/shared$')" -lt "$(line_of '^systemctl start --no-block ecs.service$')" ]
+  [ -e "$GB_ROOT/run/genomics-batch/60-shared-fs.sh.done" ]
+  grep -q "genomics-batch: $EFS_SOURCE mounted at /mnt/shared" "$GB_ROOT/dev/console"
+}
+
+@test "shared file system: FSx for Lustre with its client and the user guide's options; a present client is kept" {
+  ebs_data_volume nvme1n1
+  shared_fs lustre "$LUSTRE_SOURCE" /fsx
+  boot
+  [ ! -e "$BATS_TEST_TMPDIR/failed" ]
+  grep -qx "$LUSTRE_SOURCE /fsx lustre relatime,flock,_netdev,nofail 0 0" "$GB_ROOT/etc/fstab"
+  [ "$(calls dnf)" = "dnf install -y -q --setopt=retries=3 --setopt=timeout=30 lustre-client" ]
+  grep -qx /fsx "$GB_ROOT/.mounts"
+  # With the client on the AMI, nothing is installed.
+  setup_root
+  printf '#!/bin/sh\n' > "$STUBS/mount.lustre" && chmod +x "$STUBS/mount.lustre"
+  shared_fs lustre "$LUSTRE_SOURCE" /fsx
+  echo /fsx > "$GB_ROOT/.mounts"
+  part 60-shared-fs.sh
+  [ -z "$(calls dnf)" ]
+  grep -c " /fsx " "$GB_ROOT/etc/fstab" | grep -qx 1
+}
+
+@test "shared file system: a name that resolves late is retried; the fstab line is written once" {
+  shared_fs nfs4 "$EFS_SOURCE" /mnt/shared
+  behaviour mount <<'B'
+n=$(cat "$BATS_TEST_TMPDIR/mounts-tried" 2>/dev/null || echo 0); echo $((n + 1)) > "$BATS_TEST_TMPDIR/mounts-tried"
+[ "$n" -ge 2 ] || exit 32
+echo "${*: -1}" >> "$GB_ROOT/.mounts"
+B
+  part 60-shared-fs.sh
+  [ "$(cat "$BATS_TEST_TMPDIR/mounts-tried")" = 3 ]
+  [ "$(calls sleep)" = "$(printf 'sleep 15\nsleep 15')" ]
+  [ ! -e "$GB_ROOT/.powered-off" ]
+  part 60-shared-fs.sh   # again (a rerun): no second line
+  [ "$(grep -c " /mnt/shared " "$GB_ROOT/etc/fstab")" = 1 ]
+}
+
+@test "shared file system: one that cannot be mounted fails closed: no ECS agent, the metric, power-off" {
+  ebs_data_volume nvme1n1
+  shared_fs nfs4 "$EFS_SOURCE" /mnt/shared
+  behaviour mount <<'B'
+if [ "${*: -1}" = /mnt/shared ]; then exit 32; fi
+echo "${*: -1}" >> "$GB_ROOT/.mounts"
+B
+  boot
+  [ -e "$BATS_TEST_TMPDIR/failed" ]
+  [ -e "$GB_ROOT/.powered-off" ]
+  grep -q "provisioning failed: $EFS_SOURCE could not be mounted at /mnt/shared" "$GB_ROOT/dev/console"
+  [ "$(calls mount | grep -c '^mount /mnt/shared$')" = 8 ]       # every try bounded, then given up
+  [ "$(calls sleep | grep -c '^sleep 15$')" = 7 ]
+  calls curl | grep -q "Action=PutMetricData"
+  [ -z "$(calls systemctl | grep 'start --no-block ecs')" ]
+  [ ! -e "$GB_ROOT/run/genomics-batch/ready" ]
+  [ ! -e "$GB_ROOT/etc/systemd/system/docker.service.d/60-shared-fs.conf" ]
+}
+
+@test "shared file system: a client that cannot be installed fails closed" {
+  shared_fs lustre "$LUSTRE_SOURCE" /fsx
+  behaviour dnf <<'B'
+exit 1
+B
+  run part 60-shared-fs.sh
+  [ "$status" -ne 0 ]
+  [ -e "$GB_ROOT/.powered-off" ]
+  grep -q "provisioning failed: installing the lustre client" "$GB_ROOT/dev/console"
+  [ -z "$(calls mount)" ]
+}

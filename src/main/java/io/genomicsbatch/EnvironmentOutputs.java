@@ -26,6 +26,7 @@ public final class EnvironmentOutputs {
 
     private static final String GPU = "only when gpuMaxVcpus > 0";
     private static final String FAIR_SHARE = "only when fairShare is set";
+    private static final String SHARED_FILE_SYSTEM = "only when sharedFileSystem is set";
 
     public static final List<Spec> CONTRACT = List.of(
             always("defaultJobQueueArn"),
@@ -58,6 +59,8 @@ public final class EnvironmentOutputs {
             always("jobLogGroupName"),
             when("workDirectory", "only when workDirectory is set"),
             new Spec("registryCacheImagePrefixes", Map.class, Optional.of("only when ecrPullThroughCache is set")),
+            when("sharedFileSystemId", SHARED_FILE_SYSTEM),
+            when("sharedFileSystemMountPath", SHARED_FILE_SYSTEM),
             always("nextflowConfig"),
             always("cromwellBackendConfig"),
             always("snakemakeArgs"),

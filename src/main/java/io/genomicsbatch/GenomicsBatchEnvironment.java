@@ -15,6 +15,7 @@ import io.genomicsbatch.compute.HostLaunchTemplate;
 import io.genomicsbatch.compute.PinnedAmis;
 import io.genomicsbatch.compute.UserData;
 import io.genomicsbatch.config.ConfigKey;
+import io.genomicsbatch.config.FileSystemType;
 import io.genomicsbatch.config.ImageType;
 import io.genomicsbatch.config.InvalidConfigException;
 import io.genomicsbatch.config.ResourceTags;
@@ -31,6 +32,7 @@ import io.genomicsbatch.engines.FairShareQueue;
 import io.genomicsbatch.iam.ShareSubmitterPolicies;
 import io.genomicsbatch.queues.FairSharePolicy;
 import com.pulumi.aws.batch.SchedulingPolicy;
+import io.genomicsbatch.filesystem.SharedFileSystems;
 import io.genomicsbatch.engines.EngineInputs;
 import io.genomicsbatch.iam.AwsAccount;
 import io.genomicsbatch.iam.HeadJobRole;
@@ -107,8 +109,17 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
         var values = new LinkedHashMap<String, Output<?>>();
 
         var network = Network.lookUp(settings.network(), this);
+        // The shared file system (none by default): its group before the hosts' group, which reaches it.
+        var fileSystem = settings.sharedFileSystem();
+        var fileSystemProps = new SharedFileSystems.Props(name + "-shared-fs", fileSystem, network.vpcId(),
+                settings.network().subnetIds(), fileSystem.enabled() && !fileSystem.created()
+                ? Optional.of(AwsAccount.lookUp(this)) : Optional.empty(), tags, settings.protect(), this);
+        var fileSystemGroup = SharedFileSystems.securityGroup(fileSystemProps);
         var securityGroup = HostSecurityGroup.create(new HostSecurityGroup.Props(name + "-host-security-group",
-                network.vpcId(), settings.network(), tags, this));
+                network.vpcId(), settings.network(), tags, fileSystemGroup.map(g -> new HostSecurityGroup.FileSystemPeer(
+                fileSystem.type().orElseThrow(), g.id())), this));
+        var sharedFileSystem = Optional.of(fileSystem).filter(Settings.SharedFileSystem::enabled)
+                .map(fs -> SharedFileSystems.create(fileSystemProps, fileSystemGroup, securityGroup.id()));
         var privateNetworking = settings.privateNetworking().enabled();
         // Hosts without internet reach S3 through the gateway endpoint: the same resource either way.
         if (settings.network().s3GatewayEndpoint() || privateNetworking) {
@@ -129,7 +140,8 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
             if (groups.bySpecName(ce.name()).isEmpty()) {
                 launchTemplates.computeIfAbsent(ce.imageType(), image -> HostLaunchTemplate.create(
                         new HostLaunchTemplate.Props(launchTemplateName(name, image), image, settings.storage(),
-                                settings.hosts(), args.namePrefix(), tags, this)));
+                                settings.hosts(), args.namePrefix(), tags,
+                                sharedFileSystem.map(SharedFileSystems.Built::hostMount), this)));
             }
         }
         // Each group's hosts get a template of their own, which tags its instances and volumes with the group:
@@ -138,7 +150,8 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
         for (var g : groups.list()) {
             groupTemplates.put(g.specName(), HostLaunchTemplate.create(new HostLaunchTemplate.Props(
                     groupLogicalName(name, GroupResource.LAUNCH_TEMPLATE, g), ImageType.ECS_AL2023, settings.storage(),
-                    settings.hosts(), args.namePrefix(), groupTags(tags, g), this)));
+                    settings.hosts(), args.namePrefix(), groupTags(tags, g),
+                    sharedFileSystem.map(SharedFileSystems.Built::hostMount), this)));
         }
         var account = AwsAccount.lookUp(this);
         var iam = BatchIam.create(new BatchIam.Props(name, account, settings.data(),
@@ -174,13 +187,16 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
 
         // Pinned AMIs (off by default: then Batch picks the image, as before).
         var amis = PinnedAmis.resolve(settings, this);
+        // FSx for Lustre lives in one subnet (the first listed): its hosts stay in that subnet's zone.
+        var hostSubnets = fileSystem.created() && fileSystem.is(FileSystemType.FSX_LUSTRE)
+                ? network.subnetIds().applyValue(ids -> List.of(ids.get(0))) : network.subnetIds();
         var environments = new LinkedHashMap<String, ComputeEnvironment>();
         for (var spec : settings.computeEnvironments()) {
             var group = groups.bySpecName(spec.name());
             var ce = ComputeEnvironments.create(new ComputeEnvironments.Props(
                     group.map(g -> groupLogicalName(name, GroupResource.COMPUTE_ENVIRONMENT, g))
                             .orElse(name + "-" + spec.name()),
-                    args.namePrefix() + "-" + spec.name() + "-", spec, network.subnetIds(), securityGroup.id(),
+                    args.namePrefix() + "-" + spec.name() + "-", spec, hostSubnets, securityGroup.id(),
                     iam.instanceProfileArn(), group.isPresent() ? groupTemplates.get(spec.name())
                     : launchTemplates.get(spec.imageType()), iam.spotFleetRole(),
                     hostPolicies, group.map(g -> groupTags(tags, g)).orElse(tags), ownTags, settings.protect(), this,
@@ -274,6 +290,10 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
         values.put("vpcId", network.vpcId());
         values.put("subnetIds", network.subnetIds());
         values.put("jobLogGroupName", logGroup.name());
+        sharedFileSystem.ifPresent(fs -> {
+            values.put("sharedFileSystemId", fs.fileSystemId());
+            values.put("sharedFileSystemMountPath", Output.of(fileSystem.mountPath()));
+        });
         settings.data().workDirectory().ifPresent(w -> values.put("workDirectory", Output.of(w.uri())));
         registryCache.ifPresent(cache -> values.put("registryCacheImagePrefixes", imagePrefixes(cache)));
         if (!brought.isEmpty()) {
@@ -351,6 +371,8 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
                     in = containerRegistry.isPresent() ? in.withContainerRegistry(v.get(registryIndex)) : in;
                     in = in.withTags(settings.tags()).withSpotRetries(settings.spotRetries());
                     in = settings.privateNetworking().enabled() ? in.withPrivateNetworking() : in;
+                    in = settings.sharedFileSystem().enabled()
+                            ? in.withSharedMountPath(settings.sharedFileSystem().mountPath()) : in;
                     return workDir.map(in::withWorkDir).orElse(in);
                 });
     }

@@ -47,6 +47,8 @@ class LogicalNamesTest {
     static final String ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint";
     static final String PTC_RULE = "aws:ecr/pullThroughCacheRule:PullThroughCacheRule";
     static final String PTC_TEMPLATE = "aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate";
+    static final String INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
+    static final String EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
 
     /** Every optional feature on: the GPU environment and queue, the Spot fleet role, the S3 endpoint, every policy. */
     static final Map<String, String> EVERYTHING = Map.ofEntries(
@@ -73,7 +75,10 @@ class LogicalNamesTest {
                     + "\"credentialArn\":\"arn:aws:secretsmanager:us-east-1:123456789012:secret:ecr-pullthroughcache/hub\"}]"),
             Map.entry("groups", "[{\"name\":\"lab1\",\"maxVcpus\":32},{\"name\":\"queue-lab1\",\"maxVcpus\":8,"
                     + "\"spot\":false}]"),
-            Map.entry("fairShare", "{\"shares\":[{\"id\":\"labA\",\"weight\":1},{\"id\":\"core*\"}]}"));
+            Map.entry("fairShare", "{\"shares\":[{\"id\":\"labA\",\"weight\":1},{\"id\":\"core*\"}]}"),
+            Map.entry("sharedFileSystem", "{\"type\":\"fsx-lustre\",\"deploymentType\":\"PERSISTENT_2\","
+                    + "\"perUnitStorageThroughput\":125,\"dataRepositoryPath\":\"s3://acme-genomics-raw-reads/ref\"}"));
+
 
     static Recorder.Recording everything() {
         return succeeded(run("everything", ConfigSource.of(EVERYTHING), new AwsAnswers(Map.of(PROD_VPC, PROD_SUBNETS))));
@@ -229,7 +234,24 @@ class LogicalNamesTest {
             List.of("aws:batch/schedulingPolicy:SchedulingPolicy", "genomics-batch-fair-share"),
             List.of(QUEUE, "genomics-batch-shared"),
             List.of("aws:iam/policy:Policy", ShareSubmitterPolicies.logicalName("genomics-batch-share-submitter", "labA")),
-            List.of("aws:iam/policy:Policy", ShareSubmitterPolicies.logicalName("genomics-batch-share-submitter", "core*")));
+            List.of("aws:iam/policy:Policy", ShareSubmitterPolicies.logicalName("genomics-batch-share-submitter", "core*")),
+            // the shared file system (sharedFileSystem): EFS with a mount target per subnet, or FSx for Lustre
+            List.of("aws:ec2/securityGroup:SecurityGroup", "genomics-batch-shared-fs-security-group"),
+            List.of("aws:efs/fileSystem:FileSystem", "genomics-batch-shared-fs"),
+            List.of("aws:efs/mountTarget:MountTarget", "genomics-batch-shared-fs-mount-target-" + PROD_SUBNETS.get(0)),
+            List.of("aws:efs/mountTarget:MountTarget", "genomics-batch-shared-fs-mount-target-" + PROD_SUBNETS.get(1)),
+            List.of("aws:efs/mountTarget:MountTarget", "genomics-batch-shared-fs-mount-target-" + PROD_SUBNETS.get(2)),
+            List.of(INGRESS, "genomics-batch-shared-fs-ingress-hosts-2049"),
+            List.of("aws:fsx/lustreFileSystem:LustreFileSystem", "genomics-batch-shared-fs"),
+            List.of("aws:fsx/dataRepositoryAssociation:DataRepositoryAssociation", "genomics-batch-shared-fs-data-repository"),
+            List.of(INGRESS, "genomics-batch-shared-fs-ingress-hosts-988"),
+            List.of(INGRESS, "genomics-batch-shared-fs-ingress-hosts-1018-1023"),
+            List.of(INGRESS, "genomics-batch-shared-fs-ingress-itself-988"),
+            List.of(INGRESS, "genomics-batch-shared-fs-ingress-itself-1018-1023"),
+            List.of(EGRESS, "genomics-batch-shared-fs-egress-hosts-988"),
+            List.of(EGRESS, "genomics-batch-shared-fs-egress-hosts-1018-1023"),
+            List.of(EGRESS, "genomics-batch-shared-fs-egress-itself-988"),
+            List.of(EGRESS, "genomics-batch-shared-fs-egress-itself-1018-1023"));
 
     @Test
     void everyEarlierNameIsStillRegisteredOrAnAliasOfTheSameType() {

@@ -60,14 +60,19 @@ class OutputContractTest {
 
     @Test
     void theGpuEnvironmentAndAWorkDirectoryAddTheConditionalOutputs() {
-        var outputs = TestStacks.succeeded(TestStacks.run("dev", Map.of("gpuMaxVcpus", "64",
-                "dataBucketNames", "[\"acme-reads\",\"acme-work\"]", "workDirectory", "s3://acme-work/runs/",
-                "alertTopicArn", "arn:aws:sns:us-east-1:123456789012:lab-alerts",
-                "ecrPullThroughCache", "[{\"upstream\":\"quay\"}]",
-                "amiPinning", "true",
-                "groups", "[{\"name\":\"lab1\",\"maxVcpus\":16}]",
-                "jobRoleArn", "arn:aws:iam::123456789012:role/lab-jobs",
-                "fairShare", "{\"shares\":[{\"id\":\"labA\"}]}"))).outputs();
+        var outputs = TestStacks.succeeded(TestStacks.run("dev", Map.ofEntries(
+                Map.entry("gpuMaxVcpus", "64"),
+                Map.entry("dataBucketNames", "[\"acme-reads\",\"acme-work\"]"),
+                Map.entry("workDirectory", "s3://acme-work/runs/"),
+                Map.entry("alertTopicArn", "arn:aws:sns:us-east-1:123456789012:lab-alerts"),
+                Map.entry("ecrPullThroughCache", "[{\"upstream\":\"quay\"}]"),
+                Map.entry("amiPinning", "true"),
+                Map.entry("groups", "[{\"name\":\"lab1\",\"maxVcpus\":16}]"),
+                Map.entry("jobRoleArn", "arn:aws:iam::123456789012:role/lab-jobs"),
+                Map.entry("fairShare", "{\"shares\":[{\"id\":\"labA\"}]}"),
+                Map.entry("sharedFileSystem", "{\"type\":\"efs\",\"existingId\":\"fs-0123456789abcdef0\"}"),
+                Map.entry("sharedFileSystemSecurityGroupIds", "[\"sg-0123456789abcdef0\"]")))).outputs();
+
         assertThat(outputs.keySet()).containsExactlyElementsOf(names(true));
         assertTypes(outputs);
         // As the engine configs use it: the trailing '/' dropped.
@@ -79,6 +84,9 @@ class OutputContractTest {
         assertThat(upstreams).containsExactly("quay");
         assertThat(((Map<?, ?>) outputs.get("registryCacheImagePrefixes")).values())
                 .allSatisfy(v -> assertThat(v).isInstanceOf(String.class));
+        // An existing file system is exported by the ID given, with where hosts and tasks see it.
+        assertThat(outputs).containsEntry("sharedFileSystemId", "fs-0123456789abcdef0")
+                .containsEntry("sharedFileSystemMountPath", "/mnt/shared");
         assertThat(TestStacks.succeeded(TestStacks.run("dev", Map.of("gpuMaxVcpus", "64"))).outputs())
                 .doesNotContainKey("workDirectory").containsKey("gpuJobQueueArn");
         // Fair share: one submitter policy per share, by its identifier.

@@ -6,6 +6,7 @@ import com.pulumi.aws.ec2.inputs.LaunchTemplateBlockDeviceMappingArgs;
 import com.pulumi.aws.ec2.inputs.LaunchTemplateBlockDeviceMappingEbsArgs;
 import com.pulumi.aws.ec2.inputs.LaunchTemplateMetadataOptionsArgs;
 import com.pulumi.aws.ec2.inputs.LaunchTemplateTagSpecificationArgs;
+import com.pulumi.core.Output;
 import com.pulumi.resources.CustomResourceOptions;
 import com.pulumi.resources.Resource;
 import io.genomicsbatch.config.ImageType;
@@ -13,6 +14,7 @@ import io.genomicsbatch.config.Settings;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -49,9 +51,23 @@ public final class HostLaunchTemplate {
      * @param storage        the data volume and its growth
      * @param hosts          boot watchdog and AWS CLI settings
      * @param environmentTag the value of {@link UserData#TAG_KEY} on instances and volumes (scopes storage growth)
+     * @param sharedMount    the shared file system every host mounts; empty: none
      */
     public record Props(String logicalName, ImageType imageType, Settings.Storage storage, Settings.Hosts hosts,
-                        String environmentTag, Map<String, String> tags, Resource parent) {
+                        String environmentTag, Map<String, String> tags, Optional<HostMount> sharedMount,
+                        Resource parent) {
+    }
+
+    /**
+     * What the hosts mount, once it is known, and what must exist before a host can mount it.
+     *
+     * @param mount     known once the file system exists (its DNS name)
+     * @param dependsOn what a host needs besides (EFS mount targets): the template waits for them
+     */
+    public record HostMount(Output<UserData.SharedMount> mount, List<Resource> dependsOn) {
+        public HostMount {
+            dependsOn = List.copyOf(dependsOn);
+        }
     }
 
     public static LaunchTemplate create(Props p) {
@@ -65,6 +81,9 @@ public final class HostLaunchTemplate {
                 .map(type -> LaunchTemplateTagSpecificationArgs.builder().resourceType(type)
                         .tags(type.equals("network-interface") ? tags : withEnvironment).build())
                 .toList();
+        var host = new UserData.Host(p.environmentTag(), p.storage(), p.hosts());
+        var options = CustomResourceOptions.builder().parent(p.parent());
+        p.sharedMount().ifPresent(m -> options.dependsOn(m.dependsOn()));
         return new LaunchTemplate(p.logicalName(), LaunchTemplateArgs.builder()
                 .description("Genomics Batch hosts: encrypted gp3 root and data volumes, IMDSv2, fail-closed provisioning")
                 .updateDefaultVersion(true)
@@ -77,10 +96,11 @@ public final class HostLaunchTemplate {
                         .httpTokens("required")
                         .httpPutResponseHopLimit(METADATA_HOP_LIMIT)
                         .build())
-                .userData(UserData.base64(new UserData.Host(p.environmentTag(), p.storage(), p.hosts())))
+                .userData(p.sharedMount().map(m -> m.mount().applyValue(mount -> UserData.base64(
+                        host.withSharedMount(mount)))).orElseGet(() -> Output.of(UserData.base64(host))))
                 .tagSpecifications(tagged)
                 .tags(tags)
-                .build(), CustomResourceOptions.builder().parent(p.parent()).build());
+                .build(), options.build());
     }
 
     /** An encrypted gp3 volume; with {@code performance}, its IOPS and throughput (else gp3's baseline). */

@@ -16,6 +16,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32;
 import java.util.zip.GZIPInputStream;
@@ -23,8 +24,9 @@ import java.util.zip.GZIPInputStream;
 /**
  * The launch template's user data: a MIME multipart document with one shell-script part, the only
  * form AWS Batch merges with its own part (anything else leaves the compute environment INVALID).
- * EC2's 16 KB limit applies to the merged document, so the host scripts travel compressed: the part
- * ({@code user-data.sh}) unpacks them to /usr/local/lib/genomics-batch and {@code lib.sh boot} runs
+ * EC2's 16 KB limit applies to the merged document, so the host scripts travel compressed (gzip, then
+ * base85, a quarter of the bytes as text where base64 takes a third): the part ({@code user-data.sh})
+ * unpacks them with Python, which every cloud-init host has, to /usr/local/lib/genomics-batch and {@code lib.sh boot} runs
  * the {@link #PARTS} in order. Each script is a resource file, read, shellchecked and run by the
  * boot-script tests as it is; {@link #files} gives them as delivered. The first part carries this
  * environment's values ({@link Host}); the same values always give the same document, on any machine.
@@ -40,6 +42,8 @@ public final class UserData {
     /** Script parts in the order lib.sh runs them (it sorts them by file name). */
     public static final List<String> PARTS = List.of("00-host-env.sh", "10-ecs-agent.sh", "20-host-storage.sh",
             "30-host-tools.sh", "40-storage-growth.sh", "50-scratch-cleanup.sh", "90-release-ecs.sh");
+    /** The part that mounts the shared file system: delivered only to hosts that have one. */
+    public static final String SHARED_FILE_SYSTEM_PART = "60-shared-fs.sh";
 
     /** EC2's limit on user data, raw (before base64), which applies after Batch merged its part in. */
     public static final int MAX_BYTES = 16_384;
@@ -63,7 +67,9 @@ public final class UserData {
     /** Ends each file in the bundle (a here-document delimiter no script may contain as a line). */
     static final String FILE_END = "GB_FILE";
     /** RFC 5322's longest line (998 characters): fewer line breaks, more room for the scripts. */
-    private static final int BASE64_LINE = 996;
+    private static final int TEXT_LINE = 995;
+    /** Python's base64.b85encode alphabet (RFC 1924's characters): none is a quote, a backslash or a space. */
+    static final String BASE85 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!#$%&()*+-;<=>?@^_`{|}~";
 
     private static final Pattern TAG_VALUE = Pattern.compile("[A-Za-z0-9_-]{1,128}");
     private static final Pattern PLACEHOLDER = Pattern.compile("@[A-Z_]+@");
@@ -97,7 +103,8 @@ public final class UserData {
      * @param hosts          boot watchdog and AWS CLI settings
      * @param cliKey         the only key AWS CLI bundles may be signed with ({@link CliSigningKey#AWS})
      */
-    public record Host(String environmentTag, Settings.Storage storage, Settings.Hosts hosts, CliSigningKey cliKey) {
+    public record Host(String environmentTag, Settings.Storage storage, Settings.Hosts hosts, CliSigningKey cliKey,
+                       Optional<SharedMount> sharedMount) {
         public Host {
             if (!TAG_VALUE.matcher(environmentTag).matches()) {
                 throw new IllegalArgumentException("environment tag \"" + environmentTag
@@ -105,8 +112,17 @@ public final class UserData {
             }
         }
 
+        public Host(String environmentTag, Settings.Storage storage, Settings.Hosts hosts, CliSigningKey cliKey) {
+            this(environmentTag, storage, hosts, cliKey, Optional.empty());
+        }
+
         public Host(String environmentTag, Settings.Storage storage, Settings.Hosts hosts) {
             this(environmentTag, storage, hosts, CliSigningKey.AWS);
+        }
+
+        /** The same host, mounting this shared file system. */
+        public Host withSharedMount(SharedMount mount) {
+            return new Host(environmentTag, storage, hosts, cliKey, Optional.of(mount));
         }
 
         Map<String, String> values() {
@@ -126,14 +142,61 @@ public final class UserData {
             values.put("CLI_VERSION", hosts.awsCliVersion());
             values.put("CLI_FINGERPRINT", cliKey.fingerprint());
             values.put("CLI_KEY", cliKey.armored());
+            sharedMount.ifPresent(m -> {
+                values.put("FS_TYPE", m.type().mountType());
+                values.put("FS_SOURCE", m.source());
+                values.put("FS_PATH", m.path());
+                values.put("FS_OPTIONS", m.options());
+            });
             return values;
+        }
+
+        /** The library and the parts these hosts run, in order. */
+        List<String> files() {
+            var files = new ArrayList<String>();
+            files.add(LIBRARY);
+            files.addAll(PARTS);
+            sharedMount.ifPresent(m -> files.add(files.size() - 1, SHARED_FILE_SYSTEM_PART));
+            return files;
+        }
+    }
+
+    /**
+     * A file system every host mounts (sharedFileSystem).
+     *
+     * @param type   EFS (NFS 4.1) or FSx for Lustre
+     * @param source what {@code mount} takes: {@code DNS:/} for EFS, {@code DNS@tcp:/MOUNTNAME} for Lustre
+     * @param path   the mount point, an absolute path the config rules allowed
+     */
+    public record SharedMount(io.genomicsbatch.config.FileSystemType type, String source, String path) {
+        /** AWS's recommended NFS options for EFS (EFS user guide, "Mount settings used by EFS mount helper"). */
+        public static final String EFS_OPTIONS = "nfsvers=4.1,rsize=1048576,wsize=1048576,hard,timeo=600,retrans=2,"
+                + "noresvport";
+        /** The options of the FSx for Lustre user guide's mount command. */
+        public static final String LUSTRE_OPTIONS = "relatime,flock";
+        /** Both: after the network, and a host whose mount fails at a reboot still boots (Docker then stays down). */
+        static final String FSTAB_OPTIONS = ",_netdev,nofail";
+
+        public SharedMount {
+            // The source is written single-quoted and into /etc/fstab.
+            if (source.isEmpty() || source.chars().anyMatch(c -> c == '\'' || c < 0x20)) {
+                throw new IllegalArgumentException("mount source \"" + source + "\": expected no quote or control character");
+            }
+            if (!path.matches("(/[A-Za-z0-9._-]+)+")) {
+                throw new IllegalArgumentException("mount path \"" + path + "\": expected an absolute path");
+            }
+        }
+
+        /** The mount options in /etc/fstab. */
+        public String options() {
+            return (type == io.genomicsbatch.config.FileSystemType.EFS ? EFS_OPTIONS : LUSTRE_OPTIONS) + FSTAB_OPTIONS;
         }
     }
 
     /** The MIME document, as text. */
     public static String mime(Host host) {
         var files = new LinkedHashMap<String, String>();
-        for (var file : bundledFiles()) {
+        for (var file : host.files()) {
             files.put(file, delivered(file, host));
         }
         return document(files);
@@ -154,7 +217,12 @@ public final class UserData {
             bundle.append("cat > ").append(file).append(" <<'").append(FILE_END).append("'\n").append(text)
                     .append(FILE_END).append('\n');
         });
-        var part = script(UNPACKER).replace("@BUNDLE@", base64Lines(gzip(bundle.toString())));
+        var encoded = base85Lines(gzip(bundle.toString()));
+        if (encoded.lines().anyMatch(line -> line.startsWith("--"))) {
+            // Never the case so far; a line like a MIME delimiter could end the part early.
+            throw new IllegalStateException("the encoded bundle has a line starting with \"--\"");
+        }
+        var part = script(UNPACKER).replace("@BUNDLE@", encoded);
         return "MIME-Version: 1.0\n"
                 + "Content-Type: multipart/mixed; boundary=\"" + BOUNDARY + "\"\n\n"
                 + "--" + BOUNDARY + "\n"
@@ -164,6 +232,7 @@ public final class UserData {
                 + "--" + BOUNDARY + "--\n";
     }
 
+    /** The files every host gets (a host with a shared file system gets {@link #SHARED_FILE_SYSTEM_PART} too). */
     static List<String> bundledFiles() {
         var files = new ArrayList<String>();
         files.add(LIBRARY);
@@ -181,7 +250,7 @@ public final class UserData {
         if (!mime.contains("<<'GB_BUNDLE'") || end < start) {
             throw new IllegalArgumentException("not genomics-batch user data: no bundle");
         }
-        var compressed = Base64.getMimeDecoder().decode(mime.substring(start + 1, end));
+        var compressed = base85Decode(mime.substring(start + 1, end).replace("\n", ""));
         String bundle;
         try (var in = new GZIPInputStream(new ByteArrayInputStream(compressed))) {
             bundle = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
@@ -276,16 +345,50 @@ public final class UserData {
         out.write(v >>> 24);
     }
 
-    private static String base64Lines(byte[] data) {
-        var text = Base64.getEncoder().encodeToString(data);
+    /** Base85 as Python's {@code base64.b85encode} writes it (no padding), in lines of {@link #TEXT_LINE}. */
+    static String base85Lines(byte[] data) {
+        var text = new StringBuilder();
+        for (var i = 0; i < data.length; i += 4) {
+            var n = Math.min(4, data.length - i);
+            long word = 0;
+            for (var j = 0; j < 4; j++) {
+                word = word << 8 | (j < n ? data[i + j] & 0xff : 0);
+            }
+            var chunk = new char[5];
+            for (var j = 4; j >= 0; j--) {
+                chunk[j] = BASE85.charAt((int) (word % 85));
+                word /= 85;
+            }
+            text.append(chunk, 0, n + 1);
+        }
         var out = new StringBuilder();
-        for (var i = 0; i < text.length(); i += BASE64_LINE) {
-            out.append(text, i, Math.min(text.length(), i + BASE64_LINE));
-            if (i + BASE64_LINE < text.length()) {
+        for (var i = 0; i < text.length(); i += TEXT_LINE) {
+            out.append(text, i, Math.min(text.length(), i + TEXT_LINE));
+            if (i + TEXT_LINE < text.length()) {
                 out.append('\n');
             }
         }
         return out.toString();
+    }
+
+    /** What {@code base64.b85decode} gives for {@link #base85Lines}' text (line breaks removed). */
+    static byte[] base85Decode(String text) {
+        var out = new ByteArrayOutputStream();
+        for (var i = 0; i < text.length(); i += 5) {
+            var n = Math.min(5, text.length() - i);
+            long word = 0;
+            for (var j = 0; j < 5; j++) {
+                var c = j < n ? BASE85.indexOf(text.charAt(i + j)) : BASE85.length() - 1;
+                if (c < 0) {
+                    throw new IllegalArgumentException("not base85: " + text.charAt(i + j));
+                }
+                word = word * 85 + c;
+            }
+            for (var j = 0; j < n - 1; j++) {
+                out.write((int) (word >>> (24 - 8 * j)) & 0xff);
+            }
+        }
+        return out.toByteArray();
     }
 
     /** One script's text, as it is in the repository. */

@@ -84,7 +84,9 @@ public enum ConfigKey {
     JOB_ROLE_ARN("jobRoleArn", Type.STRING, ""),
     HEAD_JOB_ROLE_ARN("headJobRoleArn", Type.STRING, ""),
     // Fair share between groups (docs/shared-labs.md)
-    FAIR_SHARE("fairShare", Type.STRUCTURE, "{}");
+    FAIR_SHARE("fairShare", Type.STRUCTURE, "{}"),
+    // Shared file system
+    SHARED_FILE_SYSTEM("sharedFileSystem", Type.RECORD, "{}");
 
     /** The project name, which is also the config namespace. */
     public static final String NAMESPACE = "genomics-batch";
@@ -94,15 +96,17 @@ public enum ConfigKey {
      * OBJECT (a map of strings), OBJECT_ARRAY (a list of objects) and STRUCTURE (a mapping whose fields have
      * types of their own: numbers, lists of mappings) cannot be declared in Pulumi.yaml: Pulumi's project schema
      * takes string, integer, boolean and arrays of those only, so such a key is documented there in a comment and
-     * defaults here. A STRUCTURE key is read by a reader of its own, which knows its fields.
+     * defaults here. A STRUCTURE key is read by a reader of its own, which knows its fields; so is a RECORD key
+     * (an object with named fields of strings and whole numbers).
      */
     public enum Type {
         STRING("string"), INTEGER("integer"), BOOLEAN("boolean"), ARRAY("array"), STRATEGY("string"),
-        OBJECT("object"), INTEGER_ARRAY("array"), OBJECT_ARRAY("array"), STRUCTURE("object");
+        OBJECT("object"), INTEGER_ARRAY("array"), OBJECT_ARRAY("array"), STRUCTURE("object"),
+        RECORD("object");
 
         /** Whether Pulumi.yaml can declare a key of this type (Pulumi's project schema). */
         public boolean declarable() {
-            return this != OBJECT && this != OBJECT_ARRAY && this != STRUCTURE;
+            return this != OBJECT && this != OBJECT_ARRAY && this != STRUCTURE && this != RECORD;
         }
 
         private final String yamlName;

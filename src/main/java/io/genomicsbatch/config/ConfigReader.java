@@ -90,6 +90,9 @@ public final class ConfigReader implements Lineup.Values {
                     }
                 }
                 case STRUCTURE -> structure(key);
+                case RECORD -> {
+                    // read below, by its own reader
+                }
             }
         }
         var vpcId = raw(VPC_ID);
@@ -122,7 +125,9 @@ public final class ConfigReader implements Lineup.Values {
                 new Settings.Groups(groups(GROUPS)),
                 new Settings.Iam(optional(IAM_PERMISSIONS_BOUNDARY_ARN), raw(IAM_ROLE_PATH).trim(),
                         optional(INSTANCE_PROFILE_ARN), optional(JOB_ROLE_ARN), optional(HEAD_JOB_ROLE_ARN)),
-                fairShare());
+                fairShare(),
+
+                sharedFileSystem());
         // EventBridge and CloudWatch publish to a topic of their own region only.
         settings.alerts().topicArn().filter(AwsFormats::isSnsTopicArn).ifPresent(arn -> source.awsRegion()
                 .filter(region -> !region.equals(arn.split(":")[3]))
@@ -208,6 +213,15 @@ public final class ConfigReader implements Lineup.Values {
                     + "\" is not this project's, so the program never sees this key; write it as "
                     + NAMESPACE + ":" + bare));
         }
+    }
+
+    private Settings.SharedFileSystem sharedFileSystem() {
+        var read = SharedFileSystemConfig.read(raw(SHARED_FILE_SYSTEM));
+        if (!read.problems().isEmpty()) {
+            unreadable.add(SHARED_FILE_SYSTEM);
+            problems.addAll(read.problems());
+        }
+        return read.settings();
     }
 
     private String raw(ConfigKey key) {

@@ -465,6 +465,54 @@ public final class Settings {
     }
 
     /**
+     * A file system every host mounts at {@code mountPath} and the engine configs mount into every task:
+     * created (EFS, or FSx for Lustre in one subnet) or an existing one by its ID. Off by default.
+     *
+     * @param type                     EFS or FSx for Lustre; empty: no shared file system (the default)
+     * @param existingId               an existing file system to mount ({@code fs-...}); empty: one is created
+     * @param mountPath                where hosts mount it, and tasks see it (absolute)
+     * @param storageCapacityGiB       FSx for Lustre, created: its size (default {@value #DEFAULT_LUSTRE_GIB} GiB)
+     * @param deploymentType           FSx for Lustre, created: default SCRATCH_2
+     * @param perUnitStorageThroughput FSx for Lustre PERSISTENT_1/2, created: MB/s per TiB
+     * @param mountName                FSx for Lustre, existing: its mount name (FSx assigns it)
+     * @param dataRepositoryPath       FSx for Lustre, created: {@code s3://bucket/prefix} linked at its root,
+     *                                 imported as it changes (a data repository association)
+     */
+    public record SharedFileSystem(Optional<FileSystemType> type, Optional<String> existingId, String mountPath,
+                                   OptionalInt storageCapacityGiB, Optional<LustreDeploymentType> deploymentType,
+                                   OptionalInt perUnitStorageThroughput, Optional<String> mountName,
+                                   Optional<String> dataRepositoryPath) {
+        public static final String DEFAULT_MOUNT_PATH = "/mnt/shared";
+        public static final int DEFAULT_LUSTRE_GIB = 1200;
+        /** No shared file system: the default. */
+        public static final SharedFileSystem NONE = new SharedFileSystem(Optional.empty(), Optional.empty(),
+                DEFAULT_MOUNT_PATH, OptionalInt.empty(), Optional.empty(), OptionalInt.empty(), Optional.empty(),
+                Optional.empty());
+
+        public boolean enabled() {
+            return type.isPresent();
+        }
+
+        /** Whether this environment creates the file system (else it mounts {@link #existingId}). */
+        public boolean created() {
+            return enabled() && existingId.isEmpty();
+        }
+
+        public boolean is(FileSystemType kind) {
+            return type.filter(kind::equals).isPresent();
+        }
+
+        /** The size of a created FSx for Lustre file system. */
+        public int lustreGiB() {
+            return storageCapacityGiB.orElse(DEFAULT_LUSTRE_GIB);
+        }
+
+        public LustreDeploymentType lustreDeploymentType() {
+            return deploymentType.orElse(LustreDeploymentType.SCRATCH_2);
+        }
+    }
+
+    /**
      * Everything the environment is built from.
      *
      * @param computeEnvironments    in registration order
@@ -486,6 +534,7 @@ public final class Settings {
      * @param iam                    boundary and path of the roles created, and the roles brought
      * @param fairShare              fair share between groups on the shared queue; with it, {@code queues}
      *                               holds the shared queue ({@link Lineup} adds it)
+     * @param sharedFileSystem       the file system every host mounts and every task sees
      */
     public record Environment(Network network, List<ComputeEnvironmentSpec> computeEnvironments,
                               List<QueueSpec> queues, int runnableTimeoutMinutes, Storage storage, Hosts hosts,
@@ -494,7 +543,7 @@ public final class Settings {
                               Alerts alerts, Budget budget, PrivateNetworking privateNetworking,
                               SpotRetries spotRetries, RegistryCache registryCache, Amis amis,
                               Groups groups, Iam iam,
-                              FairShare fairShare) {
+                              FairShare fairShare, SharedFileSystem sharedFileSystem) {
         public Environment {
             computeEnvironments = List.copyOf(computeEnvironments);
             queues = List.copyOf(queues);
@@ -508,7 +557,7 @@ public final class Settings {
                            Budget budget) {
             this(network, computeEnvironments, queues, runnableTimeoutMinutes, storage, hosts, data, logRetentionDays,
                     protect, tags, alerts, budget, PrivateNetworking.NONE, SpotRetries.NONE, RegistryCache.NONE,
-                    Amis.NONE, Groups.NONE, Iam.NONE, FairShare.NONE);
+                    Amis.NONE, Groups.NONE, Iam.NONE, FairShare.NONE, SharedFileSystem.NONE);
         }
 
         /** Without a budget: the component's API before it existed. */

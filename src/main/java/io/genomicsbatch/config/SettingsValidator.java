@@ -109,6 +109,7 @@ public final class SettingsValidator {
         amis(s, problems);
         iam(s.iam(), problems);
         fairShare(s, problems);
+        problems.addAll(SharedFileSystemRules.problems(s));
         // Spot and On-Demand share instanceTypes: the same problem is reported once.
         return List.copyOf(new LinkedHashSet<>(problems));
     }
@@ -207,6 +208,7 @@ public final class SettingsValidator {
                 .ifPresent(arn -> warnings.add(JOB_ROLE_ARN.fullKey() + " and " + HEAD_JOB_ROLE_ARN.fullKey()
                         + " are the same role: every job then has the head job's rights (submit, cancel and "
                         + "terminate jobs, register job definitions, pass the role); give jobs a role of their own"));
+        warnings.addAll(SharedFileSystemRules.warnings(s));
         return List.copyOf(new LinkedHashSet<>(warnings));
     }
 

@@ -87,7 +87,13 @@ public record CostForecast(String priceDate, String priceSource, Optional<String
                     + "billed as ECR storage per GB-month, by what the workflows pull"),
             Map.entry("aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate", "no charge"),
             // AWS Budgets: a budget without actions is free; one with an action is priced by its action.
-            Map.entry("aws:budgets/budget:Budget", "no charge (a budget without actions)"));
+            Map.entry("aws:budgets/budget:Budget", "no charge (a budget without actions)"),
+            // The shared file system's parts other than its storage (priced below).
+            Map.entry("aws:efs/mountTarget:MountTarget", "no charge"),
+            Map.entry("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "no charge"),
+            Map.entry("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "no charge"),
+            Map.entry("aws:fsx/dataRepositoryAssociation:DataRepositoryAssociation",
+                    "no charge (S3 bills its requests)"));
     /**
      * Resources billed by the month, each at one price of the table: KMS keys, CloudWatch alarms,
      * dashboards (the account's first three are free; counted here as if they were not), and budget actions
@@ -105,6 +111,8 @@ public record CostForecast(String priceDate, String priceSource, Optional<String
     record PerResource(String item, String what, String unit) {
     }
     static final String LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
+    static final String EFS = "aws:efs/fileSystem:FileSystem";
+    static final String LUSTRE = "aws:fsx/lustreFileSystem:LustreFileSystem";
     static final String VPC_ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint";
 
     /**
@@ -268,6 +276,32 @@ public record CostForecast(String priceDate, String priceSource, Optional<String
                             "gateway endpoints have no charge"));
                     if (n > gateways) {
                         idle.add(interfaceEndpoints(n - gateways, endpointZones, region, prices, unknown, label));
+                    }
+                }
+                case EFS -> {
+                    // Billed by the bytes stored and moved, which the plan cannot know: 0 GB, with the rate.
+                    var price = prices.price(region, PriceTable.EFS_STORAGE);
+                    idle.add(new IdleCost(n + " EFS file system(s) (sharedFileSystem): stored data",
+                            price.isPresent() ? 0.0 : null, price.map(p -> "0 GB assumed (billed by the data stored:"
+                            + " each GB adds $" + p.usd() + " a month, Standard class; Elastic throughput bills each GB"
+                            + " read and written)").orElse("unknown price")));
+                    if (price.isEmpty() && !region.isEmpty()) {
+                        unknown.add("EFS storage price in " + region + label);
+                    }
+                }
+                case LUSTRE -> {
+                    // Billed by the provisioned size, used or not.
+                    var fs = settings.sharedFileSystem();
+                    var item = PriceTable.lustreStorage(fs.lustreDeploymentType(), fs.perUnitStorageThroughput());
+                    var price = prices.price(region, item);
+                    idle.add(new IdleCost(n + " FSx for Lustre file system(s) (sharedFileSystem): " + fs.lustreGiB()
+                            + " GiB " + fs.lustreDeploymentType() + (fs.lustreDeploymentType().persistent() ? ", "
+                            + fs.perUnitStorageThroughput().orElse(0) + " MB/s per TiB" : ""),
+                            price.map(p -> n * fs.lustreGiB() * p.usd()).orElse(null),
+                            price.map(p -> "$" + p.usd() + " per GB-month provisioned, whether used or not")
+                                    .orElse("unknown price")));
+                    if (price.isEmpty() && !region.isEmpty()) {
+                        unknown.add("FSx for Lustre price (" + item + ") in " + region + label);
                     }
                 }
                 default -> {

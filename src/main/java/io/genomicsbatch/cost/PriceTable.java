@@ -28,6 +28,13 @@ public final class PriceTable {
     /** Per interface endpoint and Availability Zone it is in, per hour. */
     static final String INTERFACE_ENDPOINT = "privatelink:interface-endpoint";
 
+    static final String EFS_STORAGE = "efs:standard-storage";
+
+    /** An FSx for Lustre file system's $/GB-month: by deployment type and, when persistent, MB/s per TiB. */
+    static String lustreStorage(io.genomicsbatch.config.LustreDeploymentType type, java.util.OptionalInt throughput) {
+        return "fsx:lustre-" + type.name() + (type.persistent() ? "-" + throughput.orElse(0) : "");
+    }
+
     /** One row: {@code vcpus} is 0 for what is not an instance type. */
     record Price(String region, String item, int vcpus, double usd, String unit) {
     }

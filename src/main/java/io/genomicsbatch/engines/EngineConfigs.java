@@ -25,6 +25,8 @@ public final class EngineConfigs {
     public static final String NEXTFLOW_GPU_LABEL = "process_gpu";
     /** The Cromwell backend whose tasks run on the gpu queue, chosen per task with {@code runtime { backend: ... }}. */
     public static final String CROMWELL_GPU_BACKEND = "AWSBatchGPU";
+    /** Cromwell's AWS backend name of a task's working disk (/cromwell_root on the hosts). */
+    public static final String CROMWELL_WORKING_DISK = "local-disk";
     /** GPUs a routed task requests unless it asks for more: AWS Batch exposes only requested GPUs to a container. */
     public static final int GPUS_PER_TASK = 1;
 
@@ -119,7 +121,10 @@ public final class EngineConfigs {
         g.append("        // The hosts' self-contained AWS CLI v2 (Nextflow mounts its grandparent directory read-only).\n");
         g.append("        cliPath = ").append(groovy(in.awsCliPath())).append('\n');
         g.append("        // Task scratch (/tmp in the container) on the hosts' data storage, not Docker's writable layer.\n");
-        g.append("        volumes = [").append(groovy(in.scratchHostPath() + ":/tmp")).append("]\n");
+        in.sharedMountPath().ifPresent(path -> g.append("        // And the shared file system, at the path every host mounts it.\n"));
+        g.append("        volumes = [").append(groovy(in.scratchHostPath() + ":/tmp"));
+        in.sharedMountPath().ifPresent(path -> g.append(", ").append(groovy(path)));
+        g.append("]\n");
         g.append("        // Resubmit a task whose Spot instance was reclaimed (0 by default since Nextflow 24.10).\n");
         g.append("        maxSpotAttempts = ").append(in.nextflowSpotAttempts()).append('\n');
         g.append("        logsGroup = ").append(groovy(in.logGroupName())).append('\n');
@@ -336,6 +341,11 @@ public final class EngineConfigs {
         if (in.spotRetries().everyEngine()) {
             cromwellSpotRetries(h, in.spotRetries());
         }
+        in.sharedMountPath().ifPresent(path -> {
+            h.append("          # The working disk and the shared file system (the host path of the same name). A task\n");
+            h.append("          # that sets its own disks replaces this: list ").append(comment(path)).append(" there too.\n");
+            h.append("          disks = ").append(hocon(CROMWELL_WORKING_DISK + ", " + path)).append('\n');
+        });
         if (gpus > 0) {
             h.append("          gpuCount = ").append(gpus).append('\n');
         }

@@ -33,6 +33,8 @@ import java.util.regex.Pattern;
  *                             a pull-through cache, {@code HOST/PREFIX}; empty: Nextflow's default
  * @param group                the group whose queue {@code defaultQueue*} is, for a group's configs: they then
  *                             describe that queue and have no high-priority queue; empty: the environment's
+ * @param sharedMountPath      where every host mounts the shared file system, which the configs mount into every
+ *                             task at the same path; empty: none
  */
 public record EngineInputs(String environment, String region,
                            String defaultQueueName, String defaultQueueArn,
@@ -42,7 +44,8 @@ public record EngineInputs(String environment, String region,
                            String awsCliPath, String scratchHostPath, int maxSpotAttempts,
                            Optional<String> workDir, Optional<String> gpuQueueArn, Map<String, String> tags,
                            boolean privateNetworking, SpotRetries spotRetries,
-                           Optional<String> containerRegistry, Optional<Group> group) {
+                           Optional<String> containerRegistry, Optional<Group> group,
+                           Optional<String> sharedMountPath) {
 
     /**
      * A group's queue, as its configs describe it.
@@ -109,6 +112,10 @@ public record EngineInputs(String environment, String region,
         }
         gpuQueueArn = gpuQueueArn == null ? Optional.empty() : gpuQueueArn;
         group = group == null ? Optional.empty() : group;
+        sharedMountPath = sharedMountPath == null ? Optional.empty() : sharedMountPath;
+        sharedMountPath.filter(path -> !path.matches("(/[A-Za-z0-9._-]+)+")).ifPresent(path -> {
+            throw new IllegalArgumentException("sharedMountPath \"" + path + "\": expected an absolute path");
+        });
         tags = tags == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(tags));
         containerRegistry = containerRegistry == null ? Optional.empty() : containerRegistry;
         containerRegistry.filter(r -> r.isBlank() || r.contains("://")).ifPresent(bad -> {
@@ -135,7 +142,7 @@ public record EngineInputs(String environment, String region,
         return new EngineInputs(environment, region, defaultQueueName, defaultQueueArn, highPriorityQueueName,
                 highPriorityQueueArn, headJobQueueName, headJobQueueArn, jobRoleArn, logGroupName, HOST_AWS_CLI,
                 HOST_SCRATCH, DEFAULT_MAX_SPOT_ATTEMPTS, Optional.empty(), Optional.empty(), Map.of(), false,
-                SpotRetries.NONE, Optional.empty(), Optional.empty());
+                SpotRetries.NONE, Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     /** The inputs with other host paths (the hosts' AWS CLI, their shared scratch). */
@@ -172,6 +179,11 @@ public record EngineInputs(String environment, String region,
     /** The inputs of a group's configs: its queue is {@code defaultQueue*} (and the high-priority one). */
     public EngineInputs withGroup(Group g) {
         return copy(b -> b.group = Optional.of(g));
+    }
+
+    /** The inputs with the shared file system's mount path, which every engine config mounts into its tasks. */
+    public EngineInputs withSharedMountPath(String path) {
+        return copy(b -> b.sharedMountPath = Optional.of(path));
     }
 
     /** The inputs for hosts without internet (privateNetworking). */
@@ -218,6 +230,7 @@ public record EngineInputs(String environment, String region,
         SpotRetries spotRetries;
         Optional<String> containerRegistry;
         Optional<Group> group;
+        Optional<String> sharedMountPath;
 
         Fields(EngineInputs in) {
             environment = in.environment;
@@ -240,13 +253,14 @@ public record EngineInputs(String environment, String region,
             spotRetries = in.spotRetries;
             containerRegistry = in.containerRegistry;
             group = in.group;
+            sharedMountPath = in.sharedMountPath;
         }
 
         EngineInputs build() {
             return new EngineInputs(environment, region, defaultQueueName, defaultQueueArn, highPriorityQueueName,
                     highPriorityQueueArn, headJobQueueName, headJobQueueArn, jobRoleArn, logGroupName, awsCliPath,
                     scratchHostPath, maxSpotAttempts, workDir, gpuQueueArn, tags, privateNetworking, spotRetries,
-                    containerRegistry, group);
+                    containerRegistry, group, sharedMountPath);
         }
     }
 

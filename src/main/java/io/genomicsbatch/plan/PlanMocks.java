@@ -46,6 +46,13 @@ final class PlanMocks implements Mocks, Invokes.Account {
         if (args.type.equals("aws:ec2/launchTemplate:LaunchTemplate")) {
             state.put("latestVersion", 1); // a new template's first version
         }
+        // What a shared file system's hosts mount (its user data shows them).
+        if (args.type.equals("aws:efs/fileSystem:FileSystem") || args.type.equals("aws:fsx/lustreFileSystem:LustreFileSystem")) {
+            state.putIfAbsent("dnsName", afterDeploy(args.name, "dnsName"));
+        }
+        if (args.type.equals("aws:fsx/lustreFileSystem:LustreFileSystem")) {
+            state.putIfAbsent("mountName", afterDeploy(args.name, "mountName"));
+        }
         return CompletableFuture.completedFuture(
                 ResourceResult.of(Optional.of(afterDeploy(args.name, "id")), state));
     }

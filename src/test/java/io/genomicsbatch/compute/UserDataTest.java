@@ -71,7 +71,7 @@ class UserDataTest {
     @Test
     void theBundleIsOrdinaryGzipAndTheSameSettingsGiveTheSameBytes() throws IOException {
         var compressed = UserData.gzip("hello\n".repeat(100));
-        // What `gzip -dc` on the host reads: a standard gzip member (magic, deflate, CRC-32, size).
+        // What Python's zlib.decompress(data, 31) on the host reads: a standard gzip member (magic, deflate, CRC-32, size).
         try (var in = new GZIPInputStream(new ByteArrayInputStream(compressed))) {
             assertThat(new String(in.readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("hello\n".repeat(100));
         }
@@ -82,10 +82,42 @@ class UserDataTest {
     }
 
     @Test
+    void theBundleTravelsAsPythonsBase85() {
+        // Python's own base64.b85encode of these bytes: what the host's python3 -c decodes.
+        var vectors = new java.util.LinkedHashMap<String, String>();
+        vectors.put("", "");
+        vectors.put("h", "Xa");
+        vectors.put("he", "Xk`");
+        vectors.put("hel", "Xk}~");
+        vectors.put("hell", "Xk~0{");
+        vectors.put("hello", "Xk~0{Zv");
+        vectors.forEach((plain, encoded) -> {
+            assertThat(UserData.base85Lines(plain.getBytes(StandardCharsets.US_ASCII))).as(plain).isEqualTo(encoded);
+            assertThat(UserData.base85Decode(encoded)).as(encoded).isEqualTo(plain.getBytes(StandardCharsets.US_ASCII));
+        });
+        assertThat(UserData.base85Lines(new byte[] {0, 1, 2, 3, 4, 5, 6, 7, 8})).isEqualTo("009C61O)~M2m");
+        assertThat(UserData.base85Lines(new byte[] {-1, -1, -1, -1, -1})).isEqualTo("|NsC0{{");
+        var random = new java.util.Random(85);
+        for (var n = 0; n < 64; n++) {
+            var bytes = new byte[n * 37];
+            random.nextBytes(bytes);
+            var text = UserData.base85Lines(bytes);
+            assertThat(text.lines()).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(998));
+            assertThat(UserData.base85Decode(text.replace("\n", ""))).isEqualTo(bytes);
+        }
+        // The host decodes with Python, which every cloud-init host runs on; no quote can end the -c program.
+        var part = parts(UserData.mime(DEV)).get(0).body();
+        assertThat(part).contains("python3 -c 'import base64,sys,zlib\n", "base64.b85decode(", "zlib.decompress(",
+                "<<'GB_BUNDLE' | bash && exec bash \"$d/lib.sh\" boot\n");
+        assertThat(UserData.BASE85).doesNotContain("'", "\"", "\\", " ");
+    }
+
+    @Test
     void everyScriptInTheResourceDirectoryIsDelivered() throws IOException {
         try (var files = Files.list(Path.of("src/main/resources/io/genomicsbatch/compute"))) {
             var expected = new ArrayList<>(UserData.bundledFiles());
             expected.add(UserData.UNPACKER);
+            expected.add(UserData.SHARED_FILE_SYSTEM_PART);
             assertThat(files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".sh")))
                     .containsExactlyInAnyOrderElementsOf(expected);
         }

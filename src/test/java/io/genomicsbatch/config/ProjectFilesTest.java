@@ -164,7 +164,7 @@ class ProjectFilesTest {
         assertThatThrownBy(() -> StackFiles.load(TestStacks.PROJECT_DIR, "staging"))
                 .isInstanceOf(StackFiles.StackFileException.class)
                 .hasMessageContaining("unknown stack \"staging\"")
-                .hasMessageContaining("dev, prod");
+                .hasMessageContaining("dev, efs, fsx, prod");
     }
 
     @Test

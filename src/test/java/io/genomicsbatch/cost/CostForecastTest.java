@@ -155,12 +155,45 @@ class CostForecastTest {
     /** Every resource the shipped fixture stacks register is priced while idle or known to be free. */
     @Test
     void everyRegisteredResourceTypeIsInTheCostModel() {
-        for (var stack : List.of("dev", "prod")) {
+        for (var stack : List.of("dev", "prod", "efs", "fsx", "boot")) {
             var plan = PlanEngine.run(stack, () -> StackFiles.load(TestStacks.PROJECT_DIR, stack),
                     f -> ctx -> App.deploy(ctx, f.source()));
             assertThat(plan.forecast().unknown()).as(stack).isEmpty();
             assertThat(plan.forecast().idleFloorUsdPerMonth()).as(stack).isNotNull();
         }
+    }
+
+    /** FSx for Lustre bills its provisioned size whatever is used; EFS bills what it stores, which the plan cannot know. */
+    @Test
+    void aSharedFileSystemIsPricedByItsKind() {
+        var fsx = PlanEngine.run("fsx", () -> StackFiles.load(TestStacks.PROJECT_DIR, "fsx"),
+                f -> ctx -> App.deploy(ctx, f.source())).forecast();
+        var lustre = fsx.idle().stream().filter(c -> c.what().startsWith("1 FSx for Lustre")).findFirst().orElseThrow();
+        // The fixture: 2400 GiB PERSISTENT_2 at 250 MB/s per TiB.
+        assertThat(lustre.usdPerMonth()).isCloseTo(2400 * price("fsx:lustre-PERSISTENT_2-250"), within(1e-9));
+        assertThat(lustre.what()).contains("2400 GiB PERSISTENT_2, 250 MB/s per TiB");
+        var scratch = CostForecast.of(new io.genomicsbatch.config.Settings.Environment(ConfigReader.defaults().network(),
+                        ConfigReader.defaults().computeEnvironments(), ConfigReader.defaults().queues(), 240,
+                        ConfigReader.defaults().storage(), ConfigReader.defaults().hosts(), ConfigReader.defaults().data(),
+                        90, false, Map.of(), io.genomicsbatch.config.Settings.Alerts.NONE,
+                        io.genomicsbatch.config.Settings.Budget.NONE, io.genomicsbatch.config.Settings.PrivateNetworking.NONE,
+                        io.genomicsbatch.engines.SpotRetries.NONE, io.genomicsbatch.config.Settings.RegistryCache.NONE,
+                        io.genomicsbatch.config.Settings.Amis.NONE, io.genomicsbatch.config.Settings.Groups.NONE,
+                        io.genomicsbatch.config.Settings.Iam.NONE, io.genomicsbatch.config.Settings.FairShare.NONE,
+                        new io.genomicsbatch.config.Settings.SharedFileSystem(
+                        Optional.of(io.genomicsbatch.config.FileSystemType.FSX_LUSTRE), Optional.empty(), "/fsx",
+                        java.util.OptionalInt.empty(), Optional.empty(), java.util.OptionalInt.empty(), Optional.empty(),
+                        Optional.empty())),
+                Optional.of("us-east-1"), PriceTable.shipped(), List.of("aws:fsx/lustreFileSystem:LustreFileSystem"));
+        assertThat(scratch.idleFloorUsdPerMonth()).isCloseTo(1200 * price("fsx:lustre-SCRATCH_2"), within(1e-9));
+        var efs = PlanEngine.run("efs", () -> StackFiles.load(TestStacks.PROJECT_DIR, "efs"),
+                f -> ctx -> App.deploy(ctx, f.source())).forecast();
+        assertThat(efs.idle()).filteredOn(c -> c.what().startsWith("1 EFS file system")).singleElement()
+                .satisfies(c -> {
+                    assertThat(c.usdPerMonth()).isZero();
+                    assertThat(c.basis()).startsWith("0 GB assumed").contains("$" + price("efs:standard-storage"));
+                });
+        assertThat(efs.unknown()).isEmpty();
     }
 
     /** The storage grows as 40-storage-growth.sh adds volumes: as large as what is there, up to the cap. */

@@ -120,6 +120,27 @@ class EngineConfigsTest {
     }
 
     @Test
+    void cromwellTasksGetTheSharedFileSystemBesideTheirWorkingDisk() {
+        assertThat(cromwell(EngineConfigs.cromwellBackendConfig(DEV), new ArrayList<>())
+                .hasPath("backend.providers.AWSBatch.config.default-runtime-attributes.disks")).isFalse();
+        var c = cromwell(EngineConfigs.cromwellBackendConfig(DEV.withSharedMountPath("/mnt/shared")
+                .withGpuQueue(GPU_QUEUE)), new ArrayList<>());
+        // Cromwell's AWS backend (AwsBatchVolume) reads "local-disk" as /cromwell_root and a bare mount point
+        // as the host path of the same name, mounted there in the container; both backends get it.
+        for (var backend : List.of("AWSBatch", "AWSBatchGPU")) {
+            assertThat(c.getString("backend.providers." + backend + ".config.default-runtime-attributes.disks"))
+                    .as(backend).isEqualTo("local-disk, /mnt/shared");
+        }
+    }
+
+    @Test
+    void snakemakeArgsAreTheSameWithASharedFileSystem() {
+        // The plugin registers job definitions without volumes: nothing here can mount it (docs/shared-labs.md).
+        assertThat(EngineConfigs.snakemakeArgs(DEV.withSharedMountPath("/mnt/shared")))
+                .isEqualTo(EngineConfigs.snakemakeArgs(DEV));
+    }
+
+    @Test
     void cromwellRootIsAPlaceholderWithoutAWorkDir() {
         var c = cromwell(EngineConfigs.cromwellBackendConfig(DEV), new ArrayList<>());
         assertThat(c.getString("backend.providers.AWSBatch.config.root"))

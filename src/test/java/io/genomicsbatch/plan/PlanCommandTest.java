@@ -174,7 +174,7 @@ class PlanCommandTest {
         var unknown = plan("plan", "--stack", "staging");
         assertThat(unknown.status()).isEqualTo(2);
         assertThat(unknown.out()).isEmpty();
-        assertThat(unknown.err()).contains("unknown stack \"staging\"").contains("dev, prod");
+        assertThat(unknown.err()).contains("unknown stack \"staging\"").contains("dev, efs, fsx, prod");
 
         assertThat(plan("plan").status()).isEqualTo(2);
         assertThat(plan("plan", "--stack", "dev", "--format", "yaml").err()).contains("unknown format \"yaml\"");

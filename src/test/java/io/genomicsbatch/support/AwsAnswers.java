@@ -24,6 +24,8 @@ public final class AwsAnswers implements Mocks, Invokes.Account {
     public static final List<String> DEFAULT_VPC_SUBNETS =
             List.of("subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2", "subnet-0aaaaaaaaaaaaaaa3");
     public static final int LAUNCH_TEMPLATE_VERSION = 7;
+    /** The mount name FSx gives a created Lustre file system here. */
+    public static final String LUSTRE_MOUNT_NAME = "a1b2c3d4";
 
     /** Subnets per VPC in this fake account; a VPC not listed has the subnets named in the filter. */
     private final Map<String, List<String>> subnetsByVpc;
@@ -91,6 +93,14 @@ public final class AwsAnswers implements Mocks, Invokes.Account {
         state.putIfAbsent("name", args.name + "-generated");
         if (args.type.equals("aws:ec2/launchTemplate:LaunchTemplate")) {
             state.put("latestVersion", LAUNCH_TEMPLATE_VERSION);
+        }
+        // File systems' DNS names as AWS makes them (ID, service, region); FSx's mount name is its own.
+        if (args.type.equals("aws:efs/fileSystem:FileSystem")) {
+            state.put("dnsName", id(args.name) + ".efs." + REGION + ".amazonaws.com");
+        }
+        if (args.type.equals("aws:fsx/lustreFileSystem:LustreFileSystem")) {
+            state.put("dnsName", id(args.name) + ".fsx." + REGION + ".amazonaws.com");
+            state.put("mountName", LUSTRE_MOUNT_NAME);
         }
         return CompletableFuture.completedFuture(ResourceResult.of(Optional.of(id(args.name)), state));
     }

@@ -112,6 +112,13 @@ class NextflowConfigTest {
     }
 
     @Test
+    void tasksMountTheSharedFileSystemAtTheHostsPath() {
+        var config = parse(EngineConfigs.nextflowConfig(PROD.withSharedMountPath("/mnt/shared")));
+        // A volume without ':' is mounted at the same path in the container.
+        assertThat(at(config, "aws", "batch", "volumes")).isEqualTo(List.of("/scratch/tasks:/tmp", "/mnt/shared"));
+    }
+
+    @Test
     void workDirWhenTheStackKnowsOne() {
         var config = parse(EngineConfigs.nextflowConfig(PROD.withWorkDir("s3://acme-genomics-results/pipelines/")));
         assertThat(config.get("workDir")).isEqualTo("s3://acme-genomics-results/pipelines/nextflow/work");
