@@ -3,8 +3,9 @@
 Usage: check-user-data.py PLAN.json OUT_DIR. Every launch template's user data must be MIME that
 cloud-init's UserDataProcessor (what runs at boot) accepts, within this program's budget once AWS
 Batch's part (1 KB, see BatchPart.java) is merged in, made of one shell-script part that unpacks the
-host scripts. The part is unpacked as a host does (its own python3 command, which base85-decodes and
-gunzips the bundle, piped to bash, with this machine's tools) into OUT_DIR/<template>/ for the checks
+host scripts. The part is unpacked as a host does (its own command: base64 -d | gzip -dc, or for hosts
+with a shared file system python3, which base85-decodes and gunzips the bundle; piped to bash, with
+this machine's tools) into OUT_DIR/<template>/ for the checks
 that follow.
 """
 import base64
@@ -51,7 +52,7 @@ def main(plan_path, out_dir):
         line = next(l for l in script.split("\n") if "<<'GB_BUNDLE'" in l)
         start = script.index("mkdir -p")
         command = script[start:script.index(line) + line.index(" <<'GB_BUNDLE'")]
-        command = command[command.index("python3 -c"):]
+        command = command[command.index("python3 -c") if "python3 -c" in command else command.index("base64 -d"):]
         body = script[script.index("\n", script.index("<<'GB_BUNDLE'")) + 1:script.index("\nGB_BUNDLE\n")]
         subprocess.run(["bash", "-c", "set -o pipefail; " + command + " | bash"], input=body.encode(),
                        cwd=target, check=True)

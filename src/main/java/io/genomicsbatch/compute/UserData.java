@@ -24,9 +24,12 @@ import java.util.zip.GZIPInputStream;
 /**
  * The launch template's user data: a MIME multipart document with one shell-script part, the only
  * form AWS Batch merges with its own part (anything else leaves the compute environment INVALID).
- * EC2's 16 KB limit applies to the merged document, so the host scripts travel compressed (gzip, then
- * base85, a quarter of the bytes as text where base64 takes a third): the part ({@code user-data.sh})
- * unpacks them with Python, which every cloud-init host has, to /usr/local/lib/genomics-batch and {@code lib.sh boot} runs
+ * EC2's 16 KB limit applies to the merged document, so the host scripts travel compressed: gzip, then
+ * base64 ({@code user-data.sh}, unpacked with base64 and gzip), or for hosts with a shared file system,
+ * whose scripts would not fit so, base85 (a quarter of the bytes as text where base64 takes a third;
+ * {@code user-data-b85.sh}, unpacked with Python, which every cloud-init host has). Base64 stays for the
+ * others so that their launch templates are what they were. The part unpacks the scripts to
+ * /usr/local/lib/genomics-batch and {@code lib.sh boot} runs
  * the {@link #PARTS} in order. Each script is a resource file, read, shellchecked and run by the
  * boot-script tests as it is; {@link #files} gives them as delivered. The first part carries this
  * environment's values ({@link Host}); the same values always give the same document, on any machine.
@@ -37,6 +40,8 @@ public final class UserData {
 
     /** The MIME part: unpacks the bundle and starts {@link #LIBRARY}. */
     public static final String UNPACKER = "user-data.sh";
+    /** The MIME part of hosts with a shared file system: the bundle in base85, which Python decodes. */
+    public static final String UNPACKER_BASE85 = "user-data-b85.sh";
     /** Shared functions and the runner of the parts ({@code lib.sh boot}). */
     public static final String LIBRARY = "lib.sh";
     /** Script parts in the order lib.sh runs them (it sorts them by file name). */
@@ -68,6 +73,8 @@ public final class UserData {
     static final String FILE_END = "GB_FILE";
     /** RFC 5322's longest line (998 characters): fewer line breaks, more room for the scripts. */
     private static final int TEXT_LINE = 995;
+    /** The base64 bundle's lines, as before base85 came: a multiple of 4 under RFC 5322's 998. */
+    private static final int BASE64_LINE = 996;
     /** Python's base64.b85encode alphabet (RFC 1924's characters): none is a quote, a backslash or a space. */
     static final String BASE85 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!#$%&()*+-;<=>?@^_`{|}~";
 
@@ -217,12 +224,14 @@ public final class UserData {
             bundle.append("cat > ").append(file).append(" <<'").append(FILE_END).append("'\n").append(text)
                     .append(FILE_END).append('\n');
         });
-        var encoded = base85Lines(gzip(bundle.toString()));
+        var base85 = files.containsKey(SHARED_FILE_SYSTEM_PART);
+        var compressed = gzip(bundle.toString());
+        var encoded = base85 ? base85Lines(compressed) : base64Lines(compressed);
         if (encoded.lines().anyMatch(line -> line.startsWith("--"))) {
             // Never the case so far; a line like a MIME delimiter could end the part early.
             throw new IllegalStateException("the encoded bundle has a line starting with \"--\"");
         }
-        var part = script(UNPACKER).replace("@BUNDLE@", encoded);
+        var part = script(base85 ? UNPACKER_BASE85 : UNPACKER).replace("@BUNDLE@", encoded);
         return "MIME-Version: 1.0\n"
                 + "Content-Type: multipart/mixed; boundary=\"" + BOUNDARY + "\"\n\n"
                 + "--" + BOUNDARY + "\n"
@@ -250,7 +259,9 @@ public final class UserData {
         if (!mime.contains("<<'GB_BUNDLE'") || end < start) {
             throw new IllegalArgumentException("not genomics-batch user data: no bundle");
         }
-        var compressed = base85Decode(mime.substring(start + 1, end).replace("\n", ""));
+        var text = mime.substring(start + 1, end).replace("\n", "");
+        var compressed = mime.contains("base64 -d <<'GB_BUNDLE'") ? Base64.getDecoder().decode(text)
+                : base85Decode(text);
         String bundle;
         try (var in = new GZIPInputStream(new ByteArrayInputStream(compressed))) {
             bundle = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
@@ -361,10 +372,20 @@ public final class UserData {
             }
             text.append(chunk, 0, n + 1);
         }
+        return lines(text.toString(), TEXT_LINE);
+    }
+
+    /** Base64, in lines of {@link #BASE64_LINE}, as {@code base64 -d} reads it. */
+    static String base64Lines(byte[] data) {
+        return lines(Base64.getEncoder().encodeToString(data), BASE64_LINE);
+    }
+
+    /** The text broken into lines of {@code width} characters (the last one shorter), without a final break. */
+    private static String lines(String text, int width) {
         var out = new StringBuilder();
-        for (var i = 0; i < text.length(); i += TEXT_LINE) {
-            out.append(text, i, Math.min(text.length(), i + TEXT_LINE));
-            if (i + TEXT_LINE < text.length()) {
+        for (var i = 0; i < text.length(); i += width) {
+            out.append(text, i, Math.min(text.length(), i + width));
+            if (i + width < text.length()) {
                 out.append('\n');
             }
         }

@@ -105,10 +105,20 @@ class UserDataTest {
             assertThat(text.lines()).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(998));
             assertThat(UserData.base85Decode(text.replace("\n", ""))).isEqualTo(bytes);
         }
-        // The host decodes with Python, which every cloud-init host runs on; no quote can end the -c program.
-        var part = parts(UserData.mime(DEV)).get(0).body();
+        // A host with a shared file system decodes with Python, which every cloud-init host runs on; no quote can
+        // end the -c program.
+        var efs = new UserData.Host(DEV.environmentTag(), DEV.storage(), DEV.hosts(), DEV.cliKey(), java.util.Optional.of(
+                new UserData.SharedMount(io.genomicsbatch.config.FileSystemType.EFS,
+                        "fs-0123456789abcdef0.efs.us-east-1.amazonaws.com:/", "/mnt/shared")));
+        var part = parts(UserData.mime(efs)).get(0).body();
         assertThat(part).contains("python3 -c 'import base64,sys,zlib\n", "base64.b85decode(", "zlib.decompress(",
                 "<<'GB_BUNDLE' | bash && exec bash \"$d/lib.sh\" boot\n");
+        assertThat(UserData.files(UserData.mime(efs))).containsKey(UserData.SHARED_FILE_SYSTEM_PART);
+        // Every other host keeps base64, as before the shared file system: the same launch template as then.
+        assertThat(parts(UserData.mime(DEV)).get(0).body())
+                .contains("base64 -d <<'GB_BUNDLE' | gzip -dc | bash && exec bash \"$d/lib.sh\" boot\n")
+                .doesNotContain("python3");
+        assertThat(UserData.files(UserData.mime(DEV))).doesNotContainKey(UserData.SHARED_FILE_SYSTEM_PART);
         assertThat(UserData.BASE85).doesNotContain("'", "\"", "\\", " ");
     }
 
@@ -117,6 +127,7 @@ class UserDataTest {
         try (var files = Files.list(Path.of("src/main/resources/io/genomicsbatch/compute"))) {
             var expected = new ArrayList<>(UserData.bundledFiles());
             expected.add(UserData.UNPACKER);
+            expected.add(UserData.UNPACKER_BASE85);
             expected.add(UserData.SHARED_FILE_SYSTEM_PART);
             assertThat(files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".sh")))
                     .containsExactlyInAnyOrderElementsOf(expected);
