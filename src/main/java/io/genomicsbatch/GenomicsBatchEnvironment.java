@@ -40,7 +40,6 @@ import io.genomicsbatch.iam.InlinePolicyBudget;
 import io.genomicsbatch.iam.SubmitterPolicy;
 import io.genomicsbatch.logs.JobLogGroup;
 import io.genomicsbatch.config.Lineup;
-import com.pulumi.resources.Resource;
 import io.genomicsbatch.network.Network;
 import io.genomicsbatch.registry.PullThroughCache;
 import io.genomicsbatch.queues.JobQueues;
@@ -353,8 +352,7 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
         var defaultQueue = queues.get(Lineup.DEFAULT_QUEUE);
         var highPriority = queues.get(Lineup.HIGH_PRIORITY_QUEUE);
         var headJob = queues.get(Lineup.HEAD_JOB_QUEUE);
-        var workDir = settings.data().workDirectory().map(Settings.WorkDirectory::uri);
-        var values = new java.util.ArrayList<>(java.util.List.of(account.applyValue(AwsAccount::region),
+        var values = new ArrayList<>(List.of(account.applyValue(AwsAccount::region),
                 defaultQueue.name(), defaultQueue.arn(), highPriority.name(), highPriority.arn(), headJob.name(),
                 headJob.arn(), jobRoleArn, logGroupName));
         // With a GPU queue, each engine config routes GPU work to it (the last value).
@@ -368,13 +366,24 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
                     var in = EngineInputs.of(namePrefix, v.get(0), v.get(1), v.get(2), v.get(3), v.get(4), v.get(5),
                             v.get(6), v.get(7), v.get(8));
                     in = gpu.isPresent() ? in.withGpuQueue(v.get(9)) : in;
-                    in = containerRegistry.isPresent() ? in.withContainerRegistry(v.get(registryIndex)) : in;
-                    in = in.withTags(settings.tags()).withSpotRetries(settings.spotRetries());
-                    in = settings.privateNetworking().enabled() ? in.withPrivateNetworking() : in;
-                    in = settings.sharedFileSystem().enabled()
-                            ? in.withSharedMountPath(settings.sharedFileSystem().mountPath()) : in;
-                    return workDir.map(in::withWorkDir).orElse(in);
+                    return withSettings(in.withTags(settings.tags()), settings,
+                            containerRegistry.map(r -> v.get(registryIndex)));
                 });
+    }
+
+    /**
+     * What every engine config of the environment follows, the plain ones and each group's alike: Spot
+     * retries, the registry cache, hosts without internet, the shared file system and the work directory.
+     */
+    private static EngineInputs withSettings(EngineInputs in, Settings.Environment settings,
+                                             Optional<String> containerRegistry) {
+        in = in.withSpotRetries(settings.spotRetries());
+        in = containerRegistry.map(in::withContainerRegistry).orElse(in);
+        in = settings.privateNetworking().enabled() ? in.withPrivateNetworking() : in;
+        in = settings.sharedFileSystem().enabled() ? in.withSharedMountPath(settings.sharedFileSystem().mountPath())
+                : in;
+        var workDir = settings.data().workDirectory().map(Settings.WorkDirectory::uri);
+        return workDir.map(in::withWorkDir).orElse(in);
     }
 
     /** Per upstream (its config name), the registry and prefix its images are pulled through. */
@@ -398,7 +407,6 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
             Map<String, com.pulumi.aws.batch.JobQueue> queues, Map<String, ComputeEnvironment> environments,
             Output<String> jobRoleArn, Output<String> logGroupName, Optional<Output<String>> containerRegistry) {
         var headJob = queues.get(Lineup.HEAD_JOB_QUEUE);
-        var workDir = settings.data().workDirectory().map(Settings.WorkDirectory::uri);
         var perGroup = new ArrayList<Output<Map.Entry<String, Map<String, String>>>>();
         for (var g : settings.groups().list()) {
             var queue = queues.get(g.specName());
@@ -411,11 +419,8 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
                         var in = EngineInputs.of(namePrefix, v.get(0), v.get(1), v.get(2), v.get(1), v.get(2),
                                         v.get(4), v.get(5), v.get(6), v.get(7))
                                 .withTags(groupJobTags(settings.tags(), g))
-                                .withGroup(new EngineInputs.Group(g.name(), g.capacity().label(), g.maxVcpus()))
-                                .withSpotRetries(settings.spotRetries());
-                        in = containerRegistry.isPresent() ? in.withContainerRegistry(v.get(8)) : in;
-                        in = settings.privateNetworking().enabled() ? in.withPrivateNetworking() : in;
-                        in = workDir.map(in::withWorkDir).orElse(in);
+                                .withGroup(new EngineInputs.Group(g.name(), g.capacity().label(), g.maxVcpus()));
+                        in = withSettings(in, settings, containerRegistry.map(r -> v.get(8)));
                         var out = new LinkedHashMap<String, String>();
                         out.put(EnvironmentOutputs.GROUP_QUEUE_ARN, v.get(2));
                         out.put(EnvironmentOutputs.GROUP_QUEUE_NAME, v.get(1));

@@ -49,7 +49,9 @@ final class GroupLimits {
                     + " (" + MAX_ENVIRONMENT_NAME_PREFIX + " characters before the suffix in pulumi-aws 6.83.0), its"
                     + " queue " + namePrefix + "-group-NAME (AWS Batch allows " + MAX_QUEUE_NAME + ")"));
         }
-        var queueArns = InlinePolicyBudget.longestQueueArns(namePrefix, settings);
+        // Every queue, the fair-share one too: the budget stop denies them all and the alert patterns name them all.
+        var queueArns = io.genomicsbatch.queues.JobQueues.queueArns(io.genomicsbatch.iam.AwsAccount.longest(), namePrefix,
+                settings.queues());
         if (settings.budget().stops()) {
             var characters = EnvironmentBudget.denyPolicy(queueArns).length();
             if (characters > SubmitterPolicy.MAX_MANAGED_POLICY_CHARACTERS) {

@@ -252,6 +252,30 @@ class GroupsTest {
                 .containsExactly("cancer-genomics", "Microbiome");
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void aGroupsConfigsFollowTheEnvironmentsOtherSettingsLikeTheOrdinaryOnes() {
+        // One writer of engine inputs for both: the shared file system, Spot retries and the registry cache reach
+        // each group's configs as they reach nextflowConfig.
+        var values = new TreeMap<>(fixtureValues);
+        values.put("sharedFileSystem", "{\"type\":\"efs\",\"existingId\":\"fs-0123456789abcdef0\"}");
+        values.put("sharedFileSystemSecurityGroupIds", "[\"sg-0123456789abcdef0\"]");
+        values.put("engineSpotAttempts", "3");
+        values.put("ecrPullThroughCache", "[{\"upstream\":\"quay\"}]");
+        var r = succeeded(TestStacks.run("groups", ConfigSource.of(values), new AwsAnswers()));
+        var plain = (String) r.outputs().get("nextflowConfig");
+        var perGroup = (Map<String, Map<String, String>>) r.outputs().get("groups");
+        assertThat(perGroup).isNotEmpty().allSatisfy((name, outputs) -> {
+            var nextflow = outputs.get("nextflowConfig");
+            for (var line : List.of("/mnt/shared", "maxSpotAttempts = 3", "docker.registry = ")) {
+                assertThat(plain).contains(line);
+                assertThat(nextflow).as(name).contains(line);
+            }
+            assertThat(outputs.get("cromwellBackendConfig")).as(name).contains("/mnt/shared")
+                    .contains("awsBatchRetryAttempts");
+        });
+    }
+
     static Map<String, PlannedResource> byName(Recorder.Recording r) {
         return r.resources().stream().collect(Collectors.toMap(PlannedResource::name, p -> p, (a, b) -> a,
                 LinkedHashMap::new));

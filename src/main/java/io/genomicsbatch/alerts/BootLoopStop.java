@@ -119,6 +119,7 @@ public final class BootLoopStop {
     /** One aws:executeAwsApi step per compute environment; a failed step does not stop the others. */
     static String documentContent(String namePrefix, String roleArn, Map<String, String> computeEnvironments) {
         var steps = new ArrayList<Map<String, Object>>();
+        var used = new java.util.HashSet<String>();
         computeEnvironments.forEach((name, arn) -> {
             var inputs = new LinkedHashMap<String, Object>();
             inputs.put("Service", "batch");
@@ -126,7 +127,12 @@ public final class BootLoopStop {
             inputs.put("computeEnvironment", arn);
             inputs.put("state", DISABLED);
             var step = new LinkedHashMap<String, Object>();
-            step.put("name", "Disable" + stepName(name));
+            // SSM refuses two steps of one name: groups "a-b" and "a_b" both read "AB", so the later one is numbered.
+            var stepName = "Disable" + stepName(name);
+            for (var n = 2; !used.add(stepName); n++) {
+                stepName = "Disable" + stepName(name) + "_" + n;
+            }
+            step.put("name", stepName);
             step.put("action", "aws:executeAwsApi");
             step.put("onFailure", "Continue");
             step.put("inputs", inputs);

@@ -193,7 +193,8 @@ public final class SettingsValidator {
             buckets.addAll(s.data().referenceBucketNames());
             warnings.add(PRIVATE_NETWORKING.fullKey() + " = true: hosts and jobs reach S3 through the gateway endpoint,"
                     + " which serves buckets of the stack's region only, and pull images from Amazon ECR only (no"
-                    + " Docker Hub, Quay or other registries, no Fusion or Wave)" + (buckets.isEmpty() ? ""
+                    + " Docker Hub, Quay or other registries" + (s.registryCache().enabled() ? " except through "
+                    + ECR_PULL_THROUGH_CACHE.fullKey() + "'s caches" : "") + ", no Fusion or Wave)" + (buckets.isEmpty() ? ""
                     : "; every bucket of " + DATA_BUCKET_NAMES.fullKey() + " and " + REFERENCE_BUCKET_NAMES.fullKey()
                     + " " + buckets + " must be in that region (the default reference buckets are not everywhere:"
                     + " copy what you need, or list none)"));

@@ -312,4 +312,19 @@ public class AlertsTest {
         assertThat(producers).containsAll(named);
         assertThat(input(prod.get("genomics-batch-dashboard"), "dashboardName")).isEqualTo("genomics-batch-prod");
     }
+
+    @Test
+    void groupNamesThatReadAlikeGetStepsOfTheirOwnInTheBootLoopStop() {
+        // SSM refuses a document with two steps of one name; "a-b" and "a_b" are two valid, distinct groups.
+        var envs = new java.util.LinkedHashMap<String, String>();
+        envs.put("spot", "arn:spot");
+        envs.put("group-a-b", "arn:ab1");
+        envs.put("group-a_b", "arn:ab2");
+        envs.put("group-A-b", "arn:ab3");
+        var doc = JsonParser.parseString(BootLoopStop.documentContent("genomics-batch-dev",
+                "arn:aws:iam::123456789012:role/r", envs)).getAsJsonObject();
+        var names = new ArrayList<String>();
+        doc.getAsJsonArray("mainSteps").forEach(step -> names.add(step.getAsJsonObject().get("name").getAsString()));
+        assertThat(names).containsExactly("DisableSpot", "DisableGroupAB", "DisableGroupAB_2", "DisableGroupAB_3");
+    }
 }
