@@ -53,6 +53,9 @@ def main(plan_path, out_dir):
         start = script.index("mkdir -p")
         command = script[start:script.index(line) + line.index(" <<'GB_BUNDLE'")]
         command = command[command.index("python3 -c") if "python3 -c" in command else command.index("base64 -d"):]
+        # What the line pipes the here-document's output through before bash (base64's: gzip -dc).
+        after = line[line.index("<<'GB_BUNDLE'") + len("<<'GB_BUNDLE'"):]
+        command += " " + after[:after.index("| bash")].strip()
         body = script[script.index("\n", script.index("<<'GB_BUNDLE'")) + 1:script.index("\nGB_BUNDLE\n")]
         subprocess.run(["bash", "-c", "set -o pipefail; " + command + " | bash"], input=body.encode(),
                        cwd=target, check=True)

@@ -199,6 +199,21 @@ class PrivateNetworkingTest {
     }
 
     @Test
+    void theSharedFileSystemsHostPartNeedsNoEndpointBeyondThem() {
+        // The part installs its client from the Amazon Linux repositories (S3, through the gateway endpoint) and
+        // mounts inside the VPC; scanned from the delivered user data like every other part.
+        var r = succeeded(run("prod-private", io.genomicsbatch.support.TestStacks.stackFileWith("prod-private", Map.of(
+                "sharedFileSystem", "{\"type\":\"efs\"}")), account()));
+        assertThat(uncovered(reaches(r), r)).isEmpty();
+        var template = resource(r, "genomics-batch-host-launch-template");
+        var files = UserData.files(new String(Base64.getDecoder().decode(String.valueOf(input(template, "userData"))),
+                StandardCharsets.US_ASCII));
+        var part = new LinkedHashMap<String, String>();
+        scanScript(UserData.SHARED_FILE_SYSTEM_PART, files.get(UserData.SHARED_FILE_SYSTEM_PART), part);
+        assertThat(part).containsOnlyKeys("s3");
+    }
+
+    @Test
     void theScanFailsForAServiceWithoutAnEndpointOrAnInternetHost() {
         var r = privateStack(account());
         var reached = new LinkedHashMap<>(reaches(r));
