@@ -14,6 +14,7 @@ import io.genomicsbatch.compute.ComputeEnvironments;
 import io.genomicsbatch.compute.HostLaunchTemplate;
 import io.genomicsbatch.compute.PinnedAmis;
 import io.genomicsbatch.compute.UserData;
+import io.genomicsbatch.config.CacheUpstream;
 import io.genomicsbatch.config.ConfigKey;
 import io.genomicsbatch.config.FileSystemType;
 import io.genomicsbatch.config.ImageType;
@@ -210,9 +211,9 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
                 .map(f -> FairSharePolicy.create(new FairSharePolicy.Props(name + "-fair-share", args.namePrefix(),
                         f, tags, settings.protect(), this)));
         fairShare.ifPresent(policy -> values.put("fairSharePolicyArn", policy.arn()));
-        var queueArns = new java.util.ArrayList<Output<String>>();
+        var queueArns = new ArrayList<Output<String>>();
         // Every submitter's queues: not the fair-share queue, which only its shares' policies open.
-        var submitQueueArns = new java.util.ArrayList<Output<String>>();
+        var submitQueueArns = new ArrayList<Output<String>>();
         var queues = new LinkedHashMap<String, com.pulumi.aws.batch.JobQueue>();
         for (var spec : settings.queues()) {
             var group = groups.bySpecName(spec.name());
@@ -388,15 +389,10 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
 
     /** Per upstream (its config name), the registry and prefix its images are pulled through. */
     private static Output<Map<String, String>> imagePrefixes(PullThroughCache.Built cache) {
-        var upstreams = List.copyOf(cache.imagePrefixes().keySet());
-        return Output.all(List.copyOf(cache.imagePrefixes().values())).applyValue(prefixes -> {
-            var byUpstream = new LinkedHashMap<String, String>();
-            for (var i = 0; i < prefixes.size(); i++) {
-                byUpstream.put(upstreams.get(i).key(), prefixes.get(i));
-            }
-            return (Map<String, String>) byUpstream;
-        });
+        return byKey(cache.imagePrefixes().keySet().stream().map(CacheUpstream::key).toList(),
+                List.copyOf(cache.imagePrefixes().values()));
     }
+
 
     /**
      * Per group, by its name: its queue's name and ARN, its compute environment's ARN, and the three engine
@@ -493,7 +489,7 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
 
     /** Everything the component refuses in its args, each naming the stack-config key. */
     public static java.util.List<io.genomicsbatch.config.ConfigProblem> problems(Args args) {
-        var problems = new java.util.ArrayList<>(SettingsValidator.problems(args.settings()));
+        var problems = new ArrayList<>(SettingsValidator.problems(args.settings()));
         // The policy sizes are judged on values that are valid: a refused name says nothing of the real size.
         var refused = problems.stream().flatMap(p -> p.keys().stream()).collect(java.util.stream.Collectors.toSet());
         java.util.stream.Stream.concat(java.util.stream.Stream.of(

@@ -241,14 +241,6 @@ public final class UserData {
                 + "--" + BOUNDARY + "--\n";
     }
 
-    /** The files every host gets (a host with a shared file system gets {@link #SHARED_FILE_SYSTEM_PART} too). */
-    static List<String> bundledFiles() {
-        var files = new ArrayList<String>();
-        files.add(LIBRARY);
-        files.addAll(PARTS);
-        return files;
-    }
-
     /**
      * The scripts a MIME document from {@link #mime} unpacks on the host, by file name, in order:
      * what the plan shows and the tests read.

@@ -62,8 +62,8 @@ class UserDataTest {
         // lib.sh runs the parts sorted by file name: the list must already be in that order.
         assertThat(UserData.PARTS).isSorted();
         var files = UserData.files(mime);
-        assertThat(files.keySet()).containsExactlyElementsOf(UserData.bundledFiles());
-        assertThat(UserData.bundledFiles()).startsWith(UserData.LIBRARY);
+        assertThat(files.keySet()).containsExactlyElementsOf(DEV.files());
+        assertThat(DEV.files()).startsWith(UserData.LIBRARY);
         files.forEach((name, text) -> assertThat(text).as(name).isEqualTo(UserData.delivered(name, DEV))
                 .startsWith("#!/bin/bash\n"));
     }
@@ -125,7 +125,7 @@ class UserDataTest {
     @Test
     void everyScriptInTheResourceDirectoryIsDelivered() throws IOException {
         try (var files = Files.list(Path.of("src/main/resources/io/genomicsbatch/compute"))) {
-            var expected = new ArrayList<>(UserData.bundledFiles());
+            var expected = new ArrayList<>(DEV.files());
             expected.add(UserData.UNPACKER);
             expected.add(UserData.UNPACKER_BASE85);
             expected.add(UserData.SHARED_FILE_SYSTEM_PART);
@@ -136,7 +136,7 @@ class UserDataTest {
 
     @Test
     void deliveredScriptsKeepEveryLineOfCodeAndEveryHereDocument() {
-        for (var file : UserData.bundledFiles()) {
+        for (var file : DEV.files()) {
             var source = UserData.script(file).replaceAll("@[A-Z_]+@", "X");
             var delivered = UserData.delivered(file, DEV).replaceAll("(?m)^(GB_[A-Z_]+=).*$", "$1X");
             if (file.equals(UserData.PARTS.get(0))) {

@@ -103,7 +103,7 @@ class PrivateNetworkingTest {
         var r = privateStack(account());
         var group = resource(r, "genomics-batch-endpoint-security-group");
         assertThat(input(group, "vpcId")).isEqualTo(PROD_VPC);
-        assertThat(input(group, "ingress")).asList().singleElement().satisfies(rule -> {
+        assertThat((List<?>) input(group, "ingress")).singleElement().satisfies(rule -> {
             var map = (Map<?, ?>) rule;
             assertThat(map.get("protocol")).isEqualTo("tcp");
             assertThat(map.get("fromPort")).isEqualTo(443.0);
