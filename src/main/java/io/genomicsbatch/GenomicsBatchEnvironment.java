@@ -422,13 +422,13 @@ public final class GenomicsBatchEnvironment extends ComponentResource {
                         out.put(EnvironmentOutputs.GROUP_QUEUE_NAME, v.get(1));
                         out.put(EnvironmentOutputs.GROUP_COMPUTE_ENVIRONMENT_ARN, v.get(3));
                         out.putAll(EngineConfigs.byOutputName(in));
-                        return Map.entry(g.name(), (Map<String, String>) java.util.Collections.unmodifiableMap(out));
+                        return Map.entry(g.name(), java.util.Collections.unmodifiableMap(out));
                     }));
         }
         return Output.all(perGroup).applyValue(entries -> {
             var byName = new LinkedHashMap<String, Map<String, String>>();
             entries.forEach(e -> byName.put(e.getKey(), e.getValue()));
-            return (Map<String, Map<String, String>>) java.util.Collections.unmodifiableMap(byName);
+            return java.util.Collections.unmodifiableMap(byName);
         });
     }
 
